@@ -1,0 +1,146 @@
+"""The errors okrkit raises, in one tree.
+
+Every error a user can cause is an :class:`OkrkitError`. Its message says what is wrong, where
+(file and line or row, and field, where there is one) and how to fix it, so every view (CLI, widget,
+notebook) can show ``str(error)`` as it is, with no traceback::
+
+    OkrkitError
+    ├── InputError            a file or value cannot be read (bad YAML/CSV/Excel, wrong type)
+    ├── ValidationError       the data reads but breaks a rule (duplicate id, grade outside 0–1)
+    ├── AlignmentError        a defect in the alignment links
+    │   └── AlignmentCycleError
+    └── StoreError            the store cannot be opened, read or written
+        ├── SchemaVersionError  the store was written by another okrkit schema version
+        ├── NotFoundError       an id that is not in the store
+        └── ConflictError       an edit based on a stale version, or an id that already exists
+
+:class:`InputError` and :class:`ValidationError` carry the place as attributes (``source``,
+``line``, ``row``, ``field``) so tools can point at it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AlignmentCycleError",
+    "AlignmentError",
+    "ConflictError",
+    "InputError",
+    "NotFoundError",
+    "OkrkitError",
+    "SchemaVersionError",
+    "StoreError",
+    "ValidationError",
+]
+
+
+class OkrkitError(Exception):
+    """Base class of every error okrkit raises for something a user did or has."""
+
+
+class _PlacedError(OkrkitError):
+    """An error that knows where it happened: source file, line or row, and field."""
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        row: int | None = None,
+        field: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        self.problem = problem
+        self.source = source
+        self.line = line
+        self.row = row
+        self.field = field
+        self.fix = fix
+        super().__init__(self._format())
+
+    @property
+    def place(self) -> str:
+        """Where the problem is, as ``file, line 3, field 'target'`` (empty when unknown)."""
+        parts = []
+        if self.source:
+            parts.append(str(self.source))
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        return ", ".join(parts)
+
+    def _format(self) -> str:
+        text = f"{self.place}: {self.problem}" if self.place else self.problem
+        if self.fix:
+            text += f" ({self.fix})"
+        return text
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keep keyword-only arguments when pickled across processes.
+        return (
+            _rebuild,
+            (
+                type(self),
+                self.problem,
+                {
+                    "source": self.source,
+                    "line": self.line,
+                    "row": self.row,
+                    "field": self.field,
+                    "fix": self.fix,
+                },
+            ),
+        )
+
+    def at(self, **place: object) -> _PlacedError:
+        """Return a copy with the missing parts of the place filled in from ``place``."""
+        known = {
+            "source": self.source,
+            "line": self.line,
+            "row": self.row,
+            "field": self.field,
+            "fix": self.fix,
+        }
+        for key, value in place.items():
+            if known.get(key) is None:
+                known[key] = value
+        return type(self)(self.problem, **known)  # type: ignore[arg-type]
+
+
+def _rebuild(cls: type[_PlacedError], problem: str, place: dict[str, object]) -> _PlacedError:
+    return cls(problem, **place)  # type: ignore[arg-type]
+
+
+class InputError(_PlacedError):
+    """A file or value cannot be read: broken syntax, a wrong type, an unknown key."""
+
+
+class ValidationError(_PlacedError):
+    """The data reads but breaks a rule of the model (duplicate id, grade outside 0–1, ...)."""
+
+
+class AlignmentError(OkrkitError):
+    """A defect in the alignment links between objectives."""
+
+
+class AlignmentCycleError(AlignmentError):
+    """Objectives align to each other in a loop."""
+
+
+class StoreError(OkrkitError):
+    """The store cannot be opened, read or written."""
+
+
+class SchemaVersionError(StoreError):
+    """The store holds a schema version this okrkit does not read."""
+
+
+class NotFoundError(StoreError):
+    """An id that is not in the store."""
+
+
+class ConflictError(StoreError):
+    """A write that would overwrite somebody else's change, or add an id that already exists."""

@@ -1,0 +1,217 @@
+"""OKR sets as pandas DataFrames, and back.
+
+The engine room of okrkit works on columns: :func:`to_frames` turns an :class:`~okrkit.OkrSet`
+into one DataFrame per kind of record, and :func:`from_frames` builds a validated set again from
+(possibly edited) frames, naming the frame, row and field of any problem.
+
+Examples
+--------
+>>> from okrkit import Objective, KeyResult, OkrSet
+>>> okrs = OkrSet(cycle="2026-Q1", objectives=[Objective(id="O1", title="Delight customers",
+...     key_results=[KeyResult(id="K1", title="NPS 42", start=30, target=42)])])
+>>> f = to_frames(okrs)
+>>> f.key_results[["id", "objective", "start", "target"]].to_dict("records")
+[{'id': 'K1', 'objective': 'O1', 'start': 30.0, 'target': 42.0}]
+>>> from_frames(f) == okrs
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from okrkit.cycles import Cycle
+from okrkit.errors import InputError, OkrkitError, ValidationError
+from okrkit.model import KPI, CheckIn, Initiative, KeyResult, Objective, OkrSet
+
+__all__ = ["FRAME_COLUMNS", "Frames", "from_frames", "to_frames"]
+
+#: The columns of each frame, in order. ``objective`` in key_results is the owning objective's id.
+FRAME_COLUMNS: dict[str, tuple[str, ...]] = {
+    "objectives": tuple(k for k in Objective.keys() if k != "key_results"),
+    "key_results": ("id", "objective", *[k for k in KeyResult.keys() if k != "id"]),
+    "checkins": ("id", *CheckIn.keys()),
+    "kpis": KPI.keys(),
+    "initiatives": Initiative.keys(),
+}
+_NUMERIC = {
+    "key_results": ("weight", "confidence", "start", "target", "current", "grade", "threshold"),
+    "checkins": ("value", "grade", "confidence"),
+    "kpis": ("target", "current"),
+}
+_LISTS = {"objectives": ("aligns_to",), "kpis": ("measures",), "initiatives": ("supports",)}
+
+
+@dataclass(frozen=True, slots=True)
+class Frames:
+    """One DataFrame per kind of record of an OKR set, plus its cycle.
+
+    ``objectives.aligns_to``, ``kpis.measures`` and ``initiatives.supports`` hold tuples of ids;
+    ``checkins.date`` is a ``datetime64`` column.
+    """
+
+    cycle: Cycle
+    objectives: pd.DataFrame
+    key_results: pd.DataFrame
+    checkins: pd.DataFrame
+    kpis: pd.DataFrame
+    initiatives: pd.DataFrame
+
+    def __iter__(self) -> Any:
+        return iter((name, getattr(self, name)) for name in FRAME_COLUMNS)
+
+
+def _frame(rows: list[dict[str, Any]], name: str) -> pd.DataFrame:
+    columns = FRAME_COLUMNS[name]
+    df = pd.DataFrame.from_records(rows, columns=list(columns))
+    for col in _NUMERIC.get(name, ()):
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+    for col in _LISTS.get(name, ()):
+        df[col] = df[col].astype(object)
+    if name == "checkins":
+        df["date"] = pd.to_datetime(df["date"]).astype("datetime64[s]")
+        df["id"] = df["id"].astype("Int64")
+        df["done"] = df["done"].astype("boolean")
+    if name == "key_results":
+        df["done"] = df["done"].astype("boolean")
+    return df
+
+
+def to_frames(okrs: OkrSet) -> Frames:
+    """Turn an OKR set into :class:`Frames`."""
+
+    def values(obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+        return {f.name: getattr(obj, f.name) for f in fields(obj) if f.name not in skip}
+
+    objectives = [values(o, ("key_results",)) for o in okrs.objectives]
+    krs = [{**values(kr), "objective": o.id} for o, kr in okrs.key_results()]
+    return Frames(
+        cycle=okrs.cycle,
+        objectives=_frame(objectives, "objectives"),
+        key_results=_frame(krs, "key_results"),
+        checkins=_frame([values(c) for c in okrs.checkins], "checkins"),
+        kpis=_frame([values(k) for k in okrs.kpis], "kpis"),
+        initiatives=_frame([values(i) for i in okrs.initiatives], "initiatives"),
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A cell as a plain Python value: NaN/NA/NaT -> None, NumPy scalars -> Python."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+        return None if isinstance(value, float) and math.isnan(value) else value
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, list | np.ndarray):
+        return tuple(value)
+    return value
+
+
+def records(df: pd.DataFrame, name: str, *, source: str) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of ``df`` as (row number, dict of plain values), refusing unknown columns."""
+    allowed = FRAME_COLUMNS[name]
+    unknown = [c for c in df.columns if c not in allowed]
+    if unknown:
+        raise InputError(
+            f"unknown column(s) {', '.join(map(str, unknown))}",
+            source=source,
+            fix=f"columns of {name}: {', '.join(allowed)}",
+        )
+    out = []
+    for i, row in enumerate(df.to_dict("records"), start=1):
+        out.append((i, {k: v for k, v in ((k, _plain(v)) for k, v in row.items()) if v is not None}))
+    return out
+
+
+def from_frames(frames: Frames, *, source: str = "frames") -> OkrSet:
+    """Build a validated OKR set from :class:`Frames` (for instance after editing them).
+
+    Raises
+    ------
+    InputError, ValidationError
+        Naming the frame, the row (1-based) and the field of the first problem.
+    """
+    return build_set(
+        frames.cycle,
+        {name: records(df, name, source=f"{source}.{name}") for name, df in frames},
+        source=source,
+    )
+
+
+def build_set(
+    cycle: object,
+    tables: Mapping[str, list[tuple[int, dict[str, Any]]]],
+    *,
+    source: str,
+    sources: Mapping[str, str] | None = None,
+) -> OkrSet:
+    """Build an OKR set from numbered rows of the five tables (frames, CSV files, sheets)."""
+
+    def src(name: str) -> str:
+        return (sources or {}).get(name, f"{source}.{name}")
+
+    krs: dict[str, list[KeyResult]] = {}
+    kr_objective: dict[str, str] = {}
+    for row, rec in tables.get("key_results", []):
+        objective = rec.pop("objective", None)
+        kr = KeyResult.from_dict(rec, source=src("key_results"), row=row)
+        if objective is None:
+            raise ValidationError(
+                "the key result names no objective",
+                source=src("key_results"),
+                row=row,
+                field="objective",
+                fix="give the id of the objective it measures",
+            )
+        krs.setdefault(str(objective).strip(), []).append(kr)
+        kr_objective[kr.id] = str(objective).strip()
+    objectives = []
+    for row, rec in tables.get("objectives", []):
+        if "key_results" in rec:
+            raise InputError(
+                "key results go in their own table",
+                source=src("objectives"),
+                row=row,
+                field="key_results",
+            )
+        ident = str(rec.get("id", "")).strip()
+        objectives.append(
+            Objective.from_dict(
+                {**rec, "key_results": krs.pop(ident, [])}, source=src("objectives"), row=row
+            )
+        )
+    for objective, orphans in krs.items():
+        raise ValidationError(
+            f"key result {orphans[0].id!r} belongs to objective {objective!r}, which is not listed",
+            source=src("key_results"),
+            field="objective",
+            fix="add the objective or correct the id",
+        )
+    kinds: list[tuple[str, type[Any]]] = [
+        ("kpis", KPI),
+        ("initiatives", Initiative),
+        ("checkins", CheckIn),
+    ]
+    built: dict[str, list[Any]] = {}
+    for name, cls in kinds:
+        built[name] = []
+        for row, rec in tables.get(name, []):
+            ident = rec.pop("id", None) if name == "checkins" else None
+            item = cls.from_dict(rec, source=src(name), row=row)
+            built[name].append(replace(item, id=int(ident)) if ident is not None else item)
+    try:
+        return OkrSet(cycle=cycle, objectives=tuple(objectives), **built)  # type: ignore[arg-type]
+    except OkrkitError as exc:
+        if isinstance(exc, InputError | ValidationError):
+            raise exc.at(source=source) from None
+        raise

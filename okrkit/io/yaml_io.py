@@ -1,0 +1,325 @@
+"""Read and write OKR sets in the YAML format (``docs/format.md``).
+
+YAML is read with a safe loader that also refuses aliases (no "billion laughs") and duplicate
+keys (the first value would be lost silently), and remembers the line of every key so that errors
+point at it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from okrkit.errors import InputError, OkrkitError, ValidationError
+from okrkit.model import KPI, CheckIn, Initiative, KeyResult, Objective, OkrSet
+
+__all__ = ["dump_yaml", "load_yaml", "read_yaml", "save_yaml", "to_plain"]
+
+TOP_LEVEL_KEYS = ("cycle", "objectives", "kpis", "initiatives", "checkins")
+MAX_BYTES = 64 * 1024 * 1024
+
+
+class _LineDict(dict[str, Any]):
+    """A dict that remembers the line of itself and of each of its keys."""
+
+    line: int | None = None
+    lines: dict[str, int]
+
+
+class _Loader(yaml.SafeLoader):
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise InputError(
+                "YAML aliases (*name) are not accepted",
+                line=event.start_mark.line + 1,
+                fix="write the value out in full instead of referring to an anchor",
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        out = _LineDict()
+        out.line = node.start_mark.line + 1
+        out.lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, str):
+                raise InputError(
+                    f"the key {key!r} is not text", line=line, fix="write keys as plain words"
+                )
+            if key in out:
+                raise InputError(
+                    f"the key {key!r} appears twice in one mapping",
+                    line=line,
+                    fix="keep one of them; YAML would silently drop the first",
+                )
+            out[key] = self.construct_object(value_node, deep=deep)
+            out.lines[key] = line
+        return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping)
+
+
+def read_yaml(text: str, *, source: str = "<text>") -> Any:
+    """Parse YAML text safely into plain Python data with line information."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+    except InputError as exc:
+        raise exc.at(source=source) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise InputError(
+            f"this is not valid YAML: {exc.problem or exc.context}",
+            source=source,
+            line=mark.line + 1 if mark else None,
+            fix="check indentation, colons and quotes near that line",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"this is not valid YAML: {exc}", source=source) from None
+    except RecursionError:
+        raise InputError(
+            "the YAML nests too deeply", source=source, fix="flatten the structure"
+        ) from None
+
+
+def load_yaml(path_or_text: str | Path, *, source: str | None = None) -> OkrSet:
+    """Load an OKR set from a YAML file (a path) or from YAML text.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read, is not YAML or holds unknown keys.
+    ValidationError
+        When the data breaks a rule of the model; the message names file, line and field.
+    """
+    if isinstance(path_or_text, Path) or (
+        isinstance(path_or_text, str) and "\n" not in path_or_text and path_or_text.strip()
+        and Path(path_or_text).suffix.lower() in (".yaml", ".yml")
+    ):
+        path = Path(path_or_text)
+        source = source or str(path)
+        text = _read_text(path, source)
+    else:
+        text = str(path_or_text)
+        source = source or "<text>"
+    return from_plain(read_yaml(text, source=source), source=source)
+
+
+def _read_text(path: Path, source: str) -> str:
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(
+                f"the file is larger than {MAX_BYTES // 2**20} MB",
+                source=source,
+                fix="split it into smaller files",
+            )
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", source=source, fix="check the path") from None
+    except IsADirectoryError:
+        raise InputError("this is a folder, not a file", source=source) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"the file is not UTF-8 text (byte {exc.start})",
+            source=source,
+            fix="save it as UTF-8",
+        ) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", source=source) from None
+
+
+def from_plain(data: Any, *, source: str = "<data>") -> OkrSet:
+    """Build an :class:`OkrSet` from parsed YAML (or any plain dicts and lists)."""
+    if data is None:
+        raise InputError("the file is empty", source=source, fix="start from a template")
+    if not isinstance(data, Mapping):
+        raise InputError(
+            f"the top level is a {type(data).__name__}, not a mapping",
+            source=source,
+            line=1,
+            fix=f"start with 'cycle:' and use the keys {', '.join(TOP_LEVEL_KEYS)}",
+        )
+    lines = getattr(data, "lines", {})
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            raise InputError(
+                f"unknown top-level key {key!r}",
+                source=source,
+                line=lines.get(key),
+                field=str(key),
+                fix=f"allowed keys: {', '.join(TOP_LEVEL_KEYS)}",
+            )
+    if data.get("cycle") is None:
+        raise ValidationError(
+            "the file has no cycle", source=source, field="cycle", fix="add 'cycle: 2026-Q1'"
+        )
+
+    def items(key: str) -> list[Any]:
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise InputError(
+                f"'{key}' must be a list (items starting with '- ')",
+                source=source,
+                line=lines.get(key),
+                field=key,
+            )
+        return value
+
+    def place(item: Any, fallback: str) -> dict[str, Any]:
+        return {"source": source, "line": getattr(item, "line", None) or lines.get(fallback)}
+
+    objectives = []
+    for raw in items("objectives"):
+        where = place(raw, "objectives")
+        if isinstance(raw, Mapping):
+            raw = _LineDict_copy(raw)
+            krs_raw = raw.get("key_results") or []
+            if not isinstance(krs_raw, list):
+                raise InputError(
+                    "'key_results' must be a list",
+                    field="key_results",
+                    **_line(where, raw, "key_results"),
+                )
+            raw["key_results"] = [
+                KeyResult.from_dict(k, **place(k, "objectives")) for k in krs_raw
+            ]
+        objectives.append(Objective.from_dict(raw, **where))
+    kpis = [KPI.from_dict(k, **place(k, "kpis")) for k in items("kpis")]
+    initiatives = [Initiative.from_dict(i, **place(i, "initiatives")) for i in items("initiatives")]
+    checkins = [CheckIn.from_dict(c, **place(c, "checkins")) for c in items("checkins")]
+    try:
+        return OkrSet(
+            cycle=data["cycle"],
+            objectives=tuple(objectives),
+            kpis=tuple(kpis),
+            initiatives=tuple(initiatives),
+            checkins=tuple(checkins),
+        )
+    except OkrkitError as exc:
+        if isinstance(exc, InputError | ValidationError):
+            raise exc.at(source=source, line=_guess_line(data, exc)) from None
+        raise
+
+
+def _LineDict_copy(raw: Mapping[str, Any]) -> _LineDict:  # noqa: N802
+    out = _LineDict(raw)
+    out.line = getattr(raw, "line", None)
+    out.lines = dict(getattr(raw, "lines", {}))
+    return out
+
+
+def _line(where: dict[str, Any], raw: Any, key: str) -> dict[str, Any]:
+    out = dict(where)
+    line = getattr(raw, "lines", {}).get(key)
+    if line:
+        out["line"] = line
+    return out
+
+
+def _guess_line(data: Mapping[str, Any], exc: InputError | ValidationError) -> int | None:
+    """Find the line of the item a set-level error is about (a duplicate id, a check-in)."""
+    if exc.field == "cycle":
+        return getattr(data, "lines", {}).get("cycle")
+    text = exc.problem
+    m = re.search(r"check-in (\d+)", text)
+    if m:
+        checkins = data.get("checkins") or []
+        index = int(m.group(1)) - 1
+        return getattr(checkins[index], "line", None) if index < len(checkins) else None
+    m = re.search(r"^(?:KPI|initiative) (\S+) names", text) or re.search(
+        r"duplicate id '([^']+)'", text
+    )
+    if not m:
+        return None
+    lines = [getattr(item, "line", None) for item in _raw_items(data) if item.get("id") == m.group(1)]
+    return lines[-1] if lines else None
+
+
+def _raw_items(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    out: list[Mapping[str, Any]] = []
+    for key in ("objectives", "kpis", "initiatives"):
+        for item in data.get(key) or []:
+            if isinstance(item, Mapping):
+                out.append(item)
+                krs = item.get("key_results") if key == "objectives" else None
+                out.extend(k for k in krs or [] if isinstance(k, Mapping))
+    return out
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _record(obj: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in type(obj).keys():
+        if key in skip:
+            continue
+        value = getattr(obj, key)
+        if value is None or value == () or (value == "" and key not in ("title", "name")):
+            continue
+        out[key] = _clean(value)
+    return out
+
+
+def to_plain(okrs: OkrSet) -> dict[str, Any]:
+    """The OKR set as plain dicts and lists, in the shape of the YAML format."""
+    out: dict[str, Any] = {"cycle": okrs.cycle.to_yaml()}
+    objectives = []
+    for o in okrs.objectives:
+        item = _record(o, skip=("key_results",))
+        item["key_results"] = [_record(kr) for kr in o.key_results]
+        objectives.append(item)
+    out["objectives"] = objectives
+    if okrs.kpis:
+        out["kpis"] = [_record(k) for k in okrs.kpis]
+    if okrs.initiatives:
+        out["initiatives"] = [_record(i) for i in okrs.initiatives]
+    if okrs.checkins:
+        out["checkins"] = [_record(c) for c in okrs.checkins]
+    return out
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+_Dumper.add_representer(dt.date, yaml.SafeDumper.represent_date)
+
+
+def dump_yaml(okrs: OkrSet) -> str:
+    """The OKR set as YAML text, readable by :func:`load_yaml` with nothing lost."""
+    return yaml.dump(
+        to_plain(okrs), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
+    )
+
+
+def save_yaml(okrs: OkrSet, path: str | Path) -> Path:
+    """Write the OKR set to ``path`` as YAML (atomically: a crash leaves the old file)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(dump_yaml(okrs), encoding="utf-8")
+    tmp.replace(path)
+    return path

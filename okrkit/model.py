@@ -1,0 +1,558 @@
+"""The domain model: objectives, key results, check-ins, KPIs, initiatives and the OKR set.
+
+Every class is a frozen, keyword-only dataclass that checks its invariants when it is built, so an
+object that exists is valid. Changes return copies (:func:`dataclasses.replace`). Lists given to a
+constructor are stored as tuples; ISO date texts are read as dates.
+
+Examples
+--------
+>>> kr = KeyResult(id="KR1", title="Grow visitors to 1M", type="metric", start=0, target=1e6)
+>>> kr.increasing
+True
+>>> o = Objective(id="O1", title="Raise brand awareness", key_results=[kr])
+>>> OkrSet(cycle="2026-Q1", objectives=[o]).key_result("KR1").target
+1000000.0
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar, Literal, Self, get_args
+
+from okrkit.cycles import Cycle, parse_date
+from okrkit.errors import InputError, ValidationError
+
+__all__ = [
+    "KPI",
+    "CheckIn",
+    "Initiative",
+    "KeyResult",
+    "Objective",
+    "OkrSet",
+]
+
+Level = Literal["company", "department", "team", "individual"]
+Kind = Literal["committed", "aspirational"]
+KrType = Literal["metric", "milestone", "qualitative", "guardrail"]
+GuardDirection = Literal["above", "below"]
+KpiDirection = Literal["up", "down"]
+Frequency = Literal["daily", "weekly", "biweekly", "monthly", "quarterly", "yearly"]
+InitiativeState = Literal["planned", "in_progress", "done", "dropped"]
+
+LEVELS: tuple[str, ...] = get_args(Level)
+KINDS: tuple[str, ...] = get_args(Kind)
+KR_TYPES: tuple[str, ...] = get_args(KrType)
+FREQUENCIES: tuple[str, ...] = get_args(Frequency)
+INITIATIVE_STATES: tuple[str, ...] = get_args(InitiativeState)
+
+# Fields that belong to one key result type only; the others must stay empty.
+KR_TYPE_FIELDS: dict[str, tuple[str, ...]] = {
+    "metric": ("start", "target", "current", "unit"),
+    "milestone": ("done",),
+    "qualitative": ("grade",),
+    "guardrail": ("threshold", "direction", "current", "unit"),
+}
+_TYPED_FIELDS = ("start", "target", "current", "unit", "done", "grade", "threshold", "direction")
+
+
+# --- field checks: each returns the normalised value or raises ValidationError -------------------
+
+
+def _text(value: object, name: str, *, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValidationError(f"{value!r} is not text", field=name, fix="write it as text")
+    if required and not value.strip():
+        raise ValidationError("is empty", field=name, fix=f"give the {name} a value")
+    return value.strip() if name == "id" else value
+
+
+def _number(value: object, name: str, *, optional: bool = True) -> float | None:
+    if value is None:
+        if optional:
+            return None
+        raise ValidationError("is missing", field=name, fix=f"give {name} a number")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(
+            f"{value!r} is not a number", field=name, fix="write a plain number such as 25 or 0.5"
+        )
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValidationError(
+            f"{value!r} is not a finite number", field=name, fix="write a finite number"
+        )
+    return number
+
+
+def _choice(value: object, name: str, options: tuple[str, ...]) -> str:
+    if value not in options:
+        raise ValidationError(
+            f"{value!r} is not one of {', '.join(options)}",
+            field=name,
+            fix=f"write one of: {', '.join(options)}",
+        )
+    return str(value)
+
+
+def _ids(value: object, name: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        value = [value]
+    if not isinstance(value, Iterable) or isinstance(value, Mapping):
+        raise ValidationError(f"{value!r} is not a list of ids", field=name, fix="write [ID, ...]")
+    items = tuple(_text(v, name, required=True).strip() for v in value)
+    if len(set(items)) != len(items):
+        raise ValidationError("lists an id twice", field=name, fix="list each id once")
+    return items
+
+
+def _confidence(value: object, name: str = "confidence") -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
+        raise ValidationError(
+            f"{value!r} is not a confidence", field=name, fix="write a whole number from 1 to 10"
+        )
+    return value
+
+
+def _grade(value: object, name: str = "grade") -> float | None:
+    number = _number(value, name)
+    if number is not None and not 0.0 <= number <= 1.0:
+        raise ValidationError(
+            f"{value!r} is outside 0.0–1.0", field=name, fix="grade from 0.0 (none) to 1.0 (fully)"
+        )
+    return number
+
+
+def _flag(value: object, name: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise ValidationError(f"{value!r} is not true or false", field=name, fix="write true or false")
+
+
+def _a(noun: str) -> str:
+    """``noun`` with its indefinite article: 'an objective', 'a KPI'."""
+    return f"an {noun}" if noun[:1].lower() in "aeio" else f"a {noun}"
+
+
+def _set(obj: object, name: str, value: object) -> None:
+    object.__setattr__(obj, name, value)
+
+
+class _Record:
+    """Shared construction from mappings (YAML, CSV rows) with the place of every problem."""
+
+    __slots__ = ()
+    #: Fields that are not written in files (set by the store or by the set).
+    _internal: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def keys(cls) -> tuple[str, ...]:
+        """The keys a file may use for this kind of record, in file order."""
+        return tuple(f.name for f in fields(cls) if f.name not in cls._internal)  # type: ignore[arg-type]
+
+    @classmethod
+    def required_keys(cls) -> tuple[str, ...]:
+        from dataclasses import MISSING
+
+        return tuple(
+            f.name
+            for f in fields(cls)  # type: ignore[arg-type]
+            if f.default is MISSING and f.default_factory is MISSING
+        )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], **place: Any) -> Self:
+        """Build from a mapping, refusing unknown and missing keys.
+
+        ``place`` (``source``, ``line``, ``row``) is added to any error raised. A mapping may carry
+        a ``lines`` attribute (key -> line) to point an error at the line of the faulty field.
+        """
+        if not isinstance(data, Mapping):
+            raise InputError(
+                f"expected a mapping of keys for {_a(cls.__name__)}, found {type(data).__name__}",
+                fix="write 'key: value' lines",
+                **place,
+            )
+        lines = getattr(data, "lines", {})
+        allowed = cls.keys()
+        for key in data:
+            if key not in allowed:
+                raise InputError(
+                    f"unknown key {key!r} in {_a(cls.__name__)}",
+                    field=str(key),
+                    fix=f"allowed keys: {', '.join(allowed)}",
+                    **_with_line(place, lines.get(key)),
+                )
+        for key in cls.required_keys():
+            if data.get(key) is None:
+                raise ValidationError(
+                    f"{_a(cls.__name__)} needs '{key}'",
+                    field=key,
+                    fix=f"add '{key}: ...'",
+                    **place,
+                )
+        try:
+            return cls(**dict(data))
+        except ValidationError as exc:
+            raise exc.at(**_with_line(place, lines.get(exc.field))) from None
+
+
+def _with_line(place: Mapping[str, Any], line: int | None) -> dict[str, Any]:
+    out = dict(place)
+    if line is not None:
+        out["line"] = line
+    return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeyResult(_Record):
+    """How progress toward an objective is measured.
+
+    ``type`` is ``metric`` (``start``, ``target``, ``current``, ``unit``), ``milestone``
+    (``done``), ``qualitative`` (``grade`` 0–1) or ``guardrail`` (``threshold`` and ``direction``
+    ``above``/``below``: stay on the right side of a line). Fields of other types must stay empty.
+    """
+
+    id: str
+    title: str
+    type: KrType = "metric"
+    weight: float = 1.0
+    owner: str = ""
+    confidence: int | None = None
+    start: float | None = None
+    target: float | None = None
+    current: float | None = None
+    unit: str | None = None
+    done: bool | None = None
+    grade: float | None = None
+    threshold: float | None = None
+    direction: GuardDirection | None = None
+    carried_from: str | None = None
+
+    def __post_init__(self) -> None:
+        _set(self, "id", _text(self.id, "id", required=True))
+        _set(self, "title", _text(self.title, "title", required=True))
+        _set(self, "type", _choice(self.type, "type", KR_TYPES))
+        _set(self, "owner", _text(self.owner, "owner"))
+        weight = _number(self.weight, "weight", optional=False)
+        if weight is None or weight <= 0:
+            raise ValidationError(
+                f"{self.weight!r} is not above 0", field="weight", fix="use a weight above 0"
+            )
+        _set(self, "weight", weight)
+        _set(self, "confidence", _confidence(self.confidence))
+        for name in ("start", "target", "current", "threshold"):
+            _set(self, name, _number(getattr(self, name), name))
+        _set(self, "grade", _grade(self.grade))
+        _set(self, "done", _flag(self.done, "done"))
+        if self.unit is not None:
+            _set(self, "unit", _text(self.unit, "unit"))
+        if self.carried_from is not None:
+            _set(self, "carried_from", _text(self.carried_from, "carried_from", required=True))
+        own = KR_TYPE_FIELDS[self.type]
+        for name in _TYPED_FIELDS:
+            if name not in own and getattr(self, name) is not None:
+                raise ValidationError(
+                    f"'{name}' does not belong to a {self.type} key result",
+                    field=name,
+                    fix=f"a {self.type} key result takes {', '.join(own)}; remove '{name}'"
+                    " or change 'type'",
+                )
+        if self.type == "metric":
+            for name in ("start", "target"):
+                if getattr(self, name) is None:
+                    raise ValidationError(
+                        "a metric key result needs a start and a target",
+                        field=name,
+                        fix=f"add '{name}: <number>'",
+                    )
+            if self.start == self.target:
+                raise ValidationError(
+                    f"target equals start ({self.target:g}), so no progress can be measured",
+                    field="target",
+                    fix="set the target you want to reach, different from the start",
+                )
+        elif self.type == "milestone" and self.done is None:
+            _set(self, "done", False)
+        elif self.type == "guardrail":
+            if self.threshold is None:
+                raise ValidationError(
+                    "a guardrail key result needs a threshold",
+                    field="threshold",
+                    fix="add 'threshold: <number>'",
+                )
+            _set(self, "direction", _choice(self.direction or "above", "direction", ("above", "below")))
+
+    @property
+    def increasing(self) -> bool:
+        """For a metric: True when success means going up (target above start)."""
+        return self.type == "metric" and (self.target or 0.0) > (self.start or 0.0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Objective(_Record):
+    """What we want to achieve: qualitative, with the key results that measure it."""
+
+    id: str
+    title: str
+    owner: str = ""
+    level: Level = "team"
+    kind: Kind = "committed"
+    description: str = ""
+    aligns_to: tuple[str, ...] = ()
+    carried_from: str | None = None
+    key_results: tuple[KeyResult, ...] = ()
+
+    def __post_init__(self) -> None:
+        _set(self, "id", _text(self.id, "id", required=True))
+        _set(self, "title", _text(self.title, "title", required=True))
+        _set(self, "owner", _text(self.owner, "owner"))
+        _set(self, "level", _choice(self.level, "level", LEVELS))
+        _set(self, "kind", _choice(self.kind, "kind", KINDS))
+        _set(self, "description", _text(self.description, "description"))
+        aligns = _ids(self.aligns_to, "aligns_to")
+        if self.id in aligns:
+            raise ValidationError(
+                "an objective cannot align to itself",
+                field="aligns_to",
+                fix=f"remove {self.id} from its own aligns_to",
+            )
+        _set(self, "aligns_to", aligns)
+        if self.carried_from is not None:
+            _set(self, "carried_from", _text(self.carried_from, "carried_from", required=True))
+        krs = self.key_results or ()
+        if isinstance(krs, Mapping) or not isinstance(krs, Iterable):
+            raise ValidationError(
+                f"{krs!r} is not a list", field="key_results", fix="write a list of key results"
+            )
+        krs = tuple(krs)
+        for kr in krs:
+            if not isinstance(kr, KeyResult):
+                raise ValidationError(
+                    f"{kr!r} is not a KeyResult", field="key_results", fix="build KeyResult objects"
+                )
+        _set(self, "key_results", krs)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckIn(_Record):
+    """A progress report on one key result: the value (or done / grade), confidence and a note."""
+
+    _internal: ClassVar[frozenset[str]] = frozenset({"id"})
+
+    key_result: str
+    date: dt.date
+    value: float | None = None
+    done: bool | None = None
+    grade: float | None = None
+    confidence: int | None = None
+    note: str = ""
+    author: str = ""
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        _set(self, "key_result", _text(self.key_result, "key_result", required=True).strip())
+        _set(self, "date", parse_date(self.date, field="date"))
+        _set(self, "value", _number(self.value, "value"))
+        _set(self, "done", _flag(self.done, "done"))
+        _set(self, "grade", _grade(self.grade))
+        _set(self, "confidence", _confidence(self.confidence))
+        _set(self, "note", _text(self.note, "note"))
+        _set(self, "author", _text(self.author, "author"))
+        given = [n for n in ("value", "done", "grade") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValidationError(
+                "a check-in records exactly one of value, done or grade"
+                + (f" (found {', '.join(given)})" if given else ""),
+                field="value",
+                fix="value for metric and guardrail, done for milestone, grade for qualitative",
+            )
+
+    @property
+    def field_name(self) -> str:
+        """Which of ``value``, ``done`` or ``grade`` this check-in records."""
+        return "value" if self.value is not None else "done" if self.done is not None else "grade"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KPI(_Record):
+    """A key performance indicator with its four parts: target, time frame, source, frequency."""
+
+    id: str
+    name: str
+    target: float
+    timeframe: str
+    data_source: str
+    frequency: Frequency
+    current: float | None = None
+    direction: KpiDirection = "up"
+    unit: str = ""
+    owner: str = ""
+    measures: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _set(self, "id", _text(self.id, "id", required=True))
+        _set(self, "name", _text(self.name, "name", required=True))
+        _set(self, "target", _number(self.target, "target", optional=False))
+        _set(self, "timeframe", _text(self.timeframe, "timeframe", required=True))
+        _set(self, "data_source", _text(self.data_source, "data_source", required=True))
+        _set(self, "frequency", _choice(self.frequency, "frequency", FREQUENCIES))
+        _set(self, "current", _number(self.current, "current"))
+        _set(self, "direction", _choice(self.direction, "direction", ("up", "down")))
+        _set(self, "unit", _text(self.unit, "unit"))
+        _set(self, "owner", _text(self.owner, "owner"))
+        _set(self, "measures", _ids(self.measures, "measures"))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Initiative(_Record):
+    """A piece of work that supports one or more key results."""
+
+    id: str
+    title: str
+    owner: str = ""
+    state: InitiativeState = "planned"
+    link: str = ""
+    supports: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _set(self, "id", _text(self.id, "id", required=True))
+        _set(self, "title", _text(self.title, "title", required=True))
+        _set(self, "owner", _text(self.owner, "owner"))
+        _set(self, "state", _choice(self.state, "state", INITIATIVE_STATES))
+        _set(self, "link", _text(self.link, "link"))
+        _set(self, "supports", _ids(self.supports, "supports"))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OkrSet:
+    """The OKRs of one cycle with their KPIs, initiatives and check-ins.
+
+    Ids are unique across objectives, key results, KPIs and initiatives. Check-ins, KPI
+    ``measures`` and initiative ``supports`` must name key results of the set, and a check-in must
+    record the field that fits its key result's type. ``aligns_to`` may name objectives outside the
+    set (another team's file); the alignment checks report those that exist nowhere.
+    """
+
+    cycle: Cycle
+    objectives: tuple[Objective, ...] = ()
+    kpis: tuple[KPI, ...] = ()
+    initiatives: tuple[Initiative, ...] = ()
+    checkins: tuple[CheckIn, ...] = ()
+    _krs: dict[str, KeyResult] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _set(self, "cycle", Cycle.parse(self.cycle))
+        for name, cls in (
+            ("objectives", Objective),
+            ("kpis", KPI),
+            ("initiatives", Initiative),
+            ("checkins", CheckIn),
+        ):
+            items = tuple(getattr(self, name) or ())
+            for i, item in enumerate(items):
+                if not isinstance(item, cls):
+                    raise ValidationError(
+                        f"item {i + 1} is a {type(item).__name__}, not a {cls.__name__}",
+                        field=name,
+                        fix=f"build {cls.__name__} objects",
+                    )
+            _set(self, name, items)
+        seen: dict[str, str] = {}
+
+        def claim(ident: str, what: str) -> None:
+            if ident in seen:
+                raise ValidationError(
+                    f"duplicate id {ident!r}: used by {_a(seen[ident])} and {_a(what)}",
+                    field="id",
+                    fix="give each objective, key result, KPI and initiative its own id",
+                )
+            seen[ident] = what
+
+        krs: dict[str, KeyResult] = {}
+        for o in self.objectives:
+            claim(o.id, "objective")
+            for kr in o.key_results:
+                claim(kr.id, "key result")
+                krs[kr.id] = kr
+        for k in self.kpis:
+            claim(k.id, "KPI")
+        for ini in self.initiatives:
+            claim(ini.id, "initiative")
+        _set(self, "_krs", krs)
+        for k in self.kpis:
+            self._require_krs(k.measures, f"KPI {k.id}", "measures")
+        for ini in self.initiatives:
+            self._require_krs(ini.supports, f"initiative {ini.id}", "supports")
+        for i, c in enumerate(self.checkins):
+            kr = krs.get(c.key_result)
+            if kr is None:
+                raise ValidationError(
+                    f"check-in {i + 1} ({c.date}) is for key result {c.key_result!r},"
+                    " which is not in the set",
+                    field="key_result",
+                    fix="use the id of an existing key result",
+                )
+            expected = CHECKIN_FIELD[kr.type]
+            if c.field_name != expected:
+                raise ValidationError(
+                    f"check-in {i + 1} on {kr.type} key result {kr.id} records '{c.field_name}'",
+                    field=c.field_name,
+                    fix=f"record '{expected}' for a {kr.type} key result",
+                )
+
+    def _require_krs(self, ids: Iterable[str], owner: str, name: str) -> None:
+        for ident in ids:
+            if ident not in self._krs:
+                raise ValidationError(
+                    f"{owner} names key result {ident!r}, which is not in the set",
+                    field=name,
+                    fix="use the id of an existing key result",
+                )
+
+    def key_results(self) -> Iterator[tuple[Objective, KeyResult]]:
+        """Every key result with its objective, in file order."""
+        for o in self.objectives:
+            for kr in o.key_results:
+                yield o, kr
+
+    def key_result(self, ident: str) -> KeyResult:
+        """The key result with id ``ident``; ``KeyError`` when there is none."""
+        return self._krs[ident]
+
+    def objective(self, ident: str) -> Objective:
+        """The objective with id ``ident``; ``KeyError`` when there is none."""
+        for o in self.objectives:
+            if o.id == ident:
+                return o
+        raise KeyError(ident)
+
+    @property
+    def ids(self) -> frozenset[str]:
+        """Every id in the set (objectives, key results, KPIs, initiatives)."""
+        return frozenset(
+            [o.id for o in self.objectives]
+            + list(self._krs)
+            + [k.id for k in self.kpis]
+            + [i.id for i in self.initiatives]
+        )
+
+
+#: The check-in field each key result type records.
+CHECKIN_FIELD: dict[str, str] = {
+    "metric": "value",
+    "guardrail": "value",
+    "milestone": "done",
+    "qualitative": "grade",
+}
