@@ -1,0 +1,480 @@
+"""The ``okrkit`` command line.
+
+Exit codes: 0 success; 1 the OKR set has errors (or a conflict in the store); 2 the input cannot
+be read (missing or malformed file, unreachable store). User errors print one readable message on
+stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from okrkit.cycles import parse_date
+from okrkit.errors import InputError, OkrkitError, StoreError, ValidationError
+from okrkit.model import CheckIn, OkrSet
+
+__all__ = ["main"]
+
+STORE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+
+class UsageError(InputError):
+    """A command line that cannot be carried out as given."""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return parse_date(text, field="date")
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="okrkit",
+        description="Plan, track and review OKRs and KPIs.",
+        epilog="The store is --db URL, else $OKRKIT_DATABASE_URL, else ./okrkit.db.",
+    )
+    p.add_argument("--db", metavar="URL", help="store: a SQLite path or a database URL")
+    p.add_argument("--version", action="version", version=f"okrkit {_version()}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("init", help="create a workspace, optionally seeded from templates")
+    s.add_argument("dir", nargs="?", default=".", help="workspace folder (default: here)")
+    s.add_argument(
+        "--template", "-t", action="append", default=[], metavar="NAME",
+        help="seed from a template (repeat; 'all' for every one); see 'okrkit templates'",
+    )
+    s.add_argument("--cycle", help="cycle for the templates (default: the current quarter)")
+
+    sub.add_parser("templates", help="list the starter templates")
+
+    s = sub.add_parser("demo", help="create the demo workspace if absent and print its path")
+
+    s = sub.add_parser("import", help="import a YAML, CSV folder or .xlsx file into the store")
+    s.add_argument("file")
+    s.add_argument("--replace", action="store_true", help="overwrite objects whose ids exist")
+
+    s = sub.add_parser("export", help="export one cycle of the store")
+    s.add_argument("--format", "-f", choices=("yaml", "csv", "xlsx"), default=None)
+    s.add_argument("-o", "--output", required=True, metavar="PATH",
+                   help="file (.yaml, .xlsx) or folder (csv); '-' prints YAML")
+    s.add_argument("--cycle", help="cycle to export (default: the running or latest one)")
+
+    s = sub.add_parser("check", help="validate a file or the store")
+    s.add_argument("source", nargs="?", metavar="FILE_OR_STORE")
+    s.add_argument("--cycle")
+
+    s = sub.add_parser("score", help="score objectives and key results")
+    s.add_argument("source", nargs="?", metavar="FILE_OR_STORE")
+    s.add_argument("--as-of", type=_date, metavar="DATE")
+    s.add_argument("--format", "-f", choices=("table", "json", "csv"), default="table")
+    s.add_argument("--cycle")
+
+    s = sub.add_parser("carry-over", help="copy unfinished objectives into the next cycle")
+    s.add_argument("--from", dest="from_cycle", required=True, metavar="CYCLE")
+    s.add_argument("--to", dest="to_cycle", metavar="CYCLE", help="default: the next cycle")
+    s.add_argument("--as-of", type=_date, metavar="DATE")
+    s.add_argument("ids", nargs="*", metavar="ID", help="objectives to carry (default: unfinished)")
+
+    s = sub.add_parser("checkin", help="record, list, correct and delete check-ins")
+    cs = s.add_subparsers(dest="action", metavar="ACTION")
+    a = cs.add_parser("add", help="record a check-in")
+    a.add_argument("key_result")
+    _checkin_fields(a, required_date=False)
+    a = cs.add_parser("list", help="list check-ins")
+    a.add_argument("key_result", nargs="?")
+    a.add_argument("--cycle")
+    a.add_argument("--history", action="store_true", help="include corrected and deleted ones")
+    a.add_argument("--format", "-f", choices=("table", "json", "csv"), default="table")
+    a = cs.add_parser("correct", help="correct a check-in (the original is kept in the history)")
+    a.add_argument("id", type=int)
+    _checkin_fields(a, required_date=False)
+    a.add_argument("--reason", default="")
+    a = cs.add_parser("delete", help="delete a check-in (kept in the history)")
+    a.add_argument("id", type=int)
+    a.add_argument("--reason", default="")
+    return p
+
+
+def _checkin_fields(a: argparse.ArgumentParser, *, required_date: bool) -> None:
+    g = a.add_mutually_exclusive_group()
+    g.add_argument("--value", type=float, help="value (metric, guardrail)")
+    g.add_argument("--done", action="store_const", const=True, help="milestone reached")
+    g.add_argument("--not-done", dest="done", action="store_const", const=False)
+    g.add_argument("--grade", type=float, help="grade 0.0–1.0 (qualitative)")
+    a.add_argument("--date", type=_date, required=required_date, help="default: today")
+    a.add_argument("--confidence", type=int, help="1–10")
+    a.add_argument("--note")
+    a.add_argument("--author")
+
+
+def _version() -> str:
+    from okrkit import __version__
+
+    return __version__
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+
+def _is_store(source: str) -> bool:
+    return "://" in source or Path(source).suffix.lower() in STORE_SUFFIXES or (
+        Path(source).is_dir() and (Path(source) / "okrkit.db").is_file()
+    )
+
+
+def read_file(path: str) -> OkrSet:
+    """Read an OKR set from a YAML file, a folder of CSV files or an .xlsx workbook."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        from okrkit.io.yaml_io import load_yaml
+
+        return load_yaml(p)
+    if suffix in (".xlsx", ".csv") or p.is_dir():
+        from okrkit.io.tabular import read_tables
+
+        return read_tables(p.parent if suffix == ".csv" else p)
+    if not p.exists():
+        raise InputError("no such file", source=path, fix="check the path")
+    raise InputError(
+        f"cannot tell the format of {p.name!r}",
+        source=path,
+        fix="use a .yaml file, an .xlsx workbook, a folder of CSV files or a store (.db / URL)",
+    )
+
+
+def _store(args: argparse.Namespace, source: str | None = None, *, create: bool = False) -> Any:
+    from okrkit.store import Store
+
+    if source is not None:
+        if Path(source).is_dir():
+            source = str(Path(source) / "okrkit.db")
+        return Store(source, create=create)
+    return Store(args.db, create=create)
+
+
+def _load(args: argparse.Namespace) -> OkrSet:
+    source = args.source
+    if source is not None and not _is_store(source):
+        return read_file(source)
+    with _store(args, source) as store:
+        return store.load(args.cycle)  # type: ignore[no-any-return]
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from okrkit.workspace import init_workspace
+
+    folder = Path(args.dir)
+    url = args.db
+    store = init_workspace(folder, args.template, cycle=args.cycle, url=url)
+    with store:
+        counts = [f"{c.id}: {len(store.load(c).objectives)} objectives" for c in store.cycles()]
+    print(f"workspace ready: {store._safe_url()}" + (f" ({'; '.join(counts)})" if counts else ""))
+    if url is None and folder.resolve() != Path.cwd().resolve():
+        print(f"use it with: cd {folder}  (or okrkit --db {folder / 'okrkit.db'} ...)")
+    return 0
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from okrkit.workspace import load_template, template_names
+
+    for name in template_names():
+        okrs = load_template(name)
+        print(f"{name:<18} {len(okrs.objectives)} objectives, {len(okrs.kpis)} KPIs")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from okrkit.workspace import demo_path, ensure_demo
+
+    ensure_demo().close()
+    print(demo_path())
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    okrs = read_file(args.file)
+    with _store(args, create=True) as store:
+        summary = store.import_set(okrs, replace=args.replace)
+    print(f"imported {summary}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    fmt = args.format or _format_from_path(args.output)
+    with _store(args) as store:
+        okrs = store.load(args.cycle)
+    if args.output == "-":
+        if fmt != "yaml":
+            raise UsageError("only YAML can be printed; give -o PATH for csv or xlsx")
+        from okrkit.io.yaml_io import dump_yaml
+
+        sys.stdout.write(dump_yaml(okrs))
+        return 0
+    if fmt == "yaml":
+        from okrkit.io.yaml_io import save_yaml
+
+        path = save_yaml(okrs, args.output)
+    elif fmt == "csv":
+        from okrkit.io.tabular import write_csv
+
+        path = write_csv(okrs, args.output)
+    else:
+        from okrkit.io.tabular import write_xlsx
+
+        path = write_xlsx(okrs, args.output)
+    print(f"exported cycle {okrs.cycle.id} to {path}")
+    return 0
+
+
+def _format_from_path(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in (".yaml", ".yml") or path == "-":
+        return "yaml"
+    if suffix == ".xlsx":
+        return "xlsx"
+    if suffix == "" or suffix == ".csv":
+        return "csv"
+    raise UsageError(f"cannot tell the export format from {path!r}; pass --format")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    source = args.source
+    warnings: list[str] = []
+    if source is not None and not _is_store(source):
+        okrs = read_file(source)
+        known = {o.id for o in okrs.objectives}
+        label, sets = source, [okrs]
+    else:
+        with _store(args, source) as store:
+            cycles = [store.cycle(args.cycle)] if args.cycle else store.cycles()
+            sets = [store.load(c) for c in cycles]
+            label = store._safe_url()
+            known = {o.id for s in (sets if args.cycle else sets) for o in s.objectives}
+            if args.cycle:
+                known |= {o.id for c in store.cycles() for o in store.load(c).objectives}
+    for okrs in sets:
+        for o in okrs.objectives:
+            for parent in o.aligns_to:
+                if parent not in known:
+                    warnings.append(
+                        f"{label}: objective {o.id} aligns to {parent!r}, which is not here"
+                        " (fine when it lives in another file; otherwise correct the id)"
+                    )
+    for w in warnings:
+        print(f"warning: {w}")
+    n = sum(len(s.objectives) for s in sets)
+    k = sum(1 for s in sets for _ in s.key_results())
+    print(f"{label}: valid ({n} objectives, {k} key results, {len(warnings)} warning(s))")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from okrkit.scoring import score
+
+    okrs = _load(args)
+    scores = score(okrs, args.as_of)
+    if args.format == "json":
+        print(json.dumps(scores.to_dict(), indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        _print_csv(_flat_scores(scores))
+    else:
+        _print_score_table(scores)
+    return 0
+
+
+def _flat_scores(scores: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    data = scores.to_dict()
+    for o in data["objectives"]:
+        rows.append(
+            {"level": "objective", "id": o["id"], "objective": o["id"], "title": o["title"],
+             "owner": o["owner"], "type": o["kind"], "value": "", "score": o["score"],
+             "band": o["band"], "status": o["status"]}
+        )
+        for kr in o["key_results"]:
+            rows.append(
+                {"level": "key_result", "id": kr["id"], "objective": o["id"], "title": kr["title"],
+                 "owner": o["owner"], "type": kr["type"], "value": kr["value"],
+                 "score": kr["score"], "band": kr["band"], "status": kr["status"]}
+            )
+    return rows
+
+
+def _print_csv(rows: list[dict[str, Any]]) -> None:
+    import csv
+
+    from okrkit.io.tabular import neutralise
+
+    if not rows:
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: neutralise(v) for k, v in row.items()})
+
+
+def _fmt(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "done" if value else "not done"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}" if value == value else "–"
+    return str(value)
+
+
+def _print_score_table(scores: Any) -> None:
+    data = scores.to_dict()
+    print(f"cycle {data['cycle']}, as of {data['as_of']}")
+    rows = [("ID", "TITLE", "SCORE", "BAND", "STATUS")]
+    for o in data["objectives"]:
+        rows.append((o["id"], _clip(o["title"], 52), _fmt(o["score"]), _fmt(o["band"]),
+                     _fmt(o["status"])))
+        for kr in o["key_results"]:
+            rows.append(("  " + kr["id"], "  " + _clip(kr["title"], 50), _fmt(kr["score"]),
+                         _fmt(kr["band"]), _fmt(kr["status"])))
+    _print_table(rows)
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _print_table(rows: Sequence[Sequence[str]]) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
+
+
+def cmd_carry_over(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        source = store.cycle(args.from_cycle)
+        target = args.to_cycle or source.next().id
+        carried = store.carry_over(source, target, args.ids, as_of=args.as_of)
+    if not carried.objectives:
+        print(f"nothing to carry: every objective of {source.id} is finished")
+        return 0
+    print(f"carried {len(carried.objectives)} objective(s) into {carried.cycle.id}:")
+    for o in carried.objectives:
+        print(f"  {o.carried_from} -> {o.id} ({len(o.key_results)} key results)")
+    return 0
+
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    action = args.action
+    with _store(args) as store:
+        if action == "list":
+            df = store.checkins(args.key_result, cycle=args.cycle, history=args.history)
+            cols = ["id", "key_result", "date", "value", "done", "grade", "confidence", "note",
+                    "author"]
+            if args.history:
+                cols += ["state", "replaces", "reason"]
+            df = df[cols]
+            if args.format == "json":
+                print(df.to_json(orient="records", date_format="iso", force_ascii=False))
+            elif args.format == "csv":
+                _print_csv(df.astype(object).where(df.notna(), "").to_dict("records"))
+            else:
+                rows = [tuple(c.upper() for c in cols)]
+                for rec in df.to_dict("records"):
+                    rows.append(tuple(_cell(rec[c]) for c in cols))
+                _print_table(rows)
+            return 0
+        if action == "delete":
+            store.delete_checkin(args.id, reason=args.reason)
+            print(f"deleted check-in {args.id} (kept in the history)")
+            return 0
+        fields = {
+            k: getattr(args, k)
+            for k in ("value", "done", "grade", "date", "confidence", "note", "author")
+            if getattr(args, k) is not None
+        }
+        if action == "add":
+            fields.setdefault("date", dt.date.today())
+            fields.setdefault("author", os.environ.get("USER", ""))
+            new = store.add_checkin(CheckIn(key_result=args.key_result, **fields))
+            print(f"recorded check-in {new.id} on {new.key_result}")
+            return 0
+        if action == "correct":
+            if not fields:
+                raise UsageError("nothing to correct; give --value, --done, --grade, --date ...")
+            new = store.correct_checkin(args.id, reason=args.reason, **fields)
+            print(f"corrected check-in {args.id}: now check-in {new.id}")
+            return 0
+    raise UsageError("choose an action: add, list, correct or delete")
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if value is pd_na():
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    if hasattr(value, "date") and hasattr(value, "isoformat"):
+        return str(value.date())
+    return _clip(str(value), 40)
+
+
+def pd_na() -> Any:
+    import pandas as pd
+
+    return pd.NA
+
+
+COMMANDS = {
+    "init": cmd_init,
+    "templates": cmd_templates,
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "export": cmd_export,
+    "check": cmd_check,
+    "score": cmd_score,
+    "carry-over": cmd_carry_over,
+    "checkin": cmd_checkin,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except ValidationError as exc:
+        print(f"okrkit: error: {exc}", file=sys.stderr)
+        return 1
+    except (InputError, StoreError) as exc:
+        from okrkit.errors import ConflictError
+
+        print(f"okrkit: error: {exc}", file=sys.stderr)
+        return 1 if isinstance(exc, ConflictError) else 2
+    except OkrkitError as exc:
+        print(f"okrkit: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
