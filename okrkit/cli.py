@@ -49,7 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("init", help="create a workspace, optionally seeded from templates")
     s.add_argument("dir", nargs="?", default=".", help="workspace folder (default: here)")
     s.add_argument(
-        "--template", "-t", action="append", default=[], metavar="NAME",
+        "--template",
+        "-t",
+        action="append",
+        default=[],
+        metavar="NAME",
         help="seed from a template (repeat; 'all' for every one); see 'okrkit templates'",
     )
     s.add_argument("--cycle", help="cycle for the templates (default: the current quarter)")
@@ -64,8 +68,13 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("export", help="export one cycle of the store")
     s.add_argument("--format", "-f", choices=("yaml", "csv", "xlsx"), default=None)
-    s.add_argument("-o", "--output", required=True, metavar="PATH",
-                   help="file (.yaml, .xlsx) or folder (csv); '-' prints YAML")
+    s.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="PATH",
+        help="file (.yaml, .xlsx) or folder (csv); '-' prints YAML",
+    )
     s.add_argument("--cycle", help="cycle to export (default: the running or latest one)")
 
     s = sub.add_parser("check", help="validate a file or the store")
@@ -126,8 +135,10 @@ def _version() -> str:
 
 
 def _is_store(source: str) -> bool:
-    return "://" in source or Path(source).suffix.lower() in STORE_SUFFIXES or (
-        Path(source).is_dir() and (Path(source) / "okrkit.db").is_file()
+    return (
+        "://" in source
+        or Path(source).suffix.lower() in STORE_SUFFIXES
+        or (Path(source).is_dir() and (Path(source) / "okrkit.db").is_file())
     )
 
 
@@ -245,8 +256,12 @@ def _format_from_path(path: str) -> str:
         return "yaml"
     if suffix == ".xlsx":
         return "xlsx"
-    if suffix == "" or suffix == ".csv":
+    if suffix == "":
         return "csv"
+    if suffix == ".csv":
+        raise UsageError(
+            "CSV export writes a folder with one file per table; give a folder such as -o q4-csv"
+        )
     raise UsageError(f"cannot tell the export format from {path!r}; pass --format")
 
 
@@ -262,7 +277,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             cycles = [store.cycle(args.cycle)] if args.cycle else store.cycles()
             sets = [store.load(c) for c in cycles]
             label = store._safe_url()
-            known = {o.id for s in (sets if args.cycle else sets) for o in s.objectives}
+            known = {o.id for s in sets for o in s.objectives}
             if args.cycle:
                 known |= {o.id for c in store.cycles() for o in store.load(c).objectives}
     for okrs in sets:
@@ -300,15 +315,33 @@ def _flat_scores(scores: Any) -> list[dict[str, Any]]:
     data = scores.to_dict()
     for o in data["objectives"]:
         rows.append(
-            {"level": "objective", "id": o["id"], "objective": o["id"], "title": o["title"],
-             "owner": o["owner"], "type": o["kind"], "value": "", "score": o["score"],
-             "band": o["band"], "status": o["status"]}
+            {
+                "level": "objective",
+                "id": o["id"],
+                "objective": o["id"],
+                "title": o["title"],
+                "owner": o["owner"],
+                "type": o["kind"],
+                "value": "",
+                "score": o["score"],
+                "band": o["band"],
+                "status": o["status"],
+            }
         )
         for kr in o["key_results"]:
             rows.append(
-                {"level": "key_result", "id": kr["id"], "objective": o["id"], "title": kr["title"],
-                 "owner": o["owner"], "type": kr["type"], "value": kr["value"],
-                 "score": kr["score"], "band": kr["band"], "status": kr["status"]}
+                {
+                    "level": "key_result",
+                    "id": kr["id"],
+                    "objective": o["id"],
+                    "title": kr["title"],
+                    "owner": o["owner"],
+                    "type": kr["type"],
+                    "value": kr["value"],
+                    "score": kr["score"],
+                    "band": kr["band"],
+                    "status": kr["status"],
+                }
             )
     return rows
 
@@ -341,11 +374,19 @@ def _print_score_table(scores: Any) -> None:
     print(f"cycle {data['cycle']}, as of {data['as_of']}")
     rows = [("ID", "TITLE", "SCORE", "BAND", "STATUS")]
     for o in data["objectives"]:
-        rows.append((o["id"], _clip(o["title"], 52), _fmt(o["score"]), _fmt(o["band"]),
-                     _fmt(o["status"])))
+        rows.append(
+            (o["id"], _clip(o["title"], 52), _fmt(o["score"]), _fmt(o["band"]), _fmt(o["status"]))
+        )
         for kr in o["key_results"]:
-            rows.append(("  " + kr["id"], "  " + _clip(kr["title"], 50), _fmt(kr["score"]),
-                         _fmt(kr["band"]), _fmt(kr["status"])))
+            rows.append(
+                (
+                    "  " + kr["id"],
+                    "  " + _clip(kr["title"], 50),
+                    _fmt(kr["score"]),
+                    _fmt(kr["band"]),
+                    _fmt(kr["status"]),
+                )
+            )
     _print_table(rows)
 
 
@@ -363,7 +404,8 @@ def _print_table(rows: Sequence[Sequence[str]]) -> None:
 def cmd_carry_over(args: argparse.Namespace) -> int:
     with _store(args) as store:
         source = store.cycle(args.from_cycle)
-        target = args.to_cycle or source.next().id
+        # the Cycle itself: the id of a cycle of explicit dates ('2026-07-01..') does not parse
+        target = args.to_cycle or source.next()
         carried = store.carry_over(source, target, args.ids, as_of=args.as_of)
     if not carried.objectives:
         print(f"nothing to carry: every objective of {source.id} is finished")
@@ -376,11 +418,22 @@ def cmd_carry_over(args: argparse.Namespace) -> int:
 
 def cmd_checkin(args: argparse.Namespace) -> int:
     action = args.action
+    if action is None:
+        raise UsageError("choose an action: add, list, correct or delete")
     with _store(args) as store:
         if action == "list":
             df = store.checkins(args.key_result, cycle=args.cycle, history=args.history)
-            cols = ["id", "key_result", "date", "value", "done", "grade", "confidence", "note",
-                    "author"]
+            cols = [
+                "id",
+                "key_result",
+                "date",
+                "value",
+                "done",
+                "grade",
+                "confidence",
+                "note",
+                "author",
+            ]
             if args.history:
                 cols += ["state", "replaces", "reason"]
             df = df[cols]
@@ -477,4 +530,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-

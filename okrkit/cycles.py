@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from okrkit.errors import ValidationError
+from okrkit.errors import InputError, ValidationError
 
 __all__ = ["Cycle", "current_quarter"]
 
@@ -72,6 +72,8 @@ class Cycle:
         ------
         ValidationError
             When the text is not a quarter or a year, or the mapping lacks ``start``/``end``.
+        InputError
+            When the mapping has a key other than ``id``, ``start`` and ``end``.
         """
         if isinstance(value, Cycle):
             return value
@@ -92,11 +94,11 @@ class Cycle:
                 fix="write a quarter (2026-Q1), a year (2026) or {id, start, end}",
             )
         if isinstance(value, Mapping):
-            unknown = set(value) - {"id", "start", "end"}
+            unknown = sorted(map(str, set(value) - {"id", "start", "end"}))
             if unknown:
-                raise ValidationError(
-                    f"unknown key(s) {sorted(map(str, unknown))} in the cycle",
-                    field="cycle",
+                raise InputError(
+                    f"unknown key(s) {unknown} in the cycle",
+                    field=f"cycle.{unknown[0]}",
                     fix="a cycle mapping takes only id, start and end",
                 )
             missing = [k for k in ("start", "end") if value.get(k) is None]

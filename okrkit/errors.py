@@ -5,8 +5,9 @@ Every error a user can cause is an :class:`OkrkitError`. Its message says what i
 notebook) can show ``str(error)`` as it is, with no traceback::
 
     OkrkitError
-    ├── InputError            a file or value cannot be read (bad YAML/CSV/Excel, wrong type)
-    ├── ValidationError       the data reads but breaks a rule (duplicate id, grade outside 0–1)
+    ├── InputError            a file cannot be read (bad YAML/CSV/Excel syntax, unknown key)
+    ├── ValidationError       the data reads but breaks a rule (wrong type, duplicate id,
+    │                         grade outside 0–1, missing key)
     ├── AlignmentError        a defect in the alignment links
     │   └── AlignmentCycleError
     └── StoreError            the store cannot be opened, read or written
@@ -97,7 +98,7 @@ class _PlacedError(OkrkitError):
 
     def at(self, **place: object) -> _PlacedError:
         """Return a copy with the missing parts of the place filled in from ``place``."""
-        known = {
+        known: dict[str, object] = {
             "source": self.source,
             "line": self.line,
             "row": self.row,

@@ -34,11 +34,11 @@ __all__ = ["FRAME_COLUMNS", "Frames", "from_frames", "to_frames"]
 
 #: The columns of each frame, in order. ``objective`` in key_results is the owning objective's id.
 FRAME_COLUMNS: dict[str, tuple[str, ...]] = {
-    "objectives": tuple(k for k in Objective.keys() if k != "key_results"),
-    "key_results": ("id", "objective", *[k for k in KeyResult.keys() if k != "id"]),
-    "checkins": ("id", *CheckIn.keys()),
-    "kpis": KPI.keys(),
-    "initiatives": Initiative.keys(),
+    "objectives": tuple(k for k in Objective.file_keys() if k != "key_results"),
+    "key_results": ("id", "objective", *[k for k in KeyResult.file_keys() if k != "id"]),
+    "checkins": ("id", *CheckIn.file_keys()),
+    "kpis": KPI.file_keys(),
+    "initiatives": Initiative.file_keys(),
 }
 _NUMERIC = {
     "key_results": ("weight", "confidence", "start", "target", "current", "grade", "threshold"),
@@ -129,7 +129,9 @@ def records(df: pd.DataFrame, name: str, *, source: str) -> list[tuple[int, dict
         )
     out = []
     for i, row in enumerate(df.to_dict("records"), start=1):
-        out.append((i, {k: v for k, v in ((k, _plain(v)) for k, v in row.items()) if v is not None}))
+        out.append(
+            (i, {k: v for k, v in ((k, _plain(v)) for k, v in row.items()) if v is not None})
+        )
     return out
 
 
@@ -206,9 +208,22 @@ def build_set(
     for name, cls in kinds:
         built[name] = []
         for row, rec in tables.get(name, []):
-            ident = rec.pop("id", None) if name == "checkins" else None
+            checkin_id = rec.pop("id", None) if name == "checkins" else None
+            if checkin_id is not None and not (
+                (isinstance(checkin_id, int) and not isinstance(checkin_id, bool))
+                or (isinstance(checkin_id, float) and checkin_id.is_integer())
+            ):
+                raise InputError(
+                    f"{checkin_id!r} is not a check-in id",
+                    source=src(name),
+                    row=row,
+                    field="id",
+                    fix="write a whole number, or leave it empty",
+                )
             item = cls.from_dict(rec, source=src(name), row=row)
-            built[name].append(replace(item, id=int(ident)) if ident is not None else item)
+            built[name].append(
+                replace(item, id=int(checkin_id)) if checkin_id is not None else item
+            )
     try:
         return OkrSet(cycle=cycle, objectives=tuple(objectives), **built)  # type: ignore[arg-type]
     except OkrkitError as exc:

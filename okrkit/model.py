@@ -157,7 +157,7 @@ class _Record:
     _internal: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
-    def keys(cls) -> tuple[str, ...]:
+    def file_keys(cls) -> tuple[str, ...]:
         """The keys a file may use for this kind of record, in file order."""
         return tuple(f.name for f in fields(cls) if f.name not in cls._internal)  # type: ignore[arg-type]
 
@@ -185,7 +185,7 @@ class _Record:
                 **place,
             )
         lines = getattr(data, "lines", {})
-        allowed = cls.keys()
+        allowed = cls.file_keys()
         for key in data:
             if key not in allowed:
                 raise InputError(
@@ -257,7 +257,8 @@ class KeyResult(_Record):
         _set(self, "grade", _grade(self.grade))
         _set(self, "done", _flag(self.done, "done"))
         if self.unit is not None:
-            _set(self, "unit", _text(self.unit, "unit"))
+            # An empty unit means no unit: files leave it out, so it must read back as None.
+            _set(self, "unit", _text(self.unit, "unit") or None)
         if self.carried_from is not None:
             _set(self, "carried_from", _text(self.carried_from, "carried_from", required=True))
         own = KR_TYPE_FIELDS[self.type]
@@ -292,7 +293,11 @@ class KeyResult(_Record):
                     field="threshold",
                     fix="add 'threshold: <number>'",
                 )
-            _set(self, "direction", _choice(self.direction or "above", "direction", ("above", "below")))
+            _set(
+                self,
+                "direction",
+                _choice(self.direction or "above", "direction", ("above", "below")),
+            )
 
     @property
     def increasing(self) -> bool:
@@ -347,7 +352,10 @@ class Objective(_Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckIn(_Record):
-    """A progress report on one key result: the value (or done / grade), confidence and a note."""
+    """A progress report on one key result: the value (or done / grade), confidence and a note.
+
+    ``id`` is given by the store; it does not count when check-ins are compared.
+    """
 
     _internal: ClassVar[frozenset[str]] = frozenset({"id"})
 
@@ -359,7 +367,7 @@ class CheckIn(_Record):
     confidence: int | None = None
     note: str = ""
     author: str = ""
-    id: int | None = None
+    id: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         _set(self, "key_result", _text(self.key_result, "key_result", required=True).strip())
@@ -496,20 +504,21 @@ class OkrSet:
         for ini in self.initiatives:
             self._require_krs(ini.supports, f"initiative {ini.id}", "supports")
         for i, c in enumerate(self.checkins):
-            kr = krs.get(c.key_result)
-            if kr is None:
+            found = krs.get(c.key_result)
+            if found is None:
                 raise ValidationError(
                     f"check-in {i + 1} ({c.date}) is for key result {c.key_result!r},"
                     " which is not in the set",
                     field="key_result",
                     fix="use the id of an existing key result",
                 )
-            expected = CHECKIN_FIELD[kr.type]
+            expected = CHECKIN_FIELD[found.type]
             if c.field_name != expected:
                 raise ValidationError(
-                    f"check-in {i + 1} on {kr.type} key result {kr.id} records '{c.field_name}'",
+                    f"check-in {i + 1} on {found.type} key result {found.id}"
+                    f" records '{c.field_name}'",
                     field=c.field_name,
-                    fix=f"record '{expected}' for a {kr.type} key result",
+                    fix=f"record '{expected}' for a {found.type} key result",
                 )
 
     def _require_krs(self, ids: Iterable[str], owner: str, name: str) -> None:

@@ -187,8 +187,9 @@ def score(
     ...     key_results=[KeyResult(id="K1", title="Churn from 8 % to 5 %", start=8, target=5)])],
     ...     checkins=[CheckIn(key_result="K1", date="2026-02-14", value=6.5)])
     >>> s = score(okrs, as_of=dt.date(2026, 2, 14))
-    >>> s.key_results[["score", "band", "status"]].iloc[0].tolist()
-    [0.5, 'yellow', 'on track']
+    >>> row = s.key_results.iloc[0]
+    >>> float(row["score"]), row["band"], row["status"]
+    (0.5, 'yellow', 'on track')
     """
     frames = data if isinstance(data, Frames) else to_frames(data)
     config = config or ScoringConfig()
@@ -248,8 +249,9 @@ def score_key_results(frames: Frames, as_of: dt.date, config: ScoringConfig) -> 
     current = krs["current"].to_numpy("float64")
     value = np.where(np.isnan(latest(c_value)), current, latest(c_value))
     metric_value = np.where(np.isnan(value), start, value)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        metric_score = np.clip((metric_value - start) / (target - start), 0.0, 1.0)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        # "+ 0.0" turns the -0.0 of a decreasing metric at its start into 0.0 (JSON shows "-0.0").
+        metric_score = np.clip((metric_value - start) / (target - start), 0.0, 1.0) + 0.0
 
     done = latest(c_done)
     done = np.where(np.isnan(done), krs["done"].to_numpy("float64", na_value=0.0), done)
@@ -330,7 +332,7 @@ def _forecast(
     n: int,
 ) -> np.ndarray[Any, Any]:
     """Least-squares line through (cycle start, 0) and each check-in, read at the cycle end."""
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         s = np.clip((c_value - start[codes]) / (target[codes] - start[codes]), 0.0, 1.0)
     t = _elapsed(days, cycle)
     ok = ~np.isnan(s)
@@ -358,7 +360,7 @@ def _forecast(
     flat = ss / cnt
     out = np.clip(np.where(np.abs(denominator) > 1e-12, line, flat), 0.0, 1.0)
     out[readings == 0] = np.nan
-    return out  # type: ignore[no-any-return]
+    return out
 
 
 def score_objectives(

@@ -101,74 +101,128 @@ def _tables(sa: Any) -> tuple[sa.MetaData, dict[str, sa.Table]]:
         return [sa.Column(name, kind, nullable=True) for name, kind in spec]
 
     t = {
-        "meta": sa.Table("okrkit_meta", md, sa.Column("key", text, primary_key=True),
-                         sa.Column("value", text, nullable=False)),
-        "cycles": sa.Table("cycles", md, sa.Column("id", text, primary_key=True),
-                           sa.Column("start", sa.Date, nullable=False),
-                           sa.Column("end", sa.Date, nullable=False)),
+        "meta": sa.Table(
+            "okrkit_meta",
+            md,
+            sa.Column("key", text, primary_key=True),
+            sa.Column("value", text, nullable=False),
+        ),
+        "cycles": sa.Table(
+            "cycles",
+            md,
+            sa.Column("id", text, primary_key=True),
+            sa.Column("start", sa.Date, nullable=False),
+            sa.Column("end", sa.Date, nullable=False),
+        ),
         "objectives": sa.Table(
-            "objectives", md,
+            "objectives",
+            md,
             sa.Column("id", text, primary_key=True),
             sa.Column("cycle", text, sa.ForeignKey("cycles.id"), nullable=False, index=True),
             sa.Column("position", integer, nullable=False),
             sa.Column("title", text, nullable=False),
-            *cols(("owner", text), ("level", text), ("kind", text), ("description", text),
-                  ("carried_from", text)),
+            *cols(
+                ("owner", text),
+                ("level", text),
+                ("kind", text),
+                ("description", text),
+                ("carried_from", text),
+            ),
             sa.Column("version", integer, nullable=False, default=1),
         ),
         "alignments": sa.Table(
-            "alignments", md,
-            sa.Column("child", text, sa.ForeignKey("objectives.id", ondelete="CASCADE"),
-                      primary_key=True),
+            "alignments",
+            md,
+            sa.Column(
+                "child", text, sa.ForeignKey("objectives.id", ondelete="CASCADE"), primary_key=True
+            ),
             sa.Column("parent", text, primary_key=True),
             sa.Column("position", integer, nullable=False),
         ),
         "key_results": sa.Table(
-            "key_results", md,
+            "key_results",
+            md,
             sa.Column("id", text, primary_key=True),
-            sa.Column("objective", text, sa.ForeignKey("objectives.id", ondelete="CASCADE"),
-                      nullable=False, index=True),
+            sa.Column(
+                "objective",
+                text,
+                sa.ForeignKey("objectives.id", ondelete="CASCADE"),
+                nullable=False,
+                index=True,
+            ),
             sa.Column("position", integer, nullable=False),
             sa.Column("title", text, nullable=False),
             sa.Column("type", text, nullable=False),
             sa.Column("weight", real, nullable=False),
-            *cols(("owner", text), ("confidence", integer), ("start", real), ("target", real),
-                  ("current", real), ("unit", text), ("done", sa.Boolean), ("grade", real),
-                  ("threshold", real), ("direction", text), ("carried_from", text)),
+            *cols(
+                ("owner", text),
+                ("confidence", integer),
+                ("start", real),
+                ("target", real),
+                ("current", real),
+                ("unit", text),
+                ("done", sa.Boolean),
+                ("grade", real),
+                ("threshold", real),
+                ("direction", text),
+                ("carried_from", text),
+            ),
             sa.Column("version", integer, nullable=False, default=1),
         ),
         "checkins": sa.Table(
-            "checkins", md,
+            "checkins",
+            md,
             sa.Column("id", integer, primary_key=True, autoincrement=True),
-            sa.Column("key_result", text, sa.ForeignKey("key_results.id", ondelete="CASCADE"),
-                      nullable=False, index=True),
+            sa.Column(
+                "key_result",
+                text,
+                sa.ForeignKey("key_results.id", ondelete="CASCADE"),
+                nullable=False,
+                index=True,
+            ),
             sa.Column("date", sa.Date, nullable=False),
-            *cols(("value", real), ("done", sa.Boolean), ("grade", real), ("confidence", integer),
-                  ("note", text), ("author", text)),
+            *cols(
+                ("value", real),
+                ("done", sa.Boolean),
+                ("grade", real),
+                ("confidence", integer),
+                ("note", text),
+                ("author", text),
+            ),
             sa.Column("state", text, nullable=False, default="active"),
             sa.Column("replaces", integer, nullable=True),
             sa.Column("reason", text, nullable=True),
             sa.Column("recorded_at", sa.DateTime, nullable=False),
         ),
         "kpis": sa.Table(
-            "kpis", md,
+            "kpis",
+            md,
             sa.Column("id", text, primary_key=True),
             sa.Column("cycle", text, sa.ForeignKey("cycles.id"), nullable=False, index=True),
             sa.Column("position", integer, nullable=False),
             sa.Column("name", text, nullable=False),
             sa.Column("target", real, nullable=False),
-            *cols(("timeframe", text), ("data_source", text), ("frequency", text),
-                  ("current", real), ("direction", text), ("unit", text), ("owner", text)),
+            *cols(
+                ("timeframe", text),
+                ("data_source", text),
+                ("frequency", text),
+                ("current", real),
+                ("direction", text),
+                ("unit", text),
+                ("owner", text),
+            ),
             sa.Column("version", integer, nullable=False, default=1),
         ),
         "kpi_measures": sa.Table(
-            "kpi_measures", md,
+            "kpi_measures",
+            md,
             sa.Column("kpi", text, sa.ForeignKey("kpis.id", ondelete="CASCADE"), primary_key=True),
             sa.Column("key_result", text, primary_key=True),
             sa.Column("position", integer, nullable=False),
         ),
         "initiatives": sa.Table(
-            "initiatives", md,
+            "initiatives",
+            md,
             sa.Column("id", text, primary_key=True),
             sa.Column("cycle", text, sa.ForeignKey("cycles.id"), nullable=False, index=True),
             sa.Column("position", integer, nullable=False),
@@ -177,9 +231,14 @@ def _tables(sa: Any) -> tuple[sa.MetaData, dict[str, sa.Table]]:
             sa.Column("version", integer, nullable=False, default=1),
         ),
         "initiative_supports": sa.Table(
-            "initiative_supports", md,
-            sa.Column("initiative", text, sa.ForeignKey("initiatives.id", ondelete="CASCADE"),
-                      primary_key=True),
+            "initiative_supports",
+            md,
+            sa.Column(
+                "initiative",
+                text,
+                sa.ForeignKey("initiatives.id", ondelete="CASCADE"),
+                primary_key=True,
+            ),
             sa.Column("key_result", text, primary_key=True),
             sa.Column("position", integer, nullable=False),
         ),
@@ -239,7 +298,7 @@ class Store:
 
     # --- engine and transactions ---------------------------------------------------------------
 
-    def _make_engine(self, sa: Any) -> sa.Engine:
+    def _make_engine(self, sa: Any) -> Any:
         if not self.is_sqlite:
             return sa.create_engine(self.url, pool_pre_ping=True)
         memory = self.url in ("sqlite://", "sqlite:///:memory:")
@@ -249,21 +308,22 @@ class Store:
             poolclass=sa.pool.StaticPool if memory else sa.pool.QueuePool,
         )
 
-        @sa.event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
             cursor = dbapi_connection.cursor()
             if not memory:
-                cursor.execute("PRAGMA journal_mode=WAL")
+                _wal(cursor)
             cursor.execute("PRAGMA busy_timeout=60000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
-        @sa.event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
             write = conn.get_execution_options().get("okrkit_write", False)
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        sa.event.listen(engine, "connect", _on_connect)
+        sa.event.listen(engine, "begin", _on_begin)
 
         return engine
 
@@ -325,10 +385,17 @@ class Store:
                 )
             if not create:
                 raise StoreError(f"{self._safe_url()} is not an okrkit store: run 'okrkit init'")
-            with self._write("create the store") as conn:
-                self._metadata.create_all(conn)
-                conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-            return
+            try:
+                with self._write("create the store") as conn:
+                    # Another process may have created it while this one waited for the lock.
+                    if not sa.inspect(conn).has_table(meta.name):
+                        self._metadata.create_all(conn)
+                        conn.execute(
+                            meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
+                        )
+            except ConflictError:
+                if not sa.inspect(self.engine).has_table(meta.name):
+                    raise
         with self._read() as conn:
             found = conn.execute(
                 sa.select(meta.c.value).where(meta.c.key == "schema_version")
@@ -463,7 +530,7 @@ class Store:
         c = self.cycle(cycle)
         o, kr = self.tables["objectives"], self.tables["key_results"]
         with self._read() as conn:
-            rows = conn.execute(sa.select(o.c.id, o.c.version).where(o.c.cycle == c.id)).all()
+            rows = list(conn.execute(sa.select(o.c.id, o.c.version).where(o.c.cycle == c.id)))
             rows += conn.execute(
                 sa.select(kr.c.id, kr.c.version)
                 .join(o, o.c.id == kr.c.objective)
@@ -503,7 +570,9 @@ class Store:
         for name in incoming:
             table = t[name]
             for chunk in _chunks(all_ids, 500):
-                existing += conn.execute(sa.select(table.c.id).where(table.c.id.in_(chunk))).scalars()
+                existing += conn.execute(
+                    sa.select(table.c.id).where(table.c.id.in_(chunk))
+                ).scalars()
         if existing and not replace:
             shown = ", ".join(sorted(existing)[:5]) + (", ..." if len(existing) > 5 else "")
             raise ConflictError(
@@ -518,13 +587,19 @@ class Store:
                     if name == "key_results":
                         self._delete_key_results(conn, chunk)
                     elif name == "objectives":
-                        krs = conn.execute(
-                            sa.select(t["key_results"].c.id).where(
-                                t["key_results"].c.objective.in_(chunk)
+                        krs = (
+                            conn.execute(
+                                sa.select(t["key_results"].c.id).where(
+                                    t["key_results"].c.objective.in_(chunk)
+                                )
                             )
-                        ).scalars().all()
+                            .scalars()
+                            .all()
+                        )
                         self._delete_key_results(conn, krs)
-                        conn.execute(t["alignments"].delete().where(t["alignments"].c.child.in_(chunk)))
+                        conn.execute(
+                            t["alignments"].delete().where(t["alignments"].c.child.in_(chunk))
+                        )
                         conn.execute(table.delete().where(table.c.id.in_(chunk)))
                     else:
                         link = t["kpi_measures"] if name == "kpis" else t["initiative_supports"]
@@ -572,10 +647,16 @@ class Store:
         objectives, links, krs = [], [], []
         for i, o in enumerate(okrs.objectives):
             objectives.append(
-                {**_row(o, ("key_results", "aligns_to")), "cycle": cycle, "position": base + i,
-                 "version": 1}
+                {
+                    **_row(o, ("key_results", "aligns_to")),
+                    "cycle": cycle,
+                    "position": base + i,
+                    "version": 1,
+                }
             )
-            links += [{"child": o.id, "parent": p, "position": j} for j, p in enumerate(o.aligns_to)]
+            links += [
+                {"child": o.id, "parent": p, "position": j} for j, p in enumerate(o.aligns_to)
+            ]
             krs += [
                 {**_row(kr), "objective": o.id, "position": j, "version": 1}
                 for j, kr in enumerate(o.key_results)
@@ -640,7 +721,10 @@ class Store:
             return self._add_checkin(conn, checkin)
 
     def _add_checkin(
-        self, conn: sa.Connection, checkin: CheckIn, replaces: int | None = None,
+        self,
+        conn: sa.Connection,
+        checkin: CheckIn,
+        replaces: int | None = None,
         reason: str | None = None,
     ) -> CheckIn:
         ktype = self._key_result_type(conn, checkin.key_result)
@@ -684,8 +768,10 @@ class Store:
         """
         sa = self._sa
         ci, kr, o = self.tables["checkins"], self.tables["key_results"], self.tables["objectives"]
-        query = sa.select(ci, o.c.cycle).join(kr, kr.c.id == ci.c.key_result).join(
-            o, o.c.id == kr.c.objective
+        query = (
+            sa.select(ci, o.c.cycle)
+            .join(kr, kr.c.id == ci.c.key_result)
+            .join(o, o.c.id == kr.c.objective)
         )
         if key_result is not None:
             query = query.where(ci.c.key_result == key_result)
@@ -718,7 +804,7 @@ class Store:
 
         ``changes`` are fields of :class:`~okrkit.CheckIn` (``value``, ``date``, ``note`` ...).
         """
-        unknown = set(changes) - set(CheckIn.keys()) - {"key_result"}
+        unknown = set(changes) - set(CheckIn.file_keys()) - {"key_result"}
         if unknown or "key_result" in changes:
             raise ValidationError(
                 f"cannot change {', '.join(sorted(unknown | ({'key_result'} & set(changes))))}",
@@ -726,7 +812,7 @@ class Store:
             )
         with self._write("correct the check-in") as conn:
             row = self._get_checkin(conn, ident)
-            old = CheckIn(**{k: getattr(row, k) for k in CheckIn.keys()}, id=row.id)
+            old = CheckIn(**_fields_of(row, CheckIn.file_keys()), id=row.id)
             new = replace(old, id=None, **changes)
             ci = self.tables["checkins"]
             conn.execute(
@@ -761,11 +847,17 @@ class Store:
             row = conn.execute(sa.select(o).where(o.c.id == ident)).first()
             if row is None:
                 raise NotFoundError(f"no objective {ident!r} in the store")
-            parents = conn.execute(
-                sa.select(links.c.parent).where(links.c.child == ident).order_by(links.c.position)
-            ).scalars().all()
+            parents = (
+                conn.execute(
+                    sa.select(links.c.parent)
+                    .where(links.c.child == ident)
+                    .order_by(links.c.position)
+                )
+                .scalars()
+                .all()
+            )
             current = Objective(
-                **{k: getattr(row, k) for k in Objective.keys() if k not in ("key_results", "aligns_to")},
+                **_fields_of(row, Objective.file_keys(), skip=("key_results", "aligns_to")),
                 aligns_to=tuple(parents),
             )
             updated = replace(current, **changes)
@@ -775,8 +867,10 @@ class Store:
                 if updated.aligns_to:
                     conn.execute(
                         links.insert(),
-                        [{"child": ident, "parent": p, "position": i}
-                         for i, p in enumerate(updated.aligns_to)],
+                        [
+                            {"child": ident, "parent": p, "position": i}
+                            for i, p in enumerate(updated.aligns_to)
+                        ],
                     )
             return version + 1
 
@@ -790,13 +884,17 @@ class Store:
             row = conn.execute(sa.select(kr).where(kr.c.id == ident)).first()
             if row is None:
                 raise NotFoundError(f"no key result {ident!r} in the store")
-            current = KeyResult(**{k: getattr(row, k) for k in KeyResult.keys()})
+            current = KeyResult(**_fields_of(row, KeyResult.file_keys()))
             updated = replace(current, **changes)
             self._bump(conn, kr, ident, version, _row(updated, ("id",)))
             return version + 1
 
     def _bump(
-        self, conn: sa.Connection, table: sa.Table, ident: str, version: int,
+        self,
+        conn: sa.Connection,
+        table: sa.Table,
+        ident: str,
+        version: int,
         values: Mapping[str, Any],
     ) -> None:
         done = conn.execute(
@@ -853,11 +951,10 @@ class Store:
         wanted = list(ids)
         missing = [i for i in wanted if i not in o_scores.index]
         if missing:
-            raise NotFoundError(
-                f"no objective {', '.join(missing)} in cycle {source.id}"
-            )
+            raise NotFoundError(f"no objective {', '.join(missing)} in cycle {source.id}")
         picked = [
-            o for o in okrs.objectives
+            o
+            for o in okrs.objectives
             if (o.id in wanted if wanted else not (o_scores[o.id] >= 1.0))
         ]
         new_ids = {o.id: _carried_id(o.id, source, target) for o in picked}
@@ -898,6 +995,25 @@ class Store:
         return carried
 
 
+def _wal(cursor: Any) -> None:
+    """Switch a SQLite file to WAL mode, retrying while another connection does the same.
+
+    Two connections switching a new file at the same moment: one is told "database is locked" at
+    once, without the busy timeout, so it waits a little and tries again.
+    """
+    import sqlite3
+    import time
+
+    for attempt in range(100):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 99:
+                raise
+            time.sleep(0.05)
+
+
 def _find_or_parse(store: Store, ident: str) -> Cycle:
     try:
         return store.cycle(ident)
@@ -923,13 +1039,25 @@ def _conform(df: pd.DataFrame, like: pd.DataFrame) -> pd.DataFrame:
     for col in like.columns:
         dtype = like[col].dtype
         if str(dtype) == "object":
-            out[col] = out[col].astype(object)
+            # The empty frame cannot tell text from other objects: infer the dtype from the
+            # values as to_frames does (pandas' string dtype for text with gaps, else object).
+            values = [None if _is_missing(v) else v for v in out[col].tolist()]
+            out[col] = pd.Series(values, index=out.index, dtype=None)
             continue
         try:
             out[col] = out[col].astype(dtype)
         except (TypeError, ValueError):
             out[col] = pd.array(out[col].tolist(), dtype=dtype)
     return out.reset_index(drop=True)
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _fields_of(row: Any, names: Iterable[str], skip: Iterable[str] = ()) -> dict[str, Any]:
+    """The named columns of a SQL row as keyword arguments for a model class."""
+    return {name: getattr(row, name) for name in names if name not in set(skip)}
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

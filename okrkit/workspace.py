@@ -7,17 +7,19 @@ demo workspace, created from the templates on first use so every notebook runs o
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from okrkit.cycles import Cycle, current_quarter
-from okrkit.errors import InputError
+from okrkit.errors import InputError, ValidationError
 from okrkit.io.yaml_io import load_yaml
 from okrkit.model import CheckIn, OkrSet
 from okrkit.store import ENV_URL, Store
@@ -28,6 +30,7 @@ __all__ = [
     "ensure_demo",
     "init_workspace",
     "load_template",
+    "merge_sets",
     "open_workspace",
     "template_names",
     "templates_dir",
@@ -95,13 +98,41 @@ def init_workspace(
     ``cycle`` (default: the current quarter) is the cycle the templates are placed in. ``url``
     puts the store elsewhere (PostgreSQL, say) instead of ``DIRECTORY/okrkit.db``.
     """
+    target = Cycle.parse(cycle) if cycle is not None else current_quarter()
+    # Read every template first: a mistyped name must not leave a half-seeded workspace.
+    # Read every template first, then import them in one transaction: a mistyped name or a
+    # clash must not leave a half-seeded workspace.
+    sets = [load_template(name, target) for name in _names(templates)]
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     store = Store(url or folder / "okrkit.db")
-    target = Cycle.parse(cycle) if cycle is not None else current_quarter()
-    for name in _names(templates):
-        store.import_set(load_template(name, target))
+    if sets:
+        store.import_set(merge_sets(sets))
     return store
+
+
+def merge_sets(sets: Sequence[OkrSet]) -> OkrSet:
+    """One OKR set holding every item of ``sets``, which must share one cycle.
+
+    Raises
+    ------
+    ValidationError
+        When the cycles differ or an id appears in two sets.
+    """
+    cycles = {s.cycle for s in sets}
+    if len(cycles) != 1:
+        raise ValidationError(
+            f"cannot merge sets of cycles {', '.join(sorted(c.id for c in cycles))}",
+            field="cycle",
+            fix="move them to one cycle first",
+        )
+    return OkrSet(
+        cycle=sets[0].cycle,
+        objectives=tuple(o for s in sets for o in s.objectives),
+        kpis=tuple(k for s in sets for k in s.kpis),
+        initiatives=tuple(i for s in sets for i in s.initiatives),
+        checkins=tuple(c for s in sets for c in s.checkins),
+    )
 
 
 def demo_path() -> Path:
@@ -128,15 +159,12 @@ def ensure_demo(today: dt.date | None = None) -> Store:
     tmp = path.with_name(f".{path.name}.creating-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     store = Store(tmp)
-    for name in _names(["all"]):
-        okrs = load_template(name, cycle)
-        store.import_set(replace(okrs, checkins=demo_checkins(okrs, today)))
+    okrs = merge_sets([load_template(name, cycle) for name in _names(["all"])])
+    store.import_set(replace(okrs, checkins=demo_checkins(okrs, today)))
     store.checkpoint()
     store.close()
-    try:
+    with contextlib.suppress(FileExistsError):
         os.link(tmp, path)  # atomic: a second kernel creating it at once keeps the first
-    except FileExistsError:
-        pass
     tmp.unlink(missing_ok=True)
     return Store(path)
 
@@ -166,7 +194,12 @@ def demo_checkins(okrs: OkrSet, today: dt.date) -> tuple[CheckIn, ...]:
             t = cycle.elapsed(day)
             progress = max(progress, min(1.05, pace * t + float(rng.normal(0, 0.03))))
             confidence = int(np.clip(round(3 + 6 * pace + rng.normal(0, 1)), 1, 10))
-            base = {"key_result": kr.id, "date": day, "confidence": confidence, "author": kr.owner}
+            base: dict[str, Any] = {
+                "key_result": kr.id,
+                "date": day,
+                "confidence": confidence,
+                "author": kr.owner,
+            }
             if kr.type == "metric":
                 assert kr.start is not None and kr.target is not None
                 value = kr.start + (kr.target - kr.start) * max(progress, 0.0)

@@ -34,7 +34,7 @@ class _LineDict(dict[str, Any]):
 class _Loader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise InputError(
                 "YAML aliases (*name) are not accepted",
                 line=event.start_mark.line + 1,
@@ -63,16 +63,40 @@ class _Loader(yaml.SafeLoader):
             out.lines[key] = line
         return out
 
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        # An impossible date (2026-02-30) makes PyYAML raise a bare ValueError; keep the text so
+        # the model refuses it with the file, line and field like any other bad date.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+# YAML 1.1 reads 1e6 as text; read it as the number people mean, as YAML 1.2 does.
+_FLOAT_1_2 = re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$")
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_1_2, list("-+0123456789"))
 
 
 def read_yaml(text: str, *, source: str = "<text>") -> Any:
     """Parse YAML text safely into plain Python data with line information."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        # _Loader derives from SafeLoader: no Python objects, no aliases.
+        return yaml.load(text, Loader=_Loader)
     except InputError as exc:
         raise exc.at(source=source) from None
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        tag = re.search(r"tag '([^']+)'", exc.problem or "")
+        raise InputError(
+            f"the YAML tag {tag.group(1).replace('tag:yaml.org,2002:', '!!')!r} is not accepted"
+            if tag
+            else f"this is not valid YAML: {exc.problem or exc.context}",
+            source=source,
+            line=mark.line + 1 if mark else None,
+            fix="remove the tag: okrkit files hold plain text, numbers, dates and lists",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise InputError(
@@ -100,7 +124,9 @@ def load_yaml(path_or_text: str | Path, *, source: str | None = None) -> OkrSet:
         When the data breaks a rule of the model; the message names file, line and field.
     """
     if isinstance(path_or_text, Path) or (
-        isinstance(path_or_text, str) and "\n" not in path_or_text and path_or_text.strip()
+        isinstance(path_or_text, str)
+        and "\n" not in path_or_text
+        and path_or_text.strip()
         and Path(path_or_text).suffix.lower() in (".yaml", ".yml")
     ):
         path = Path(path_or_text)
@@ -158,7 +184,11 @@ def from_plain(data: Any, *, source: str = "<data>") -> OkrSet:
             )
     if data.get("cycle") is None:
         raise ValidationError(
-            "the file has no cycle", source=source, field="cycle", fix="add 'cycle: 2026-Q1'"
+            "the file has no cycle",
+            source=source,
+            line=getattr(data, "lines", {}).get("cycle") or 1,
+            field="cycle",
+            fix="add 'cycle: 2026-Q1' at the top",
         )
 
     def items(key: str) -> list[Any]:
@@ -181,7 +211,7 @@ def from_plain(data: Any, *, source: str = "<data>") -> OkrSet:
     for raw in items("objectives"):
         where = place(raw, "objectives")
         if isinstance(raw, Mapping):
-            raw = _LineDict_copy(raw)
+            raw = _line_dict_copy(raw)
             krs_raw = raw.get("key_results") or []
             if not isinstance(krs_raw, list):
                 raise InputError(
@@ -189,8 +219,10 @@ def from_plain(data: Any, *, source: str = "<data>") -> OkrSet:
                     field="key_results",
                     **_line(where, raw, "key_results"),
                 )
+            kr_line = raw.lines.get("key_results") or where["line"]
             raw["key_results"] = [
-                KeyResult.from_dict(k, **place(k, "objectives")) for k in krs_raw
+                KeyResult.from_dict(k, source=source, line=getattr(k, "line", None) or kr_line)
+                for k in krs_raw
             ]
         objectives.append(Objective.from_dict(raw, **where))
     kpis = [KPI.from_dict(k, **place(k, "kpis")) for k in items("kpis")]
@@ -210,7 +242,7 @@ def from_plain(data: Any, *, source: str = "<data>") -> OkrSet:
         raise
 
 
-def _LineDict_copy(raw: Mapping[str, Any]) -> _LineDict:  # noqa: N802
+def _line_dict_copy(raw: Mapping[str, Any]) -> _LineDict:
     out = _LineDict(raw)
     out.line = getattr(raw, "line", None)
     out.lines = dict(getattr(raw, "lines", {}))
@@ -227,8 +259,10 @@ def _line(where: dict[str, Any], raw: Any, key: str) -> dict[str, Any]:
 
 def _guess_line(data: Mapping[str, Any], exc: InputError | ValidationError) -> int | None:
     """Find the line of the item a set-level error is about (a duplicate id, a check-in)."""
-    if exc.field == "cycle":
-        return getattr(data, "lines", {}).get("cycle")
+    if exc.field == "cycle" or (exc.field or "").startswith("cycle."):
+        sub = (exc.field or "").partition(".")[2]
+        line: int | None = getattr(data.get("cycle"), "lines", {}).get(sub)
+        return line or getattr(data, "lines", {}).get("cycle")
     text = exc.problem
     m = re.search(r"check-in (\d+)", text)
     if m:
@@ -240,7 +274,9 @@ def _guess_line(data: Mapping[str, Any], exc: InputError | ValidationError) -> i
     )
     if not m:
         return None
-    lines = [getattr(item, "line", None) for item in _raw_items(data) if item.get("id") == m.group(1)]
+    lines = [
+        getattr(item, "line", None) for item in _raw_items(data) if item.get("id") == m.group(1)
+    ]
     return lines[-1] if lines else None
 
 
@@ -268,7 +304,7 @@ def _clean(value: Any) -> Any:
 
 def _record(obj: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key in type(obj).keys():
+    for key in type(obj).file_keys():
         if key in skip:
             continue
         value = getattr(obj, key)
@@ -300,6 +336,10 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
+# Texts such as "1e3" must be quoted, since the loader reads them as numbers.
+_Dumper.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_1_2, list("-+0123456789"))
+
+
 def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
@@ -311,9 +351,7 @@ _Dumper.add_representer(dt.date, yaml.SafeDumper.represent_date)
 
 def dump_yaml(okrs: OkrSet) -> str:
     """The OKR set as YAML text, readable by :func:`load_yaml` with nothing lost."""
-    return yaml.dump(
-        to_plain(okrs), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
-    )
+    return yaml.dump(to_plain(okrs), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def save_yaml(okrs: OkrSet, path: str | Path) -> Path:

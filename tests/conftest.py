@@ -1,0 +1,218 @@
+"""Shared fixtures: small and rich OKR sets, a valid YAML file, and the templates folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from okrkit import KPI, CheckIn, Cycle, Initiative, KeyResult, Objective, OkrSet
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATE_PATHS = sorted(TEMPLATES_DIR.glob("*.yaml"))
+
+#: A valid OKR file that uses every kind of record and every key result type. Tests edit one
+#: line of it (``str.replace``) and check that the error points at the right line and field.
+VALID_YAML = """\
+cycle: 2026-Q1
+objectives:
+  - id: O1
+    title: Grow the community
+    owner: Ana
+    level: team
+    kind: committed
+    key_results:
+      - id: K1
+        title: Visitors from 0 to 100
+        type: metric
+        start: 0
+        target: 100
+        weight: 1
+      - id: K2
+        title: Launch the forum
+        type: milestone
+        done: false
+      - id: K3
+        title: Members find the forum useful
+        type: qualitative
+        grade: 0.5
+      - id: K4
+        title: Keep uptime above 99 %
+        type: guardrail
+        threshold: 99
+        direction: above
+kpis:
+  - id: P1
+    name: Inbound leads
+    target: 20
+    timeframe: 2026-Q1
+    data_source: CRM
+    frequency: weekly
+    measures: [K1]
+initiatives:
+  - id: I1
+    title: Spring campaign
+    supports: [K1]
+checkins:
+  - key_result: K1
+    date: 2026-02-03
+    value: 10
+    confidence: 7
+"""
+
+
+def line_of(text: str, line: str) -> int:
+    """The 1-based number of the one line of ``text`` that equals ``line``."""
+    numbers = [i for i, ln in enumerate(text.splitlines(), start=1) if ln == line]
+    assert len(numbers) == 1, f"{line!r} is not exactly once in the text"
+    return numbers[0]
+
+
+@pytest.fixture
+def templates_dir() -> Path:
+    """The folder of the starter templates shipped with okrkit."""
+    return TEMPLATES_DIR
+
+
+@pytest.fixture
+def valid_yaml() -> str:
+    """The text of a small valid OKR file (see :data:`VALID_YAML`)."""
+    return VALID_YAML
+
+
+@pytest.fixture
+def small_set() -> OkrSet:
+    """One objective with a key result of every type, a KPI, an initiative and check-ins.
+
+    Cycle 2026-Q1 has 90 days; 2026-02-14 is day 45, exactly half of it.
+    """
+    return OkrSet(
+        cycle="2026-Q1",
+        objectives=[
+            Objective(
+                id="O1",
+                title="Grow the community",
+                owner="Ana",
+                key_results=[
+                    KeyResult(id="K1", title="Visitors 0 to 100", start=0, target=100, weight=2),
+                    KeyResult(id="K2", title="Churn 8 % to 5 %", start=8, target=5, unit="%"),
+                    KeyResult(id="K3", title="Launch the forum", type="milestone"),
+                    KeyResult(id="K4", title="Members like it", type="qualitative"),
+                    KeyResult(
+                        id="K5",
+                        title="Backlog below 50",
+                        type="guardrail",
+                        threshold=50,
+                        direction="below",
+                    ),
+                ],
+            ),
+        ],
+        kpis=[
+            KPI(
+                id="P1",
+                name="Inbound leads",
+                target=20,
+                timeframe="2026-Q1",
+                data_source="CRM",
+                frequency="weekly",
+                measures=["K1"],
+            )
+        ],
+        initiatives=[Initiative(id="I1", title="Spring campaign", supports=["K1", "K3"])],
+        checkins=[
+            CheckIn(key_result="K1", date="2026-01-31", value=20, confidence=6),
+            CheckIn(key_result="K1", date="2026-02-14", value=40, confidence=7),
+            CheckIn(key_result="K2", date="2026-02-01", value=7),
+            CheckIn(key_result="K3", date="2026-02-10", done=True),
+            CheckIn(key_result="K4", date="2026-02-11", grade=0.6),
+            CheckIn(key_result="K5", date="2026-01-15", value=40),
+            CheckIn(key_result="K5", date="2026-02-01", value=60),
+        ],
+    )
+
+
+@pytest.fixture
+def rich_set() -> OkrSet:
+    """A set that uses the corners of the format, for round trips."""
+    cycle = Cycle(id="2026-H1", start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+    return OkrSet(
+        cycle=cycle,
+        objectives=[
+            Objective(
+                id="MÅL-1",
+                title="Bli marknadsledare i Sverige — på rätt spår",
+                owner="Åsa Öberg",
+                level="department",
+                kind="aspirational",
+                description="Första raden.\nAndra raden med å ä ö.\n\nEfter en tom rad.",
+                aligns_to=["CO-1", "CO-2"],
+                carried_from="MÅL-0",
+                key_results=[
+                    KeyResult(
+                        id="NR-1",
+                        title="Minska churn från 8 % till 5 %",
+                        start=8,
+                        target=5,
+                        current=7.25,
+                        unit="%",
+                        weight=1.5,
+                        owner="Örjan",
+                        confidence=4,
+                        carried_from="NR-0",
+                    ),
+                    KeyResult(
+                        id="NR-2",
+                        title="Håll backloggen under 150 ärenden",
+                        type="guardrail",
+                        threshold=150,
+                        direction="below",
+                        current=120,
+                        unit="ärenden",
+                    ),
+                    KeyResult(id="NR-3", title="Kunderna älskar det", type="qualitative"),
+                    KeyResult(id="NR-4", title="Lansera appen", type="milestone", done=True),
+                    KeyResult(id="NR-5", title="Bedömd kvalitet", type="qualitative", grade=0.35),
+                ],
+            ),
+            Objective(id="O-empty", title="An objective without key results", level="company"),
+        ],
+        kpis=[
+            KPI(
+                id="NYCKELTAL-1",
+                name="Kostnad per lead",
+                target=0.5,
+                timeframe="2026-H1",
+                data_source="Hubspot",
+                frequency="biweekly",
+                current=1.25,
+                direction="down",
+                unit="€",
+                owner="Åsa",
+                measures=["NR-1", "NR-2"],
+            )
+        ],
+        initiatives=[
+            Initiative(
+                id="IN-1",
+                title="Kampanj på svenska",
+                state="in_progress",
+                link="https://example.com/å",
+                supports=["NR-1"],
+            )
+        ],
+        checkins=[
+            CheckIn(
+                key_result="NR-1",
+                date="2026-02-01",
+                value=7.5,
+                confidence=5,
+                note="Bra vecka.\nMen två kunder lämnade.",
+                author="Örjan",
+            ),
+            CheckIn(key_result="NR-2", date="2026-02-01", value=130),
+            CheckIn(key_result="NR-3", date="2026-03-01", grade=0.25, note="första bedömningen"),
+            CheckIn(key_result="NR-4", date="2026-03-02", done=True),
+        ],
+    )

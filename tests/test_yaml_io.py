@@ -1,0 +1,863 @@
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import TEMPLATE_PATHS, VALID_YAML, line_of
+from okrkit import (
+    CheckIn,
+    Cycle,
+    InputError,
+    KeyResult,
+    Objective,
+    OkrkitError,
+    OkrSet,
+    ValidationError,
+    dump_yaml,
+    load_yaml,
+    save_yaml,
+)
+from okrkit.io.yaml_io import read_yaml, to_plain
+
+# Each case edits VALID_YAML: (old text, bad replacement, good replacement, error class, field,
+# the line the error must point at). A good replacement of None leaves the text unchanged.
+CYCLE_MAP = "cycle:\n  id: Q\n  start: 2026-01-01\n  end: 2026-03-31\n"
+CASES: list[tuple[str, str, str | None, type[OkrkitError], str, str]] = [
+    # unknown keys, everywhere
+    ("objectives:\n", "colour: red\nobjectives:\n", None, InputError, "colour", "colour: red"),
+    (
+        "    owner: Ana\n",
+        "    owner: Ana\n    colour: red\n",
+        "    owner: Ana\n    description: red\n",
+        InputError,
+        "colour",
+        "    colour: red",
+    ),
+    (
+        "        weight: 1\n",
+        "        weight: 1\n        colour: red\n",
+        "        weight: 1\n        owner: Bo\n",
+        InputError,
+        "colour",
+        "        colour: red",
+    ),
+    (
+        "    measures: [K1]\n",
+        "    measures: [K1]\n    colour: red\n",
+        "    measures: [K1]\n    unit: leads\n",
+        InputError,
+        "colour",
+        "    colour: red",
+    ),
+    (
+        "    supports: [K1]\n",
+        "    supports: [K1]\n    colour: red\n",
+        "    supports: [K1]\n    state: done\n",
+        InputError,
+        "colour",
+        "    colour: red",
+    ),
+    (
+        "    confidence: 7\n",
+        "    confidence: 7\n    colour: red\n",
+        "    confidence: 7\n    note: fine\n",
+        InputError,
+        "colour",
+        "    colour: red",
+    ),
+    (
+        "    confidence: 7\n",
+        "    confidence: 7\n    id: 4\n",
+        "    confidence: 7\n    author: Bo\n",
+        InputError,
+        "id",
+        "    id: 4",
+    ),
+    (
+        "cycle: 2026-Q1\n",
+        CYCLE_MAP + "  colour: red\n",
+        CYCLE_MAP,
+        InputError,
+        "cycle.colour",
+        "  colour: red",
+    ),
+    # wrong types
+    (
+        "        target: 100\n",
+        "        target: lots\n",
+        "        target: 100.5\n",
+        ValidationError,
+        "target",
+        "        target: lots",
+    ),
+    (
+        "        target: 100\n",
+        "        target: '100'\n",
+        "        target: 1.0e+2\n",
+        ValidationError,
+        "target",
+        "        target: '100'",
+    ),
+    (
+        "    title: Grow the community\n",
+        "    title: [Grow, community]\n",
+        "    title: '2026'\n",
+        ValidationError,
+        "title",
+        "    title: [Grow, community]",
+    ),
+    (
+        "        weight: 1\n",
+        "        weight: true\n",
+        "        weight: 2\n",
+        ValidationError,
+        "weight",
+        "        weight: true",
+    ),
+    (
+        "    value: 10\n",
+        "    value: yes\n",
+        "    value: -3.5\n",
+        ValidationError,
+        "value",
+        "    value: yes",
+    ),
+    (
+        "    target: 20\n",
+        "    target: twenty\n",
+        "    target: 20.5\n",
+        ValidationError,
+        "target",
+        "    target: twenty",
+    ),
+    (
+        "        done: false\n",
+        "        done: 'no'\n",
+        "        done: true\n",
+        ValidationError,
+        "done",
+        "        done: 'no'",
+    ),
+    (
+        "    confidence: 7\n",
+        "    confidence: high\n",
+        "    confidence: 8\n",
+        ValidationError,
+        "confidence",
+        "    confidence: high",
+    ),
+    # weights above 0
+    (
+        "        weight: 1\n",
+        "        weight: 0\n",
+        "        weight: 0.1\n",
+        ValidationError,
+        "weight",
+        "        weight: 0",
+    ),
+    (
+        "        weight: 1\n",
+        "        weight: -1\n",
+        "        weight: 3\n",
+        ValidationError,
+        "weight",
+        "        weight: -1",
+    ),
+    (
+        "        weight: 1\n",
+        "        weight:\n",
+        None,
+        ValidationError,
+        "weight",
+        "        weight:",
+    ),
+    # grades in 0-1
+    (
+        "        grade: 0.5\n",
+        "        grade: 1.5\n",
+        "        grade: 1\n",
+        ValidationError,
+        "grade",
+        "        grade: 1.5",
+    ),
+    (
+        "        grade: 0.5\n",
+        "        grade: -0.1\n",
+        "        grade: 0\n",
+        ValidationError,
+        "grade",
+        "        grade: -0.1",
+    ),
+    # target equal to start
+    (
+        "        target: 100\n",
+        "        target: 0\n",
+        "        target: -1\n",
+        ValidationError,
+        "target",
+        "        target: 0",
+    ),
+    # NaN and infinity
+    (
+        "        start: 0\n",
+        "        start: .nan\n",
+        "        start: -5\n",
+        ValidationError,
+        "start",
+        "        start: .nan",
+    ),
+    (
+        "        target: 100\n",
+        "        target: .inf\n",
+        "        target: 1.0e+12\n",
+        ValidationError,
+        "target",
+        "        target: .inf",
+    ),
+    (
+        "        threshold: 99\n",
+        "        threshold: -.inf\n",
+        "        threshold: -1\n",
+        ValidationError,
+        "threshold",
+        "        threshold: -.inf",
+    ),
+    (
+        "    value: 10\n",
+        "    value: .NaN\n",
+        "    value: 0\n",
+        ValidationError,
+        "value",
+        "    value: .NaN",
+    ),
+    # duplicate ids
+    (
+        "      - id: K2\n",
+        "      - id: O1\n",
+        "      - id: K9\n",
+        ValidationError,
+        "id",
+        "      - id: O1",
+    ),
+    ("  - id: P1\n", "  - id: K2\n", "  - id: P9\n", ValidationError, "id", "  - id: K2"),
+    ("  - id: I1\n", '  - id: "P1"\n', "  - id: I9\n", ValidationError, "id", '  - id: "P1"'),
+    ("      - id: K4\n", '      - id: "K3"\n', None, ValidationError, "id", '      - id: "K3"'),
+    # check-ins
+    (
+        "  - key_result: K1\n",
+        "  - key_result: K9\n",
+        "  - key_result: K4\n",
+        ValidationError,
+        "key_result",
+        "  - key_result: K9",
+    ),
+    (
+        "  - key_result: K1\n    date: 2026-02-03\n    value: 10\n",
+        "  - key_result: K1\n    date: 2026-02-03\n    grade: 0.5\n",
+        "  - key_result: K3\n    date: 2026-02-03\n    grade: 0.5\n",
+        ValidationError,
+        "grade",
+        "  - key_result: K1",
+    ),
+    (
+        "  - key_result: K1\n    date: 2026-02-03\n    value: 10\n",
+        "  - key_result: K2\n    date: 2026-02-03\n    value: 10\n",
+        "  - key_result: K2\n    date: 2026-02-03\n    done: true\n",
+        ValidationError,
+        "value",
+        "  - key_result: K2",
+    ),
+    (
+        "    value: 10\n",
+        "    value: 10\n    done: true\n",
+        None,
+        ValidationError,
+        "value",
+        "    value: 10",
+    ),
+    # dates
+    (
+        "    date: 2026-02-03\n",
+        "    date: 2026-02-30\n",
+        "    date: 2026-02-28\n",
+        ValidationError,
+        "date",
+        "    date: 2026-02-30",
+    ),
+    (
+        "    date: 2026-02-03\n",
+        "    date: next week\n",
+        "    date: '2026-02-03'\n",
+        ValidationError,
+        "date",
+        "    date: next week",
+    ),
+    (
+        "    date: 2026-02-03\n",
+        "    date: 03/02/2026\n",
+        "    date: 2026-02-03T09:30:00\n",
+        ValidationError,
+        "date",
+        "    date: 03/02/2026",
+    ),
+    (
+        "cycle: 2026-Q1\n",
+        "cycle:\n  id: Q\n  start: 2026-02-30\n  end: 2026-03-31\n",
+        CYCLE_MAP,
+        ValidationError,
+        "cycle.start",
+        "  start: 2026-02-30",
+    ),
+    (
+        "cycle: 2026-Q1\n",
+        "cycle:\n  id: Q\n  start: 2026-03-31\n  end: 2026-01-01\n",
+        CYCLE_MAP,
+        ValidationError,
+        "cycle.end",
+        "  end: 2026-01-01",
+    ),
+    (
+        "cycle: 2026-Q1\n",
+        "cycle:\n  id: Q\n  start: 2026-01-01\n  end: 2027-01-02\n",
+        "cycle:\n  id: Q\n  start: 2026-01-01\n  end: 2026-12-31\n",
+        ValidationError,
+        "cycle.end",
+        "  end: 2027-01-02",
+    ),
+    (
+        "cycle: 2026-Q1\n",
+        "cycle: 2026-Q5\n",
+        "cycle: 2026\n",
+        ValidationError,
+        "cycle",
+        "cycle: 2026-Q5",
+    ),
+    (
+        "cycle: 2026-Q1\n",
+        "cycle:\n  id: Q\n  start: 2026-01-01\n",
+        CYCLE_MAP,
+        ValidationError,
+        "cycle",
+        "cycle:",
+    ),
+    # confidence 1-10
+    (
+        "    confidence: 7\n",
+        "    confidence: 0\n",
+        "    confidence: 1\n",
+        ValidationError,
+        "confidence",
+        "    confidence: 0",
+    ),
+    (
+        "    confidence: 7\n",
+        "    confidence: 11\n",
+        "    confidence: 10\n",
+        ValidationError,
+        "confidence",
+        "    confidence: 11",
+    ),
+    (
+        "        weight: 1\n",
+        "        weight: 1\n        confidence: 7.5\n",
+        "        weight: 1\n        confidence: 7\n",
+        ValidationError,
+        "confidence",
+        "        confidence: 7.5",
+    ),
+    # fields of another key result type
+    (
+        "        weight: 1\n",
+        "        weight: 1\n        grade: 0.25\n",
+        "        weight: 1\n        current: 50\n",
+        ValidationError,
+        "grade",
+        "        grade: 0.25",
+    ),
+    (
+        "        done: false\n",
+        "        done: false\n        unit: '%'\n",
+        None,
+        ValidationError,
+        "unit",
+        "        unit: '%'",
+    ),
+    (
+        "        grade: 0.5\n",
+        "        grade: 0.5\n        target: 1\n",
+        None,
+        ValidationError,
+        "target",
+        "        target: 1",
+    ),
+    (
+        "        direction: above\n",
+        "        direction: above\n        done: true\n",
+        "        direction: above\n        current: 99.5\n",
+        ValidationError,
+        "done",
+        "        done: true",
+    ),
+    # missing required keys
+    (
+        "    title: Grow the community\n",
+        "",
+        None,
+        ValidationError,
+        "title",
+        "  - id: O1",
+    ),
+    (
+        "      - id: K1\n        title: Visitors from 0 to 100\n",
+        "      - title: Visitors from 0 to 100\n",
+        None,
+        ValidationError,
+        "id",
+        "      - title: Visitors from 0 to 100",
+    ),
+    ("        target: 100\n", "", None, ValidationError, "target", "      - id: K1"),
+    ("        threshold: 99\n", "", None, ValidationError, "threshold", "      - id: K4"),
+    (
+        "  - key_result: K1\n    date: 2026-02-03\n",
+        "  - key_result: K1\n",
+        None,
+        ValidationError,
+        "date",
+        "  - key_result: K1",
+    ),
+    (
+        "    value: 10\n",
+        "",
+        None,
+        ValidationError,
+        "value",
+        "  - key_result: K1",
+    ),
+    # KPI without one of its four parts
+    ("    target: 20\n", "", None, ValidationError, "target", "  - id: P1"),
+    ("    timeframe: 2026-Q1\n", "", None, ValidationError, "timeframe", "  - id: P1"),
+    ("    data_source: CRM\n", "", None, ValidationError, "data_source", "  - id: P1"),
+    (
+        "    data_source: CRM\n",
+        "    data_source: ''\n",
+        None,
+        ValidationError,
+        "data_source",
+        "    data_source: ''",
+    ),
+    ("    frequency: weekly\n", "", None, ValidationError, "frequency", "  - id: P1"),
+    # choices
+    (
+        "    level: team\n",
+        "    level: galaxy\n",
+        "    level: company\n",
+        ValidationError,
+        "level",
+        "    level: galaxy",
+    ),
+    (
+        "    kind: committed\n",
+        "    kind: stretch\n",
+        "    kind: aspirational\n",
+        ValidationError,
+        "kind",
+        "    kind: stretch",
+    ),
+    (
+        "    frequency: weekly\n",
+        "    frequency: fortnightly\n",
+        "    frequency: biweekly\n",
+        ValidationError,
+        "frequency",
+        "    frequency: fortnightly",
+    ),
+    (
+        "        type: metric\n",
+        "        type: kpi\n",
+        None,
+        ValidationError,
+        "type",
+        "        type: kpi",
+    ),
+    (
+        "        direction: above\n",
+        "        direction: up\n",
+        "        direction: below\n",
+        ValidationError,
+        "direction",
+        "        direction: up",
+    ),
+    # links to key results
+    (
+        "    measures: [K1]\n",
+        "    measures: [K1, K7]\n",
+        "    measures: [K1, K4]\n",
+        ValidationError,
+        "measures",
+        "  - id: P1",
+    ),
+    (
+        "    supports: [K1]\n",
+        "    supports: [O1]\n",
+        "    supports: [K2]\n",
+        ValidationError,
+        "supports",
+        "  - id: I1",
+    ),
+]
+CASE_IDS = [f"{c[4]}-{c[5].strip()}" for c in CASES]
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "okrs.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("old", "bad", "good", "cls", "field", "at"), CASES, ids=CASE_IDS)
+def test_load_refuses_and_names_file_line_and_field(
+    tmp_path: Path,
+    old: str,
+    bad: str,
+    good: str | None,
+    cls: type[OkrkitError],
+    field: str,
+    at: str,
+) -> None:
+    assert VALID_YAML.count(old) == 1
+    text = VALID_YAML.replace(old, bad)
+    path = _write(tmp_path, text)
+    with pytest.raises(cls) as info:
+        load_yaml(path)
+    err = info.value
+    assert type(err) is cls
+    line = line_of(text, at)
+    assert (err.source, err.line, err.field) == (str(path), line, field)  # type: ignore[attr-defined]
+    message = str(err)
+    assert message.startswith(f"{path}, line {line}, field '{field}': ")
+    assert err.fix and f"({err.fix})" in message  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("old", "bad", "good", "cls", "field", "at"), CASES, ids=CASE_IDS)
+def test_load_accepts_the_corrected_file(
+    tmp_path: Path,
+    old: str,
+    bad: str,
+    good: str | None,
+    cls: type[OkrkitError],
+    field: str,
+    at: str,
+) -> None:
+    text = VALID_YAML.replace(old, old if good is None else good)
+    okrs = load_yaml(_write(tmp_path, text))
+    assert isinstance(okrs, OkrSet)
+    assert okrs.objectives[0].id == "O1"
+
+
+def test_valid_yaml_reads_as_expected(valid_yaml: str) -> None:
+    okrs = load_yaml(valid_yaml)
+    assert okrs.cycle == Cycle.parse("2026-Q1")
+    assert [kr.type for _, kr in okrs.key_results()] == [
+        "metric",
+        "milestone",
+        "qualitative",
+        "guardrail",
+    ]
+    assert okrs.key_result("K1").target == 100.0
+    assert okrs.kpis[0].measures == ("K1",)
+    assert okrs.initiatives[0].supports == ("K1",)
+    assert okrs.checkins == (
+        CheckIn(key_result="K1", date=dt.date(2026, 2, 3), value=10, confidence=7),
+    )
+
+
+def test_load_takes_a_path_a_path_text_or_yaml_text(tmp_path: Path, valid_yaml: str) -> None:
+    path = _write(tmp_path, valid_yaml)
+    expected = load_yaml(valid_yaml)
+    assert load_yaml(path) == expected
+    assert load_yaml(str(path)) == expected
+    yml = tmp_path / "okrs.yml"
+    yml.write_text(valid_yaml, encoding="utf-8")
+    assert load_yaml(yml) == expected
+
+
+def test_text_errors_name_the_given_source(valid_yaml: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        load_yaml(valid_yaml.replace("weight: 1", "weight: -1"), source="team.yaml")
+    assert info.value.source == "team.yaml"
+    with pytest.raises(ValidationError) as info:
+        load_yaml(valid_yaml.replace("weight: 1", "weight: -1"))
+    assert info.value.source == "<text>"
+
+
+def test_file_without_cycle(tmp_path: Path, valid_yaml: str) -> None:
+    path = _write(tmp_path, valid_yaml.replace("cycle: 2026-Q1\n", ""))
+    with pytest.raises(ValidationError) as info:
+        load_yaml(path)
+    assert (info.value.source, info.value.field) == (str(path), "cycle")
+    assert "add 'cycle: 2026-Q1'" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("cycle: 2026-Q1\nobjectives: O1\n", 2),
+        ("cycle: 2026-Q1\nobjectives:\n  - id: O1\n    title: T\n    key_results: K1\n", 5),
+        ("cycle: 2026-Q1\ncheckins:\n  key_result: K1\n", 2),
+    ],
+)
+def test_lists_must_be_lists(tmp_path: Path, text: str, line: int) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(InputError, match="must be a list") as info:
+        load_yaml(path)
+    assert (info.value.source, info.value.line) == (str(path), line)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("cycle: 2026-Q1\nobjectives:\n  - O1\n", 2),
+        ("cycle: 2026-Q1\nobjectives:\n  - id: O1\n    title: T\n    key_results:\n    - K1\n", 5),
+        ("cycle: 2026-Q1\nkpis:\n  - [P1, Leads]\n", 2),
+    ],
+)
+def test_items_must_be_mappings(tmp_path: Path, text: str, line: int) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(InputError, match="expected a mapping") as info:
+        load_yaml(path)
+    assert (info.value.source, info.value.line) == (str(path), line)
+
+
+# --- YAML safety ------------------------------------------------------------------------------
+
+SAFETY_CASES = [
+    pytest.param(
+        "cycle: 2026-Q1\nobjectives:\n  - &o\n    id: O1\n    title: T\n  - *o\n",
+        "aliases",
+        6,
+        id="alias",
+    ),
+    pytest.param(
+        "cycle: 2026-Q1\nobjectives:\n  - id: O1\n    title: T\n    title: U\n",
+        "appears twice",
+        5,
+        id="duplicate-key",
+    ),
+    pytest.param("cycle: 2026-Q1\ncycle: 2026-Q2\n", "appears twice", 2, id="duplicate-top-key"),
+    pytest.param(
+        "cycle: !!python/object/apply:os.system ['echo pwned']\n",
+        "YAML tag '!!python/object/apply:os.system' is not accepted",
+        1,
+        id="python-tag",
+    ),
+    pytest.param(
+        "cycle: 2026-Q1\nobjectives: !!python/object/new:list [[]]\n",
+        "YAML tag '!!python/object/new:list' is not accepted",
+        2,
+        id="python-new",
+    ),
+    pytest.param("", "empty", None, id="empty"),
+    pytest.param("# only a comment\n\n", "empty", None, id="comments-only"),
+    pytest.param("- cycle: 2026-Q1\n", "top level is a list", 1, id="top-level-list"),
+    pytest.param("2026-Q1\n", "top level is a str", 1, id="top-level-text"),
+    pytest.param("cycle: 2026-Q1\nsettings: {}\n", "unknown top-level key", 2, id="unknown-top"),
+    pytest.param("cycle: 2026-Q1\nobjectives: [\n", "not valid YAML", 3, id="syntax"),
+    pytest.param("cycle: 2026-Q1\n  owner: x\n owner: y\n", "not valid YAML", 2, id="indent"),
+    pytest.param("cycle: 2026-Q1\n1: one\n", "is not text", 2, id="number-key"),
+]
+
+
+@pytest.mark.parametrize(("text", "problem", "line"), SAFETY_CASES)
+def test_unsafe_or_broken_yaml_is_refused(
+    tmp_path: Path, text: str, problem: str, line: int | None
+) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(InputError) as info:
+        load_yaml(path)
+    err = info.value
+    assert problem in str(err)
+    assert err.source == str(path)
+    assert err.line == line
+    assert err.fix
+
+
+def test_python_tag_is_never_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    path = _write(tmp_path, f"cycle: !!python/object/apply:os.system ['touch {marker}']\n")
+    with pytest.raises(InputError):
+        load_yaml(path)
+    assert not marker.exists()
+
+
+def test_anchor_without_alias_is_fine() -> None:
+    okrs = load_yaml("cycle: &c 2026-Q1\nobjectives: []\n")
+    assert okrs.cycle.id == "2026-Q1"
+
+
+def test_read_yaml_keeps_lines() -> None:
+    data = read_yaml("cycle: 2026-Q1\nobjectives:\n  - id: O1\n    title: T\n")
+    assert data.lines == {"cycle": 1, "objectives": 2}
+    assert data["objectives"][0].line == 3
+    assert data["objectives"][0].lines == {"id": 3, "title": 4}
+
+
+def test_deep_nesting_is_an_input_error() -> None:
+    with pytest.raises(InputError):
+        load_yaml("cycle: " + "[" * 5000 + "]" * 5000 + "\n")
+
+
+def test_non_utf8_file(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("cycle: 2026-Q1\nobjectives:\n  - id: O1\n    title: Mål\n".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8") as info:
+        load_yaml(path)
+    assert info.value.source == str(path)
+    assert info.value.fix == "save it as UTF-8"
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere.yaml"
+    with pytest.raises(InputError, match="no such file") as info:
+        load_yaml(path)
+    assert info.value.source == str(path)
+    with pytest.raises(InputError, match="no such file"):
+        load_yaml(str(path))
+
+
+def test_folder_is_not_a_file(tmp_path: Path) -> None:
+    folder = tmp_path / "okrs.yaml"
+    folder.mkdir()
+    with pytest.raises(InputError, match="folder"):
+        load_yaml(folder)
+
+
+def test_utf8_file_with_swedish_text(tmp_path: Path) -> None:
+    path = tmp_path / "mål.yaml"
+    path.write_text(
+        "cycle: 2026-Q1\nobjectives:\n  - id: MÅL-1\n    title: Öka räckvidden\n", encoding="utf-8"
+    )
+    assert load_yaml(path).objective("MÅL-1").title == "Öka räckvidden"
+
+
+# --- writing and round trips ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", TEMPLATE_PATHS, ids=lambda p: p.stem)
+def test_round_trip_of_every_template(path: Path) -> None:
+    okrs = load_yaml(path)
+    text = dump_yaml(okrs)
+    assert load_yaml(text) == okrs
+    assert dump_yaml(load_yaml(text)) == text
+
+
+def test_round_trip_of_a_rich_set(rich_set: OkrSet) -> None:
+    text = dump_yaml(rich_set)
+    back = load_yaml(text)
+    assert back == rich_set
+    # The parts that are easy to lose, one by one.
+    assert back.cycle == Cycle(id="2026-H1", start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+    o = back.objective("MÅL-1")
+    assert o.owner == "Åsa Öberg"
+    assert o.description == "Första raden.\nAndra raden med å ä ö.\n\nEfter en tom rad."
+    assert o.carried_from == "MÅL-0"
+    assert back.key_result("NR-1").carried_from == "NR-0"
+    assert not back.key_result("NR-1").increasing
+    assert back.key_result("NR-2").direction == "below"
+    assert back.key_result("NR-3").grade is None
+    assert back.key_result("NR-4").done is True
+    assert back.checkins[0].note == "Bra vecka.\nMen två kunder lämnade."
+    assert back.objective("O-empty").key_results == ()
+
+
+def test_dump_is_readable_yaml(rich_set: OkrSet) -> None:
+    text = dump_yaml(rich_set)
+    assert "Åsa Öberg" in text  # unicode is written as it is, not escaped
+    assert "\\u" not in text
+    assert "description: |-\n" in text  # multi-line text as a block
+    data = yaml.safe_load(text)
+    assert list(data) == ["cycle", "objectives", "kpis", "initiatives", "checkins"]
+    assert data["cycle"] == {
+        "id": "2026-H1",
+        "start": dt.date(2026, 1, 1),
+        "end": dt.date(2026, 6, 30),
+    }
+    kr = data["objectives"][0]["key_results"][0]
+    assert kr["start"] == 8 and isinstance(kr["start"], int)  # whole numbers without ".0"
+    assert kr["current"] == 7.25
+    assert "grade" not in data["objectives"][0]["key_results"][2]  # empty values are left out
+    assert "id" not in data["checkins"][0]
+
+
+def test_to_plain_of_a_quarter(small_set: OkrSet) -> None:
+    plain = to_plain(small_set)
+    assert plain["cycle"] == "2026-Q1"
+    assert plain["objectives"][0]["key_results"][2] == {
+        "id": "K3",
+        "title": "Launch the forum",
+        "type": "milestone",
+        "weight": 1,
+        "done": False,
+    }
+    assert plain["checkins"][0] == {
+        "key_result": "K1",
+        "date": dt.date(2026, 1, 31),
+        "value": 20,
+        "confidence": 6,
+    }
+
+
+@pytest.mark.parametrize(
+    "value", [0.1, 1 / 3, 1e-7, 2.5e15, 12345678901234567.0, 1e300, -0.5, 19_200_000]
+)
+def test_round_trip_keeps_numbers(value: float) -> None:
+    okrs = OkrSet(
+        cycle="2026",
+        objectives=[
+            Objective(
+                id="O",
+                title="T",
+                key_results=[KeyResult(id="K", title="t", start=value, target=value * 2 + 1)],
+            )
+        ],
+    )
+    back = load_yaml(dump_yaml(okrs))
+    assert back == okrs
+    assert back.key_result("K").start == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026", "yes", "null", "1e3", "- item", "a: b", "#x", "  padded  ", "line\n", "'quoted'"],
+)
+def test_round_trip_keeps_tricky_text(text: str) -> None:
+    okrs = OkrSet(
+        cycle="2026-Q1",
+        objectives=[Objective(id="O", title=text, description=text, owner=text)],
+    )
+    assert load_yaml(dump_yaml(okrs)) == okrs
+
+
+def test_round_trip_of_an_empty_unit() -> None:
+    kr = KeyResult(id="K", title="t", start=0, target=1, unit="")
+    okrs = OkrSet(cycle="2026-Q1", objectives=[Objective(id="O", title="T", key_results=[kr])])
+    assert load_yaml(dump_yaml(okrs)) == okrs
+
+
+def test_save_then_load(tmp_path: Path, rich_set: OkrSet) -> None:
+    path = tmp_path / "okrs.yaml"
+    assert save_yaml(rich_set, path) == path
+    assert load_yaml(path) == rich_set
+    assert path.read_text(encoding="utf-8") == dump_yaml(rich_set)
+    assert [p.name for p in tmp_path.iterdir()] == ["okrs.yaml"]  # no temporary file left
+
+
+def test_save_replaces_an_existing_file(tmp_path: Path, small_set: OkrSet) -> None:
+    path = tmp_path / "okrs.yaml"
+    path.write_text("old content", encoding="utf-8")
+    changed = dataclasses.replace(small_set, checkins=())
+    save_yaml(changed, str(path))
+    assert load_yaml(path) == changed
