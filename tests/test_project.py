@@ -59,9 +59,8 @@ def _split(requirement: str) -> tuple[str, str]:
 
 def test_environment_yml_matches_pyproject() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = dict(
-        _split(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]
-    )
+    extras = project["optional-dependencies"]
+    wanted = dict(_split(r) for r in project["dependencies"] + sum(extras.values(), []))
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda: dict[str, str] = {}
     for dep in env["dependencies"]:
