@@ -60,7 +60,8 @@ def _split(requirement: str) -> tuple[str, str]:
 def test_environment_yml_matches_pyproject() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    wanted = dict(_split(r) for r in project["dependencies"] + sum(extras.values(), []))
+    requirements = [*project["dependencies"], *(r for group in extras.values() for r in group)]
+    wanted = dict(_split(r) for r in requirements)
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda: dict[str, str] = {}
     for dep in env["dependencies"]:
