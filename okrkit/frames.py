@@ -45,7 +45,12 @@ _NUMERIC = {
     "checkins": ("value", "grade", "confidence"),
     "kpis": ("target", "current"),
 }
-_LISTS = {"objectives": ("aligns_to",), "kpis": ("measures",), "initiatives": ("supports",)}
+_LISTS = {
+    "objectives": ("aligns_to", "silence"),
+    "key_results": ("silence",),
+    "kpis": ("measures", "silence"),
+    "initiatives": ("supports", "silence"),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Literal, Self, get_args
@@ -111,6 +112,38 @@ def _ids(value: object, name: str) -> tuple[str, ...]:
     if len(set(items)) != len(items):
         raise ValidationError("lists an id twice", field=name, fix="list each id once")
     return items
+
+
+_CODE = re.compile(r"^OKR\d{3}$")
+
+
+def _silence(value: object, name: str = "silence") -> tuple[tuple[str, str], ...]:
+    """Silenced findings as sorted (code, reason) pairs, from a mapping or pairs."""
+    if value is None:
+        return ()
+    if isinstance(value, Mapping):
+        items = list(value.items())
+    elif isinstance(value, Iterable) and not isinstance(value, str):
+        items = [tuple(pair) for pair in value]
+    else:
+        items = [("", "")]
+    out: dict[str, str] = {}
+    for pair in items:
+        code, reason = [*pair, "", ""][:2]
+        if not isinstance(code, str) or not _CODE.match(code.strip()):
+            raise ValidationError(
+                f"{code!r} is not a finding code",
+                field=name,
+                fix="write 'silence: {OKR202: why this finding does not apply}'",
+            )
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValidationError(
+                f"silencing {code} needs a reason",
+                field=name,
+                fix=f"write '{code.strip()}: why this finding does not apply'",
+            )
+        out[code.strip()] = " ".join(reason.split())
+    return tuple(sorted(out.items()))
 
 
 def _confidence(value: object, name: str = "confidence") -> int | None:
@@ -239,6 +272,7 @@ class KeyResult(_Record):
     threshold: float | None = None
     direction: GuardDirection | None = None
     carried_from: str | None = None
+    silence: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         _set(self, "id", _text(self.id, "id", required=True))
@@ -261,6 +295,7 @@ class KeyResult(_Record):
             _set(self, "unit", _text(self.unit, "unit") or None)
         if self.carried_from is not None:
             _set(self, "carried_from", _text(self.carried_from, "carried_from", required=True))
+        _set(self, "silence", _silence(self.silence))
         own = KR_TYPE_FIELDS[self.type]
         for name in _TYPED_FIELDS:
             if name not in own and getattr(self, name) is not None:
@@ -317,6 +352,7 @@ class Objective(_Record):
     description: str = ""
     aligns_to: tuple[str, ...] = ()
     carried_from: str | None = None
+    silence: tuple[tuple[str, str], ...] = ()
     key_results: tuple[KeyResult, ...] = ()
 
     def __post_init__(self) -> None:
@@ -334,6 +370,7 @@ class Objective(_Record):
                 fix=f"remove {self.id} from its own aligns_to",
             )
         _set(self, "aligns_to", aligns)
+        _set(self, "silence", _silence(self.silence))
         if self.carried_from is not None:
             _set(self, "carried_from", _text(self.carried_from, "carried_from", required=True))
         krs = self.key_results or ()
@@ -395,32 +432,40 @@ class CheckIn(_Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class KPI(_Record):
-    """A key performance indicator with its four parts: target, time frame, source, frequency."""
+    """A key performance indicator: a measure of ongoing health.
+
+    A KPI is effective only with its four parts: ``target``, ``timeframe``, ``data_source`` and
+    ``frequency``. A draft may lack some; :mod:`okrkit.checks` reports each missing part
+    (``OKR401``) as an error.
+    """
 
     id: str
     name: str
-    target: float
-    timeframe: str
-    data_source: str
-    frequency: Frequency
+    target: float | None = None
+    timeframe: str = ""
+    data_source: str = ""
+    frequency: Frequency | None = None
     current: float | None = None
     direction: KpiDirection = "up"
     unit: str = ""
     owner: str = ""
     measures: tuple[str, ...] = ()
+    silence: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         _set(self, "id", _text(self.id, "id", required=True))
         _set(self, "name", _text(self.name, "name", required=True))
-        _set(self, "target", _number(self.target, "target", optional=False))
-        _set(self, "timeframe", _text(self.timeframe, "timeframe", required=True))
-        _set(self, "data_source", _text(self.data_source, "data_source", required=True))
-        _set(self, "frequency", _choice(self.frequency, "frequency", FREQUENCIES))
+        _set(self, "target", _number(self.target, "target"))
+        _set(self, "timeframe", _text(self.timeframe, "timeframe"))
+        _set(self, "data_source", _text(self.data_source, "data_source"))
+        if self.frequency is not None:
+            _set(self, "frequency", _choice(self.frequency, "frequency", FREQUENCIES))
         _set(self, "current", _number(self.current, "current"))
         _set(self, "direction", _choice(self.direction, "direction", ("up", "down")))
         _set(self, "unit", _text(self.unit, "unit"))
         _set(self, "owner", _text(self.owner, "owner"))
         _set(self, "measures", _ids(self.measures, "measures"))
+        _set(self, "silence", _silence(self.silence))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -433,6 +478,7 @@ class Initiative(_Record):
     state: InitiativeState = "planned"
     link: str = ""
     supports: tuple[str, ...] = ()
+    silence: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         _set(self, "id", _text(self.id, "id", required=True))
@@ -441,6 +487,7 @@ class Initiative(_Record):
         _set(self, "state", _choice(self.state, "state", INITIATIVE_STATES))
         _set(self, "link", _text(self.link, "link"))
         _set(self, "supports", _ids(self.supports, "supports"))
+        _set(self, "silence", _silence(self.silence))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -128,6 +129,7 @@ def _tables(sa: Any) -> tuple[sa.MetaData, dict[str, sa.Table]]:
                 ("description", text),
                 ("carried_from", text),
             ),
+            sa.Column("silence", text, nullable=True),
             sa.Column("version", integer, nullable=False, default=1),
         ),
         "alignments": sa.Table(
@@ -167,6 +169,7 @@ def _tables(sa: Any) -> tuple[sa.MetaData, dict[str, sa.Table]]:
                 ("direction", text),
                 ("carried_from", text),
             ),
+            sa.Column("silence", text, nullable=True),
             sa.Column("version", integer, nullable=False, default=1),
         ),
         "checkins": sa.Table(
@@ -201,7 +204,7 @@ def _tables(sa: Any) -> tuple[sa.MetaData, dict[str, sa.Table]]:
             sa.Column("cycle", text, sa.ForeignKey("cycles.id"), nullable=False, index=True),
             sa.Column("position", integer, nullable=False),
             sa.Column("name", text, nullable=False),
-            sa.Column("target", real, nullable=False),
+            sa.Column("target", real, nullable=True),
             *cols(
                 ("timeframe", text),
                 ("data_source", text),
@@ -211,6 +214,7 @@ def _tables(sa: Any) -> tuple[sa.MetaData, dict[str, sa.Table]]:
                 ("unit", text),
                 ("owner", text),
             ),
+            sa.Column("silence", text, nullable=True),
             sa.Column("version", integer, nullable=False, default=1),
         ),
         "kpi_measures": sa.Table(
@@ -228,6 +232,7 @@ def _tables(sa: Any) -> tuple[sa.MetaData, dict[str, sa.Table]]:
             sa.Column("position", integer, nullable=False),
             sa.Column("title", text, nullable=False),
             *cols(("owner", text), ("state", text), ("link", text)),
+            sa.Column("silence", text, nullable=True),
             sa.Column("version", integer, nullable=False, default=1),
         ),
         "initiative_supports": sa.Table(
@@ -247,7 +252,18 @@ def _tables(sa: Any) -> tuple[sa.MetaData, dict[str, sa.Table]]:
 
 
 def _row(obj: Any, skip: Iterable[str] = ()) -> dict[str, Any]:
-    return {f.name: getattr(obj, f.name) for f in fields(obj) if f.name not in set(skip)}
+    """A model object as column values; silenced findings as a JSON object (or NULL)."""
+    out = {f.name: getattr(obj, f.name) for f in fields(obj) if f.name not in set(skip)}
+    if "silence" in out:
+        out["silence"] = json.dumps(dict(out["silence"]), ensure_ascii=False) or None
+        if out["silence"] == "{}":
+            out["silence"] = None
+    return out
+
+
+def _silence(text: str | None) -> tuple[tuple[str, str], ...]:
+    """The ``silence`` column back as (code, reason) pairs."""
+    return tuple(sorted(json.loads(text).items())) if isinstance(text, str) and text else ()
 
 
 class Store:
@@ -510,6 +526,8 @@ class Store:
         objectives["aligns_to"] = _grouped(objectives["id"], links, "child", "parent")
         kpis["measures"] = _grouped(kpis["id"], measures, "kpi", "key_result")
         inits["supports"] = _grouped(inits["id"], supports, "initiative", "key_result")
+        for df in (objectives, krs, kpis, inits):
+            df["silence"] = [_silence(v) for v in df["silence"]]
         empty = to_frames(OkrSet(cycle=c))
         return Frames(
             cycle=c,
@@ -1057,7 +1075,10 @@ def _is_missing(value: Any) -> bool:
 
 def _fields_of(row: Any, names: Iterable[str], skip: Iterable[str] = ()) -> dict[str, Any]:
     """The named columns of a SQL row as keyword arguments for a model class."""
-    return {name: getattr(row, name) for name in names if name not in set(skip)}
+    out = {name: getattr(row, name) for name in names if name not in set(skip)}
+    if "silence" in out:
+        out["silence"] = _silence(out["silence"])
+    return out
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

@@ -147,7 +147,7 @@ def test_bad_edit_names_frame_row_and_field(small_set: OkrSet) -> None:
         ("key_results", "target", 0.0, "target"),  # K1 starts at 0
         ("objectives", "level", "galaxy", "level"),
         ("checkins", "confidence", 11.0, "confidence"),
-        ("kpis", "data_source", "", "data_source"),
+        ("kpis", "frequency", "hourly", "frequency"),
         ("initiatives", "state", "doing", "state"),
     ],
 )

@@ -119,11 +119,6 @@ CASES: list[tuple[type[Any], dict[str, Any], dict[str, Any], dict[str, Any], str
     (CheckIn, CHECKIN, {"done": True}, {"value": 1}, "value"),
     (KPI, KPI_, {"name": ""}, {"name": "n"}, "name"),
     (Initiative, INITIATIVE, {"title": ""}, {"title": "t"}, "title"),
-    # KPI without one of its four parts
-    (KPI, KPI_, {"target": None}, {"target": 1}, "target"),
-    (KPI, KPI_, {"timeframe": ""}, {"timeframe": "monthly"}, "timeframe"),
-    (KPI, KPI_, {"data_source": "  "}, {"data_source": "Zendesk"}, "data_source"),
-    (KPI, KPI_, {"frequency": None}, {"frequency": "monthly"}, "frequency"),
     # choices
     (KeyResult, METRIC, {"type": "kpi"}, {"type": "metric"}, "type"),
     (KeyResult, GUARDRAIL, {"direction": "up"}, {"direction": "below"}, "direction"),
@@ -199,10 +194,7 @@ def test_from_dict_refuses_unknown_keys(cls: type[Any], base: dict[str, Any]) ->
         (Objective, OBJECTIVE, "title"),
         (CheckIn, CHECKIN, "date"),
         (CheckIn, CHECKIN, "key_result"),
-        (KPI, KPI_, "target"),
-        (KPI, KPI_, "timeframe"),
-        (KPI, KPI_, "data_source"),
-        (KPI, KPI_, "frequency"),
+        (KPI, KPI_, "name"),
         (Initiative, INITIATIVE, "id"),
     ],
 )
@@ -300,14 +292,8 @@ def test_changes_return_validated_copies() -> None:
 
 def test_keys_and_required_keys() -> None:
     assert KeyResult.file_keys()[:3] == ("id", "title", "type")
-    assert set(KPI.required_keys()) == {
-        "id",
-        "name",
-        "target",
-        "timeframe",
-        "data_source",
-        "frequency",
-    }
+    # A draft KPI may lack its four parts; okrkit.checks reports them (OKR401).
+    assert set(KPI.required_keys()) == {"id", "name"}
     assert "id" not in CheckIn.file_keys()
     assert set(CheckIn.required_keys()) == {"key_result", "date"}
 

@@ -87,12 +87,18 @@ _KINDS["key_results"].update(done="bool")
 _KINDS["kpis"].update(measures="list")
 _KINDS["initiatives"].update(supports="list")
 _KINDS["checkins"].update(id="int", date="date", done="bool")
+for _table in ("objectives", "key_results", "kpis", "initiatives"):
+    _KINDS[_table].update(silence="silence")
 # What a cell of each kind must look like, and how to fix it.
 _EXPECTED = {
     "number": ("a number", "write a plain number such as 25 or 0.5 (no % or units; 0.5 not 0,5)"),
     "int": ("a whole number", "write a whole number, or leave the cell empty"),
     "bool": ("true or false", "write true or false (yes/no, 1/0 and ja/nej work too)"),
     "date": ("a date", "write an ISO date such as 2026-02-03, or format the cell as a date"),
+    "silence": (
+        "a list of silenced findings",
+        "write one 'CODE: reason' per line, e.g. 'OKR202: the launch is the outcome'",
+    ),
 }
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _BOOLS = dict.fromkeys(("true", "yes", "1", "ja"), True) | dict.fromkeys(
@@ -156,6 +162,12 @@ def _convert(value: object, kind: str) -> Any:
         return _text(value)
     if kind == "list":
         return tuple(i.strip() for i in re.split(r"[;,]", _text(value)) if i.strip()) or None
+    if kind == "silence":
+        pairs = [line.partition(":") for line in _text(value).splitlines() if line.strip()]
+        if not all(sep for _, sep, _ in pairs):
+            what, fix = _EXPECTED[kind]
+            raise InputError(f"{value!r} is not {what}", fix=fix)
+        return tuple((code.strip(), reason.strip()) for code, _, reason in pairs) or None
     if isinstance(value, str):
         value = unquote(value).strip()
         if not value:
@@ -508,7 +520,9 @@ def _cells(rec: Mapping[str, Any], table: str, source: str, row: int, excel: boo
     out: list[Any] = []
     for name in TABLE_COLUMNS[table]:
         value = rec.get(name)
-        if isinstance(value, tuple):
+        if name == "silence":
+            value = "\n".join(f"{code}: {reason}" for code, reason in value or ()) or None
+        elif isinstance(value, tuple):
             if any(re.search(r"[;,]", i) for i in value):
                 raise ValidationError(
                     "an id in the list holds ';' or ',', the list separators",

@@ -310,7 +310,7 @@ def _record(obj: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
         value = getattr(obj, key)
         if value is None or value == () or (value == "" and key not in ("title", "name")):
             continue
-        out[key] = _clean(value)
+        out[key] = dict(value) if key == "silence" else _clean(value)
     return out
 
 
