@@ -907,6 +907,50 @@ class Store:
             self._bump(conn, kr, ident, version, _row(updated, ("id",)))
             return version + 1
 
+    def move_key_result(self, ident: str, version: int, objective: str) -> int:
+        """Move a key result, with its check-ins, to another objective of the same cycle.
+
+        Returns the key result's new version. Its check-in history stays with it.
+
+        Raises
+        ------
+        NotFoundError
+            When the key result or the objective is not in the store.
+        ConflictError
+            When the key result changed since ``version`` was read.
+        ValidationError
+            When the objective belongs to another cycle.
+        """
+        sa = self._sa
+        kr, o = self.tables["key_results"], self.tables["objectives"]
+        with self._write(f"move key result {ident}") as conn:
+            row = conn.execute(
+                sa.select(kr.c.objective, o.c.cycle)
+                .join(o, o.c.id == kr.c.objective)
+                .where(kr.c.id == ident)
+            ).first()
+            if row is None:
+                raise NotFoundError(f"no key result {ident!r} in the store")
+            target = conn.execute(sa.select(o.c.cycle).where(o.c.id == objective)).scalar()
+            if target is None:
+                raise NotFoundError(f"no objective {objective!r} in the store")
+            if target != row.cycle:
+                raise ValidationError(
+                    f"objective {objective} is in cycle {target}, key result {ident} in {row.cycle}",
+                    field="objective",
+                    fix="move key results within a cycle; carry-over copies them to the next one",
+                )
+            position = self._next_position(conn, kr, kr.c.objective == objective)
+            self._bump(conn, kr, ident, version, {"objective": objective, "position": position})
+            return version + 1
+
+    def realign(self, ident: str, version: int, parents: Iterable[str]) -> int:
+        """Point an objective at new parent objectives; returns its new version.
+
+        The same as ``update_objective(ident, version, aligns_to=parents)``.
+        """
+        return self.update_objective(ident, version, aligns_to=tuple(parents))
+
     def _bump(
         self,
         conn: sa.Connection,

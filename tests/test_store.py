@@ -1048,3 +1048,44 @@ def test_carry_over_again_strips_the_old_suffix(carry_store: Store) -> None:
 def test_carry_over_into_the_same_cycle_is_refused(carry_store: Store) -> None:
     with pytest.raises(ValidationError):
         carry_store.carry_over("2026-Q1", "2026-Q1")
+
+
+# --- moving key results and realigning objectives ----------------------------------------------
+
+
+def test_move_key_result_keeps_its_check_ins(store: Store) -> None:
+    store.import_set(small_okrs())
+    store.add_checkin(CheckIn(key_result="K1", date="2026-01-10", value=40))
+    version = store.versions()["K1"]
+    assert store.move_key_result("K1", version, "O2") == version + 1
+    okrs = store.load()
+    assert [kr.id for kr in okrs.objective("O2").key_results] == ["K1"]
+    assert "K1" not in [kr.id for kr in okrs.objective("O1").key_results]
+    assert [(c.key_result, c.value) for c in okrs.checkins] == [("K1", 40.0)]
+    assert score(okrs, dt.date(2026, 1, 10)).key_results.set_index("id").at["K1", "score"] == 0.4
+
+
+def test_move_key_result_refusals(store: Store) -> None:
+    store.import_set(small_okrs())
+    store.import_set(small_okrs("2026-Q2", prefix="Q2-"))
+    before = snapshot(store)
+    version = store.versions("2026-Q1")["K1"]
+    with pytest.raises(ConflictError):
+        store.move_key_result("K1", version + 1, "O2")
+    with pytest.raises(NotFoundError, match="objective 'nope'"):
+        store.move_key_result("K1", version, "nope")
+    with pytest.raises(NotFoundError, match="key result 'nope'"):
+        store.move_key_result("nope", 1, "O2")
+    with pytest.raises(ValidationError, match="cycle 2026-Q2"):
+        store.move_key_result("K1", version, "Q2-O1")
+    assert_same(before, store)
+
+
+def test_realign_is_one_call_with_a_version(store: Store) -> None:
+    store.import_set(small_okrs())
+    version = store.versions()["O2"]
+    assert store.realign("O2", version, []) == version + 1
+    assert store.load().objective("O2").aligns_to == ()
+    with pytest.raises(ConflictError):
+        store.realign("O2", version, ["O1"])
+    assert store.load().objective("O2").aligns_to == ()
