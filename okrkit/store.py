@@ -936,7 +936,8 @@ class Store:
                 raise NotFoundError(f"no objective {objective!r} in the store")
             if target != row.cycle:
                 raise ValidationError(
-                    f"objective {objective} is in cycle {target}, key result {ident} in {row.cycle}",
+                    f"objective {objective} is in cycle {target},"
+                    f" key result {ident} in {row.cycle}",
                     field="objective",
                     fix="move key results within a cycle; carry-over copies them to the next one",
                 )
