@@ -211,10 +211,12 @@ def demo_checkins(okrs: OkrSet, today: dt.date) -> tuple[CheckIn, ...]:
                 slip = rng.random() < 0.1 * (1.3 - pace)
                 value = kr.threshold + side * margin * (-0.5 if slip else rng.uniform(0.2, 1.5))
                 out.append(CheckIn(**base, value=round(value, 3)))
-            elif kr.type == "milestone" and progress >= 0.95:
-                out.append(CheckIn(**base, done=True, note="Shipped"))
-                break
-        if kr.type == "qualitative" and len(dates) >= 6:
-            grade = round(float(np.clip(pace * cycle.elapsed(last), 0.0, 1.0)), 1)
-            out.append(CheckIn(key_result=kr.id, date=dates[-1], grade=grade, author=kr.owner))
+            elif kr.type == "milestone":
+                done = progress >= 0.95
+                out.append(CheckIn(**base, done=done, note="Shipped" if done else ""))
+                if done:
+                    break
+            elif kr.type == "qualitative":
+                grade = round(float(np.clip(pace * t, 0.0, 1.0)), 1)
+                out.append(CheckIn(**base, grade=grade))
     return tuple(out)
