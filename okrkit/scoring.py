@@ -369,10 +369,12 @@ def score_objectives(
     """Objective scores as weight-weighted means of their own key results."""
     objectives = frames.objectives
     codes = pd.Index(objectives["id"]).get_indexer(krs["objective"])
+    keep = codes >= 0  # edited frames may hold key results of an objective not listed
+    codes = codes[keep]
     n = len(objectives)
-    w = krs["weight"].to_numpy("float64")
-    s = krs["score"].to_numpy("float64")
-    f = krs["forecast"].to_numpy("float64")
+    w = krs["weight"].to_numpy("float64")[keep]
+    s = krs["score"].to_numpy("float64")[keep]
+    f = krs["forecast"].to_numpy("float64")[keep]
     total_w = np.bincount(codes, weights=w, minlength=n)
     count = np.bincount(codes, minlength=n)
     has_f = ~np.isnan(f)

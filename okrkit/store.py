@@ -391,27 +391,21 @@ class Store:
     def _ensure_schema(self, create: bool) -> None:
         sa = self._sa
         meta = self.tables["meta"]
-        inspector = sa.inspect(self.engine)
-        if not inspector.has_table(meta.name):
-            others = set(inspector.get_table_names()) - {meta.name}
-            if others:
-                raise SchemaVersionError(
-                    f"{self._safe_url()} holds tables ({', '.join(sorted(others)[:3])}, ...)"
-                    " but no okrkit schema version: it is not an okrkit store"
-                )
+        # One look at the table names: two looks could straddle another process's creation.
+        names = set(sa.inspect(self.engine).get_table_names())
+        if meta.name not in names:
+            self._refuse_foreign(names)
             if not create:
                 raise StoreError(f"{self._safe_url()} is not an okrkit store: run 'okrkit init'")
-            try:
-                with self._write("create the store") as conn:
-                    # Another process may have created it while this one waited for the lock.
-                    if not sa.inspect(conn).has_table(meta.name):
-                        self._metadata.create_all(conn)
-                        conn.execute(
-                            meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
-                        )
-            except ConflictError:
-                if not sa.inspect(self.engine).has_table(meta.name):
-                    raise
+            with self._write("create the store") as conn:
+                # Another process may have created it while this one waited for the lock.
+                names = set(sa.inspect(conn).get_table_names())
+                if meta.name not in names:
+                    self._refuse_foreign(names)
+                    self._metadata.create_all(conn)
+                    conn.execute(
+                        meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
+                    )
         with self._read() as conn:
             found = conn.execute(
                 sa.select(meta.c.value).where(meta.c.key == "schema_version")
@@ -421,6 +415,13 @@ class Store:
                 f"the store {self._safe_url()} has schema version {found}, this okrkit reads"
                 f" version {SCHEMA_VERSION}: upgrade okrkit, or export with the okrkit that wrote"
                 " it and import here"
+            )
+
+    def _refuse_foreign(self, names: set[str]) -> None:
+        if names:
+            raise SchemaVersionError(
+                f"{self._safe_url()} holds tables ({', '.join(sorted(names)[:3])}, ...)"
+                " but no okrkit schema version: it is not an okrkit store"
             )
 
     def checkpoint(self) -> None:

@@ -818,3 +818,16 @@ def test_property_scaling_weights_keeps_objective_scores(
     a = score(okrs, as_of).objectives
     b = score(scaled, as_of).objectives
     np.testing.assert_allclose(a["score"], b["score"], rtol=1e-9, atol=1e-12)
+
+
+def test_key_results_of_an_unlisted_objective_do_not_break_objective_scores(
+    small_set: OkrSet,
+) -> None:
+    frames = to_frames(small_set)
+    stray = frames.key_results.iloc[[0]].assign(id="STRAY", objective="NOT-LISTED")
+    edited = dataclasses.replace(
+        frames, key_results=pd.concat([frames.key_results, stray], ignore_index=True)
+    )
+    plain = score(frames, dt.date(2026, 2, 14)).objectives
+    with_stray = score(edited, dt.date(2026, 2, 14)).objectives
+    pd.testing.assert_frame_equal(plain, with_stray)
