@@ -1,11 +1,15 @@
 """okrkit: plan, track and review OKRs and KPIs in Jupyter notebooks.
 
 ``import okrkit`` loads the model, file formats, scoring and the store front end; SQLAlchemy,
-openpyxl and the widget stack load only when they are used.
+openpyxl, NetworkX, matplotlib and the widget stack load only when they are used.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
+from okrkit.checks import Finding, check_set, check_sets
 from okrkit.cycles import Cycle, current_quarter
 from okrkit.errors import (
     AlignmentCycleError,
@@ -23,6 +27,7 @@ from okrkit.io import dump_yaml, load_yaml, save_yaml
 from okrkit.model import KPI, CheckIn, Initiative, KeyResult, Objective, OkrSet
 from okrkit.scoring import Scores, ScoringConfig, score
 from okrkit.store import ImportSummary, Store
+from okrkit.wording import assess_key_result
 from okrkit.workspace import init_workspace, load_template, open_workspace, template_names
 
 __version__ = "0.1.0"
@@ -34,6 +39,7 @@ __all__ = [
     "CheckIn",
     "ConflictError",
     "Cycle",
+    "Finding",
     "Frames",
     "ImportSummary",
     "Initiative",
@@ -49,15 +55,40 @@ __all__ = [
     "Store",
     "StoreError",
     "ValidationError",
+    "assess_key_result",
+    "build_graph",
+    "check_set",
+    "check_sets",
     "current_quarter",
     "dump_yaml",
     "from_frames",
+    "graph_findings",
     "init_workspace",
     "load_template",
     "load_yaml",
     "open_workspace",
+    "rollup",
     "save_yaml",
     "score",
     "template_names",
     "to_frames",
 ]
+
+#: Public names whose modules load on first use (NetworkX is slow to import).
+_LAZY = {
+    "build_graph": "okrkit.alignment",
+    "graph_findings": "okrkit.alignment",
+    "rollup": "okrkit.alignment",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'okrkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

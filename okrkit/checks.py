@@ -66,6 +66,7 @@ __all__ = [
     "Rule",
     "assess_key_result",
     "check_set",
+    "check_sets",
     "design_scores",
     "exit_code",
     "findings_frame",
@@ -217,6 +218,80 @@ def check_set(
         for hit in function(ctx):
             if hit.code in wanted:
                 out.append(_finding(hit, RULES[hit.code], config, language, common, silences))
+    return sort_findings(out)
+
+
+def check_sets(
+    sets: Sequence[OkrSet],
+    *,
+    as_of: dt.date | str | None = None,
+    config: CheckConfig | None = None,
+    lang: str | None = None,
+    partial: bool = False,
+    context: Sequence[OkrSet] = (),
+) -> list[Finding]:
+    """Every quality rule on each set, plus the alignment checks across all of them.
+
+    ``sets`` are the OKR sets checked together: the cycles of a store, or several files of one
+    organisation. The alignment findings (``OKR601``–``OKR606``, from :mod:`okrkit.alignment`)
+    carry the owner and objective of their item and honour its ``silence``. With ``partial``
+    (one file of a larger organisation), a link to an id that is not in the sets (``OKR602``) is a
+    warning rather than an error: the parent may live in another file. ``context`` sets (other
+    cycles of a store, say) join the alignment graph but are not reported on.
+
+    Examples
+    --------
+    >>> from okrkit import Objective, OkrSet
+    >>> team = OkrSet(cycle="2026-Q1", objectives=[Objective(id="T1", title="Ship", owner="Ana",
+    ...     level="team", aligns_to=["D9"])])
+    >>> [(f.code, f.severity) for f in check_sets([team], as_of="2026-02-01") if f.code == "OKR602"]
+    [('OKR602', 'error')]
+    >>> [(f.code, f.severity) for f in check_sets([team], as_of="2026-02-01", partial=True)
+    ...  if f.code == "OKR602"]
+    [('OKR602', 'warning')]
+    """
+    from okrkit.alignment import build_graph, graph_findings
+
+    config = config or CheckConfig()
+    day = dt.date.today() if as_of is None else parse_date(as_of, field="as_of")
+    out = [f for okrs in sets for f in check_set(okrs, as_of=day, config=config, lang=lang)]
+    if not sets:
+        return out
+    graph = build_graph([*sets, *context], as_of=day)
+    silences = [_Silences(to_frames(okrs)) for okrs in sets]
+    reported = frozenset().union(*(okrs.ids for okrs in sets))
+    for found in graph_findings(graph, as_of=day, stale_weeks=config.stale_weeks):
+        if found.code in config.disabled or found.item not in reported:
+            continue
+        node = graph.nodes[found.item] if found.item in graph else {}
+        kinds: dict[str, About] = {
+            "key_result": "key_result",
+            "kpi": "kpi",
+            "initiative": "initiative",
+        }
+        kind: About = kinds.get(str(node.get("kind")), "objective")
+        severity = config.severities.get(found.code, found.severity)
+        message = found.message
+        if partial and found.code == "OKR602":
+            severity = "warning"
+            message += " (not in the files checked; fine when it lives in another file)"
+        reason = next(
+            (r for s in silences if (r := s.reason(kind, found.item, found.code)) is not None),
+            None,
+        )
+        out.append(
+            Finding(
+                code=found.code,
+                severity=severity,
+                item=found.item,
+                item_kind=kind,
+                owner=str(node.get("owner") or ""),
+                objective=found.item if kind == "objective" else node.get("objective"),
+                message=message,
+                fix=found.fix,
+                silenced=reason,
+            )
+        )
     return sort_findings(out)
 
 

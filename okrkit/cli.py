@@ -77,9 +77,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--cycle", help="cycle to export (default: the running or latest one)")
 
-    s = sub.add_parser("check", help="validate a file or the store")
-    s.add_argument("source", nargs="?", metavar="FILE_OR_STORE")
-    s.add_argument("--cycle")
+    s = sub.add_parser(
+        "check",
+        help="validate files or the store and run the quality and alignment checks",
+        description="Exit 0 when valid (warnings allowed), 1 on errors (or warnings with"
+        " --strict), 2 when the input cannot be read.",
+    )
+    s.add_argument(
+        "sources", nargs="*", metavar="FILE_OR_STORE", help="files checked together, or a store"
+    )
+    s.add_argument("--cycle", help="for a store: only this cycle (default: every cycle)")
+    s.add_argument("--as-of", type=_date, metavar="DATE", help="default: today")
+    s.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    s.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    s.add_argument("--lang", choices=("en", "sv"), help="language of the messages")
+
+    s = sub.add_parser("graph", help="the alignment graph: a summary, a drawing or an export")
+    s.add_argument("sources", nargs="*", metavar="FILE_OR_STORE")
+    s.add_argument("--cycle", help="for a store: only this cycle (default: every cycle)")
+    s.add_argument("--as-of", type=_date, metavar="DATE")
+    s.add_argument(
+        "-o", "--output", metavar="PATH", help="graph.png, graph.svg, graph.graphml or graph.json"
+    )
+    s.add_argument("--key-results", action="store_true", help="draw key results too")
 
     s = sub.add_parser("score", help="score objectives and key results")
     s.add_argument("source", nargs="?", metavar="FILE_OR_STORE")
@@ -265,34 +285,98 @@ def _format_from_path(path: str) -> str:
     raise UsageError(f"cannot tell the export format from {path!r}; pass --format")
 
 
+def _load_sets(
+    args: argparse.Namespace,
+) -> tuple[str, list[OkrSet], bool, list[OkrSet]]:
+    """The sets named on the command line: files (checked together) or a store's cycles.
+
+    Returns a label, the sets, whether they are only part of an organisation (files), and the
+    store's other cycles when ``--cycle`` picked one (the context of its alignment links).
+    """
+    sources = list(args.sources)
+    files = [s for s in sources if not _is_store(s)]
+    stores = [s for s in sources if _is_store(s)]
+    if (files and stores) or len(stores) > 1:
+        raise UsageError("give either files or one store, not both")
+    if files:
+        return ", ".join(files), [read_file(f) for f in files], True, []
+    with _store(args, stores[0] if stores else None) as store:
+        chosen = store.cycle(args.cycle) if args.cycle else None
+        sets = [store.load(c) for c in store.cycles()]
+        picked = [s for s in sets if chosen is None or s.cycle == chosen]
+        others = [s for s in sets if chosen is not None and s.cycle != chosen]
+        return store._safe_url(), picked, False, others
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    source = args.source
-    warnings: list[str] = []
-    if source is not None and not _is_store(source):
-        okrs = read_file(source)
-        known = {o.id for o in okrs.objectives}
-        label, sets = source, [okrs]
-    else:
-        with _store(args, source) as store:
-            cycles = [store.cycle(args.cycle)] if args.cycle else store.cycles()
-            sets = [store.load(c) for c in cycles]
-            label = store._safe_url()
-            known = {o.id for s in sets for o in s.objectives}
-            if args.cycle:
-                known |= {o.id for c in store.cycles() for o in store.load(c).objectives}
-    for okrs in sets:
-        for o in okrs.objectives:
-            for parent in o.aligns_to:
-                if parent not in known:
-                    warnings.append(
-                        f"{label}: objective {o.id} aligns to {parent!r}, which is not here"
-                        " (fine when it lives in another file; otherwise correct the id)"
-                    )
-    for w in warnings:
-        print(f"warning: {w}")
+    from okrkit.checks import check_sets, exit_code, summary
+
+    label, sets, partial, context = _load_sets(args)
+    findings = check_sets(sets, as_of=args.as_of, lang=args.lang, partial=partial, context=context)
+    code = exit_code(findings, strict=args.strict)
+    counts = summary(findings)
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "source": label,
+                    "valid": code == 0,
+                    "strict": args.strict,
+                    "summary": counts,
+                    "findings": [f.to_dict() for f in findings],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return code
+    by_owner: dict[str, list[Any]] = {}
+    for f in findings:
+        by_owner.setdefault(f.owner or "(no owner)", []).append(f)
+    for owner in sorted(by_owner, key=lambda o: (o == "(no owner)", o.lower())):
+        print(owner)
+        for f in sorted(by_owner[owner], key=lambda f: f.silenced is not None):
+            tag = "silenced" if f.silenced else f.severity
+            print(f"  {tag:<8} {f.code}  {f.item}: {f.message}")
+            print(f"           {'reason: ' + f.silenced if f.silenced else 'fix: ' + f.fix}")
     n = sum(len(s.objectives) for s in sets)
     k = sum(1 for s in sets for _ in s.key_results())
-    print(f"{label}: valid ({n} objectives, {k} key results, {len(warnings)} warning(s))")
+    verdict = "valid" if code == 0 else "NOT valid"
+    print(
+        f"{label}: {verdict} ({n} objectives, {k} key results; {counts['error']} error(s),"
+        f" {counts['warning']} warning(s), {counts['info']} info, {counts['silenced']} silenced)"
+    )
+    return code
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from okrkit import alignment
+
+    label, sets, _, context = _load_sets(args)
+    graph = alignment.build_graph([*sets, *context], as_of=args.as_of)
+    out = args.output
+    if out is None:
+        kinds: dict[str, int] = {}
+        for _, kind in graph.nodes(data="kind"):
+            kinds[kind] = kinds.get(kind, 0) + 1
+        print(f"{label}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+        print("  " + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())))
+        print(alignment.summary_by_level(graph).to_string())
+        return 0
+    suffix = Path(out).suffix.lower()
+    if suffix in (".png", ".svg"):
+        from okrkit.plots import draw_alignment
+
+        draw_alignment(graph, path=out, key_results=args.key_results)
+    elif suffix == ".graphml":
+        alignment.to_graphml(graph, out)
+    elif suffix == ".json":
+        alignment.to_json(graph, out)
+    else:
+        raise UsageError(
+            f"cannot tell the graph format of {out!r}: use .png, .svg, .graphml, .json"
+        )
+    print(f"wrote {out} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)")
     return 0
 
 
@@ -496,6 +580,7 @@ COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
     "check": cmd_check,
+    "graph": cmd_graph,
     "score": cmd_score,
     "carry-over": cmd_carry_over,
     "checkin": cmd_checkin,

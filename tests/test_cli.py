@@ -380,7 +380,7 @@ def test_check_valid_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     path.write_text(VALID, encoding="utf-8")
     code, out, err = run(capsys, "check", path)
     assert code == 0 and err == ""
-    assert "valid (2 objectives, 1 key results, 0 warning(s))" in out
+    assert "valid (2 objectives, 1 key results;" in out
 
 
 @pytest.mark.parametrize(
@@ -439,8 +439,10 @@ def test_check_unknown_alignment_is_a_warning(
     path.write_text(VALID.replace("aligns_to: [O1]", "aligns_to: [O1, CO-9]"), encoding="utf-8")
     code, out, _ = run(capsys, "check", path)
     assert code == 0
-    assert "warning:" in out and "O2 aligns to 'CO-9'" in out
-    assert "1 warning(s)" in out
+    assert "warning  OKR602  O2: O2 aligns to CO-9" in out
+    assert "another file" in out
+    code, out, _ = run(capsys, "check", "--strict", path)
+    assert code == 1 and "NOT valid" in out
 
 
 @pytest.mark.parametrize("how", ["folder", "file", "url", "--db", "cwd"])
@@ -457,7 +459,7 @@ def test_check_a_store(
     monkeypatch.chdir(db.parent)
     code, out, _ = run(capsys, *args)
     assert code == 0
-    assert "valid (3 objectives, 5 key results, 0 warning(s))" in out
+    assert "valid (3 objectives, 5 key results;" in out
 
 
 def test_check_store_warns_about_alignment_across_cycles(
@@ -471,8 +473,11 @@ def test_check_store_warns_about_alignment_across_cycles(
             )
         )
     code, out, _ = run(capsys, "--db", db, "check", "--cycle", "2026-Q2")
-    assert code == 0
-    assert "'GHOST'" in out and "'CO-1'" not in out
+    # in a store a link to an id that exists nowhere is an error; one to another cycle a warning
+    assert code == 1
+    assert "error    OKR602  Q2-1: Q2-1 aligns to GHOST" in out
+    assert "warning  OKR603  Q2-1" in out and "CO-1" in out
+    assert "OKR602  Q2-1: Q2-1 aligns to CO-1" not in out
 
 
 # --- score --------------------------------------------------------------------------------------
@@ -881,3 +886,128 @@ def test_every_template_passes_check_and_scores(
     assert main(["score", path, "--as-of", AS_OF, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [o["id"] for o in data["objectives"]] == [o.id for o in load_yaml(path).objectives]
+
+
+# --- check: quality and alignment findings -----------------------------------------------------
+
+DRAFT = """\
+cycle: 2026-Q1
+objectives:
+  - id: O1
+    title: Grow revenue by 20 %
+    owner: Ana
+    key_results:
+      - id: K1
+        title: Implement a loyalty programme
+        type: milestone
+      - id: K2
+        title: Grow ARR from $2M to $2.4M
+        start: 2000000
+        target: 2400000
+  - id: O2
+    title: Delight customers
+    owner: Bo
+    key_results:
+      - id: K3
+        title: Raise NPS from 31 to 42
+        start: 31
+        target: 42
+      - id: K4
+        title: Implementera ett lojalitetsprogram
+        type: milestone
+        silence:
+          OKR202: Styrelsen vill ha lanseringen som resultat
+kpis:
+  - id: P1
+    name: Inbound leads
+    target: 20
+    frequency: weekly
+"""
+
+
+def test_check_groups_findings_by_owner_and_fails_on_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "draft.yaml"
+    path.write_text(DRAFT, encoding="utf-8")
+    code, out, _ = run(capsys, "check", path)
+    assert code == 1  # the KPI lacks two of its four parts: an error
+    lines = out.splitlines()
+    ana, bo, nobody = lines.index("Ana"), lines.index("Bo"), lines.index("(no owner)")
+    assert ana < bo < nobody
+    assert any("OKR101  O1" in line for line in lines[ana:bo])
+    assert any("OKR202  K1" in line for line in lines[ana:bo])
+    assert any(line.startswith("  silenced OKR202  K4") for line in lines[bo:nobody])
+    assert "reason: Styrelsen vill ha lanseringen som resultat" in out
+    assert any("error    OKR401  P1" in line for line in lines[nobody:])
+    assert "timeframe" in out and "data_source" in out
+    assert "NOT valid" in out and "1 silenced" in out
+
+
+def test_check_json_and_swedish(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "draft.yaml"
+    path.write_text(DRAFT, encoding="utf-8")
+    code, out, _ = run(capsys, "check", path, "--format", "json", "--lang", "sv")
+    data = json.loads(out)
+    assert code == 1 and data["valid"] is False
+    assert data["summary"] == {
+        "error": sum(f["severity"] == "error" and not f["silenced"] for f in data["findings"]),
+        "warning": sum(f["severity"] == "warning" and not f["silenced"] for f in data["findings"]),
+        "info": sum(f["severity"] == "info" and not f["silenced"] for f in data["findings"]),
+        "silenced": 1,
+    }
+    kpi = next(f for f in data["findings"] if f["code"] == "OKR401")
+    assert kpi["item"] == "P1" and kpi["item_kind"] == "kpi"
+    assert "saknar" in kpi["message"]  # Swedish
+
+
+def test_check_warnings_pass_unless_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "draft.yaml"
+    path.write_text(DRAFT.split("kpis:")[0], encoding="utf-8")
+    assert run(capsys, "check", path)[0] == 0
+    assert run(capsys, "check", "--strict", path)[0] == 1
+
+
+def test_check_several_files_together(capsys: pytest.CaptureFixture[str]) -> None:
+    company = ROOT / "templates" / "company.yaml"
+    marketing = ROOT / "templates" / "marketing.yaml"
+    _, alone, _ = run(capsys, "check", marketing)
+    _, together, _ = run(capsys, "check", company, marketing)
+    assert "OKR602  MKT-1" in alone
+    assert "OKR602" not in together
+
+
+# --- graph -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["g.png", "g.svg", "g.graphml", "g.json"])
+def test_graph_writes_each_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    out_path = tmp_path / name
+    files = [ROOT / "templates" / "company.yaml", ROOT / "templates" / "marketing.yaml"]
+    code, out, _ = run(capsys, "graph", *files, "-o", out_path)
+    assert code == 0 and f"wrote {out_path}" in out
+    data = out_path.read_bytes()
+    if name.endswith(".png"):
+        assert data.startswith(b"\x89PNG")
+    elif name.endswith(".svg"):
+        assert b"<svg" in data[:500]
+    elif name.endswith(".graphml"):
+        import networkx as nx
+
+        graph = nx.read_graphml(out_path)
+        assert graph.nodes["MKT-1"]["kind"] == "objective"
+        assert graph.has_edge("MKT-1", "CO-1")
+    else:
+        nodes = {n["id"] for n in json.loads(data)["nodes"]}
+        assert {"CO-1", "MKT-1", "MKT-1-KR1"} <= nodes
+
+
+def test_graph_summary_and_refusals(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--db", db, "graph")
+    assert code == 0 and "nodes" in out and "company" in out
+    code, _, err = run(capsys, "--db", db, "graph", "-o", "graph.bmp")
+    assert code == 2 and ".graphml" in err
