@@ -247,6 +247,28 @@ def _tables(sa: Any) -> tuple[sa.MetaData, dict[str, sa.Table]]:
             sa.Column("key_result", text, primary_key=True),
             sa.Column("position", integer, nullable=False),
         ),
+        # Workshop brainstorms (okrkit.brainstorm): objective ideas and their dot votes.
+        "ideas": sa.Table(
+            "ideas",
+            md,
+            sa.Column("id", integer, primary_key=True, autoincrement=True),
+            sa.Column("cycle", text, nullable=False, index=True),
+            sa.Column("title", text, nullable=False),
+            *cols(("owner", text), ("level", text), ("author", text)),
+            sa.Column("state", text, nullable=False, default="open"),
+            sa.Column("merged_into", integer, nullable=True),
+            sa.Column("objective", text, nullable=True),
+            sa.Column("created_at", sa.DateTime, nullable=False),
+            sa.Column("version", integer, nullable=False, default=1),
+        ),
+        "votes": sa.Table(
+            "votes",
+            md,
+            sa.Column("id", integer, primary_key=True, autoincrement=True),
+            sa.Column("idea", integer, sa.ForeignKey("ideas.id"), nullable=False, index=True),
+            sa.Column("voter", text, nullable=False),
+            sa.Column("created_at", sa.DateTime, nullable=False),
+        ),
     }
     return md, t
 
