@@ -1,9 +1,10 @@
 """The quality rules behind :func:`okrkit.checks.check_set`: one table row and one function each.
 
-Every rule is a row of :data:`RULES` (code, severity, what it is about, the rule in one sentence,
-and message/fix templates in English and Swedish) and a function registered with
-:func:`implements` that reads a :class:`Context` and yields a :class:`Hit` per item that breaks
-the rule. :mod:`okrkit.checks` turns hits into findings: it fills in the templates in the
+Every rule is a row of :data:`RULES` (code, severity, what it is about, the rule in one sentence)
+and a function registered with :func:`implements` that reads a :class:`Context` and yields a
+:class:`Hit` per item that breaks the rule. The row's message and fix templates, in English and
+Swedish, are read at import from ``okrkit/rules_messages.json`` (:data:`MESSAGES_PATH`), one
+entry per code. :mod:`okrkit.checks` turns hits into findings: it fills in the templates in the
 requested language, applies silences and sorts. Thresholds live in :class:`CheckConfig`.
 
 Rule functions work on the columns of :class:`~okrkit.frames.Frames` (counts per objective and
@@ -25,10 +26,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 import string
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
 
@@ -45,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ABOUT",
     "LANGS",
+    "MESSAGES_PATH",
     "RULES",
     "SEVERITIES",
     "CheckConfig",
@@ -150,10 +154,11 @@ class CheckConfig:
 class Rule:
     """One quality rule: a row of :data:`RULES`.
 
-    ``texts`` maps each language of :data:`LANGS` to the templates ``message`` and ``fix``;
-    a rule with several cases adds ``message:<case>`` / ``fix:<case>`` and its function names
-    the case in the hit's ``variant``. Templates use ``{name}`` fields filled from the hit's
-    params, ``item``, ``owner``, ``objective`` and the :class:`CheckConfig` fields.
+    ``texts`` maps each language of :data:`LANGS` to the templates ``message`` and ``fix`` (the
+    rule's entry in ``rules_messages.json``); a rule with several cases adds
+    ``message:<case>`` / ``fix:<case>`` and its function names the case in the hit's
+    ``variant``. Templates use ``{name}`` fields filled from the hit's params, ``item``,
+    ``owner``, ``objective`` and the :class:`CheckConfig` fields.
     """
 
     code: str
@@ -706,222 +711,77 @@ def _weights(ctx: Context) -> Iterator[Hit]:
 
 # --- the table -----------------------------------------------------------------------------------
 
-# fmt: off
+#: Where the message and fix templates of every rule live: code -> language -> key -> template.
+MESSAGES_PATH = Path(__file__).with_name("rules_messages.json")
+
+
+def _load_texts(path: Path) -> dict[str, dict[str, dict[str, str]]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {code: texts for code, texts in data.items() if not code.startswith("_")}
+
+
+_TEXTS = _load_texts(MESSAGES_PATH)
+
+
+def _rule(*, code: str, severity: Severity, about: About, rule: str) -> Rule:
+    """A row of the table, with its templates from :data:`MESSAGES_PATH`."""
+    if code not in _TEXTS:  # pragma: no cover - a developer error, caught at import
+        raise RuntimeError(f"{code} has no templates in {MESSAGES_PATH.name}")
+    return Rule(code=code, severity=severity, about=about, rule=rule, texts=_TEXTS[code])
+
+
 # fmt: off
 _TABLE: tuple[Rule, ...] = (
-    Rule(code="OKR101", severity="warning", about="objective",
-         rule="the title holds a number: digits, a percentage, an amount, 1M or a number word "
-              "(English or Swedish)",
-         texts={
-             "en": {"message": "the objective is phrased as a number ({number}); an objective "
-                               "says in words what you want to achieve",
-                    "fix": "reword it as a qualitative goal and move {number} into a key result"},
-             "sv": {"message": "målet är formulerat som en siffra ({number}); ett mål beskriver "
-                               "i ord vad ni vill uppnå",
-                    "fix": "formulera om målet kvalitativt och flytta {number} till ett "
-                           "nyckelresultat"},
-         }),
-    Rule(code="OKR102", severity="warning", about="objective",
-         rule="fewer than min_krs (2) key results",
-         texts={
-             "en": {"message": "too few key results ({count}; aim for {min_krs}–{max_krs})",
-                    "fix": "add key results until {min_krs} to {max_krs} measure the objective "
-                           "from different angles"},
-             "sv": {"message": "för få nyckelresultat ({count}; sikta på {min_krs}–{max_krs})",
-                    "fix": "lägg till nyckelresultat tills {min_krs} till {max_krs} mäter målet "
-                           "från olika håll"},
-         }),
-    Rule(code="OKR103", severity="warning", about="objective",
-         rule="more than max_krs (5) key results",
-         texts={
-             "en": {"message": "too many key results ({count}; aim for {min_krs}–{max_krs})",
-                    "fix": "keep the {max_krs} that best show progress; move the rest to "
-                           "another objective or drop them"},
-             "sv": {"message": "för många nyckelresultat ({count}; sikta på {min_krs}–{max_krs})",
-                    "fix": "behåll de {max_krs} som bäst visar framsteg; flytta resten till ett "
-                           "annat mål eller stryk dem"},
-         }),
-    Rule(code="OKR104", severity="warning", about="owner",
-         rule="an owner has more than max_objectives_per_owner (10) objectives in the cycle",
-         texts={
-             "en": {"message": "{item} owns {count} objectives this cycle, more than "
-                               "{max_objectives_per_owner}",
-                    "fix": "focus: keep the objectives that matter most (fewer is better) and "
-                           "drop or hand over the rest"},
-             "sv": {"message": "{item} äger {count} mål den här perioden, fler än "
-                               "{max_objectives_per_owner}",
-                    "fix": "fokusera: behåll de viktigaste målen (färre är bättre) och stryk "
-                           "eller lämna över resten"},
-         }),
-    Rule(code="OKR201", severity="warning", about="key_result",
-         rule="no measurable target: not a metric with start and target, a milestone or a "
-              "guardrail with a threshold, and the wording module finds no target in the title",
-         texts={
-             "en": {"message": "no measurable target: '{title}' states no number and no clear "
-                               "end state",
-                    "fix": "add a number to reach (from X to Y), or make it a milestone that is "
-                           "clearly done or not",
-                    "message:metric": "the metric has no start or target, and '{title}' states "
-                                      "no number to reach",
-                    "fix:metric": "add start and target (from X to Y)"},
-             "sv": {"message": "inget mätbart mål: '{title}' anger varken en siffra eller ett "
-                               "tydligt sluttillstånd",
-                    "fix": "lägg till en siffra att nå (från X till Y), eller gör det till en "
-                           "milstolpe som tydligt är klar eller inte",
-                    "message:metric": "mätetalet saknar start eller mål, och '{title}' anger "
-                                      "ingen siffra att nå",
-                    "fix:metric": "lägg till start och mål (target) (från X till Y)"},
-         }),
-    Rule(code="OKR202", severity="warning", about="key_result",
-         rule="the wording module reads the title as a task or activity, not an outcome (any "
-              "key result type)",
-         texts={
-             "en": {"message": "'{title}' reads as a task, not an outcome. {suggestion}",
-                    "fix": "file the work as an initiative that supports a key result, and "
-                           "measure the outcome it should bring",
-                    "message:plain": "'{title}' reads as a task, not an outcome"},
-             "sv": {"message": "'{title}' låter som en uppgift, inte ett resultat. {suggestion}",
-                    "fix": "lägg arbetet som ett initiativ som stödjer ett nyckelresultat, och "
-                           "mät det resultat arbetet ska ge",
-                    "message:plain": "'{title}' låter som en uppgift, inte ett resultat"},
-         }),
-    Rule(code="OKR203", severity="warning", about="key_result",
-         rule="the same normalised title as an earlier key result of the set, or a token "
-              "Jaccard similarity of near_duplicate (0.8) or more with one of the same objective",
-         texts={
-             "en": {"message": "duplicates key result {other} ('{other_title}')",
-                    "fix": "merge the two, or make each measure something different",
-                    "message:near": "nearly duplicates key result {other} ('{other_title}', "
-                                    "{similarity} % of the words shared)"},
-             "sv": {"message": "är en dubblett av nyckelresultat {other} ('{other_title}')",
-                    "fix": "slå ihop dem, eller låt dem mäta olika saker",
-                    "message:near": "är nästan en dubblett av nyckelresultat {other} "
-                                    "('{other_title}', {similarity} % av orden gemensamma)"},
-         }),
-    Rule(code="OKR204", severity="error", about="key_result",
-         rule="a metric whose target equals its start (only in frames: the model refuses it)",
-         texts={
-             "en": {"message": "target equals start ({start}), so no progress can be measured",
-                    "fix": "set the target you want to reach, different from the start"},
-             "sv": {"message": "målvärdet är lika med startvärdet ({start}), så inga framsteg "
-                               "kan mätas",
-                    "fix": "sätt det målvärde ni vill nå, skilt från startvärdet"},
-         }),
-    Rule(code="OKR205", severity="info", about="key_result",
-         rule="a metric whose change abs(target − start) exceeds jump_factor (3) × abs(start) "
-              "(start not 0)",
-         texts={
-             "en": {"message": "the target is a change of {ratio} × the start ({start} → "
-                               "{target}); review whether it is realistic",
-                    "fix": "confirm the target with the team or make the objective "
-                           "aspirational; silence OKR205 with a reason if it stands"},
-             "sv": {"message": "målvärdet innebär en förändring på {ratio} × startvärdet "
-                               "({start} → {target}); pröva om det är realistiskt",
-                    "fix": "stäm av målvärdet med teamet eller gör målet utökat; tysta OKR205 "
-                           "med ett skäl om det står fast"},
-         }),
-    Rule(code="OKR207", severity="warning", about="key_result",
-         rule="the wording module finds the title vague, and the structure does not make the "
-              "key result measurable",
-         texts={
-             "en": {"message": "'{title}' is vague: nobody can check it at the end of the "
-                               "cycle. {suggestion}",
-                    "fix": "say what will be different and by how much (from X to Y), or what "
-                           "'done' looks like",
-                    "message:plain": "'{title}' is vague: nobody can check it at the end of the "
-                                     "cycle"},
-             "sv": {"message": "'{title}' är vagt: ingen kan kontrollera det när perioden är "
-                               "slut. {suggestion}",
-                    "fix": "säg vad som ska vara annorlunda och hur mycket (från X till Y), "
-                           "eller hur 'klart' ser ut",
-                    "message:plain": "'{title}' är vagt: ingen kan kontrollera det när perioden "
-                                     "är slut"},
-         }),
-    Rule(code="OKR301", severity="warning", about="objective",
-         rule="at the end of the cycle, a committed objective with readings scored below 1.0",
-         texts={
-             "en": {"message": "committed objective scored {score} at the end of the cycle, "
-                               "below 1.0",
-                    "fix": "review why it was missed at the retrospective; carry over what "
-                           "still matters"},
-             "sv": {"message": "åtagandemålet fick {score} när perioden tog slut, under 1,0",
-                    "fix": "gå igenom varför det missades på retrospektiven; för över det som "
-                           "fortfarande är viktigt"},
-         }),
-    Rule(code="OKR302", severity="warning", about="owner",
-         rule="at the end of the cycle, all of an owner's aspirational objectives with readings "
-              "(at least 2) scored 1.0: sandbagging",
-         texts={
-             "en": {"message": "{count} of {count} aspirational objectives of {item} scored "
-                               "1.0: stretch goals met in full suggest they were set too low",
-                    "fix": "aim higher next cycle: an aspirational OKR should land around "
-                           "0.6–0.7"},
-             "sv": {"message": "{count} av {count} utökade mål för {item} fick 1,0: utökade mål "
-                               "som nås helt tyder på att ribban låg för lågt",
-                    "fix": "sikta högre nästa period: ett utökat mål bör landa runt 0,6–0,7"},
-         }),
-    Rule(code="OKR303", severity="info", about="objective",
-         rule="at the end of the cycle, an aspirational objective with readings scored below "
-              "aspirational_low (0.3)",
-         texts={
-             "en": {"message": "aspirational objective scored {score} at the end of the cycle, "
-                               "below {aspirational_low}: over-reach or neglect",
-                    "fix": "ask at the retrospective whether it was out of reach or got no "
-                           "attention; if it happens again, set fewer or smaller stretch goals"},
-             "sv": {"message": "det utökade målet fick {score} när perioden tog slut, under "
-                               "{aspirational_low}: för högt satt eller bortglömt",
-                    "fix": "fråga på retrospektiven om det var utom räckhåll eller inte fick "
-                           "uppmärksamhet; sätt färre eller mindre utökade mål om det upprepas"},
-         }),
-    Rule(code="OKR401", severity="error", about="kpi",
-         rule="a KPI lacks one of its four parts: target, timeframe, data_source, frequency",
-         texts={
-             "en": {"message": "the KPI lacks {missing}; a KPI needs a target, a timeframe, a "
-                               "data source and a monitoring frequency",
-                    "fix": "add {missing}"},
-             "sv": {"message": "nyckeltalet saknar {missing}; ett nyckeltal behöver mål "
-                               "(target), tidsram (timeframe), datakälla (data_source) och "
-                               "frekvens (frequency)",
-                    "fix": "lägg till {missing}"},
-         }),
-    Rule(code="OKR501", severity="warning", about="objective",
-         rule="with 2+ key results: weights summing to percent_weights_from (20) or more but "
-              "not to 100 ± 0.5; weights all below 1 not summing to 1 ± 0.01; or, with "
-              "dominant_min_krs (3)+ key results, one carrying more than dominant_share (60 %) "
-              "of the total",
-         texts={
-             "en": {"message": "key result {other} carries {share} % of the weight among "
-                               "{count} key results",
-                    "fix": "spread the weight, or split the objective: one key result should "
-                           "not decide the score alone",
-                    "message:percent": "the weights look like percentages but sum to {total}, "
-                                       "not 100",
-                    "fix:percent": "make them sum to 100, or use relative weights such as 1, 2, "
-                                   "0.5",
-                    "message:fraction": "the weights look like fractions but sum to {total}, "
-                                        "not 1",
-                    "fix:fraction": "make them sum to 1, or use relative weights such as 1, 2, "
-                                    "0.5"},
-             "sv": {"message": "nyckelresultat {other} bär {share} % av vikten bland {count} "
-                               "nyckelresultat",
-                    "fix": "fördela vikten, eller dela målet: ett nyckelresultat ska inte "
-                           "ensamt avgöra poängen",
-                    "message:percent": "vikterna ser ut som procent men summerar till {total}, "
-                                       "inte 100",
-                    "fix:percent": "låt dem summera till 100, eller använd relativa vikter som "
-                                   "1, 2, 0,5",
-                    "message:fraction": "vikterna ser ut som andelar men summerar till {total}, "
-                                        "inte 1",
-                    "fix:fraction": "låt dem summera till 1, eller använd relativa vikter som "
-                                    "1, 2, 0,5"},
-         }),
+    _rule(code="OKR101", severity="warning", about="objective",
+          rule="the title holds a number: digits, a percentage, an amount, 1M or a number word "
+               "(English or Swedish)"),
+    _rule(code="OKR102", severity="warning", about="objective",
+          rule="fewer than min_krs (2) key results"),
+    _rule(code="OKR103", severity="warning", about="objective",
+          rule="more than max_krs (5) key results"),
+    _rule(code="OKR104", severity="warning", about="owner",
+          rule="an owner has more than max_objectives_per_owner (10) objectives in the cycle"),
+    _rule(code="OKR201", severity="warning", about="key_result",
+          rule="no measurable target: not a metric with start and target, a milestone or a "
+               "guardrail with a threshold, and the wording module finds no target in the title"),
+    _rule(code="OKR202", severity="warning", about="key_result",
+          rule="the wording module reads the title as a task or activity, not an outcome (any "
+               "key result type)"),
+    _rule(code="OKR203", severity="warning", about="key_result",
+          rule="the same normalised title as an earlier key result of the set, or a token "
+               "Jaccard similarity of near_duplicate (0.8) or more with one of the same objective"),
+    _rule(code="OKR204", severity="error", about="key_result",
+          rule="a metric whose target equals its start (only in frames: the model refuses it)"),
+    _rule(code="OKR205", severity="info", about="key_result",
+          rule="a metric whose change abs(target − start) exceeds jump_factor (3) × abs(start) "
+               "(start not 0)"),
+    _rule(code="OKR207", severity="warning", about="key_result",
+          rule="the wording module finds the title vague, and the structure does not make the "
+               "key result measurable"),
+    _rule(code="OKR301", severity="warning", about="objective",
+          rule="at the end of the cycle, a committed objective with readings scored below 1.0"),
+    _rule(code="OKR302", severity="warning", about="owner",
+          rule="at the end of the cycle, all of an owner's aspirational objectives with readings "
+               "(at least 2) scored 1.0: sandbagging"),
+    _rule(code="OKR303", severity="info", about="objective",
+          rule="at the end of the cycle, an aspirational objective with readings scored below "
+               "aspirational_low (0.3)"),
+    _rule(code="OKR401", severity="error", about="kpi",
+          rule="a KPI lacks one of its four parts: target, timeframe, data_source, frequency"),
+    _rule(code="OKR501", severity="warning", about="objective",
+          rule="with 2+ key results: weights summing to percent_weights_from (20) or more but "
+               "not to 100 ± 0.5; weights all below 1 not summing to 1 ± 0.01; or, with "
+               "dominant_min_krs (3)+ key results, one carrying more than dominant_share (60 %) "
+               "of the total"),
 )
 # fmt: on
 
 #: Every rule by code, in code order.
 RULES: Mapping[str, Rule] = MappingProxyType({r.code: r for r in _TABLE})
-if set(RULES) != set(_FUNCTIONS):  # pragma: no cover - a developer error, caught by the tests
+if set(RULES) != set(_FUNCTIONS) or set(RULES) != set(_TEXTS):  # pragma: no cover
+    # A developer error, caught by the tests.
     raise RuntimeError(
         f"rules without a function: {sorted(set(RULES) - set(_FUNCTIONS))}; functions without"
-        f" a row: {sorted(set(_FUNCTIONS) - set(RULES))}"
+        f" a row: {sorted(set(_FUNCTIONS) - set(RULES))}; templates without a row:"
+        f" {sorted(set(_TEXTS) - set(RULES))}"
     )
