@@ -930,6 +930,90 @@ class Store:
             self._bump(conn, kr, ident, version, _row(updated, ("id",)))
             return version + 1
 
+    def add_key_result(self, objective: str, key_result: KeyResult) -> int:
+        """Add a key result at the end of an objective's list; returns its version (1).
+
+        Raises
+        ------
+        NotFoundError
+            When the objective is not in the store.
+        ConflictError
+            When the key result's id is already used by an objective, key result, KPI or
+            initiative in the store.
+        """
+        sa = self._sa
+        t = self.tables
+        kr = t["key_results"]
+        with self._write(f"add key result {key_result.id}") as conn:
+            o = t["objectives"]
+            if conn.execute(sa.select(o.c.id).where(o.c.id == objective)).first() is None:
+                raise NotFoundError(f"no objective {objective!r} in the store")
+            for name in ("objectives", "key_results", "kpis", "initiatives"):
+                table = t[name]
+                if conn.execute(sa.select(table.c.id).where(table.c.id == key_result.id)).first():
+                    raise ConflictError(
+                        f"the id {key_result.id!r} is already used in the store;"
+                        " give the key result another id"
+                    )
+            position = self._next_position(conn, kr, kr.c.objective == objective)
+            conn.execute(
+                kr.insert().values(
+                    **_row(key_result), objective=objective, position=position, version=1
+                )
+            )
+        return 1
+
+    def delete_key_result(self, ident: str, version: int) -> None:
+        """Delete a key result read at ``version``.
+
+        Only a key result without check-ins, and that no KPI or initiative points at, can be
+        deleted: its history is never thrown away.
+
+        Raises
+        ------
+        NotFoundError
+            When the key result is not in the store.
+        ConflictError
+            When it changed since ``version`` was read.
+        ValidationError
+            When it has check-ins, or a KPI or an initiative points at it.
+        """
+        sa = self._sa
+        t = self.tables
+        kr, ci = t["key_results"], t["checkins"]
+        with self._write(f"delete key result {ident}") as conn:
+            found = conn.execute(sa.select(kr.c.version).where(kr.c.id == ident)).scalar()
+            if found is None:
+                raise NotFoundError(f"no key result {ident!r} in the store")
+            if found != version:
+                raise ConflictError(
+                    f"{ident} was changed by somebody else (version {found}, you read {version});"
+                    " reload it and decide again"
+                )
+            checkins = conn.execute(
+                sa.select(sa.func.count()).select_from(ci).where(ci.c.key_result == ident)
+            ).scalar()
+            if checkins:
+                raise ValidationError(
+                    f"key result {ident} has {checkins} check-in(s) and cannot be deleted",
+                    field="key_result",
+                    fix="keep it and say so in a note, or carry over only the others next cycle",
+                )
+            for link, col, what in (
+                (t["kpi_measures"], "kpi", "KPI"),
+                (t["initiative_supports"], "initiative", "initiative"),
+            ):
+                users = conn.execute(
+                    sa.select(link.c[col]).where(link.c.key_result == ident)
+                ).scalars()
+                if names := ", ".join(users):
+                    raise ValidationError(
+                        f"{what} {names} points at key result {ident}",
+                        field="key_result",
+                        fix=f"remove {ident} from the {what} first",
+                    )
+            conn.execute(kr.delete().where(kr.c.id == ident))
+
     def move_key_result(self, ident: str, version: int, objective: str) -> int:
         """Move a key result, with its check-ins, to another objective of the same cycle.
 

@@ -1089,3 +1089,33 @@ def test_realign_is_one_call_with_a_version(store: Store) -> None:
     with pytest.raises(ConflictError):
         store.realign("O2", version, ["O1"])
     assert store.load().objective("O2").aligns_to == ()
+
+
+# --- adding and deleting single key results ----------------------------------------------------
+
+
+def test_add_key_result_appends_and_refuses_clashes(store: Store) -> None:
+    store.import_set(small_okrs())
+    new = KeyResult(id="K9", title="Churn from 8 to 5", start=8, target=5)
+    assert store.add_key_result("O2", new) == 1
+    assert store.load().objective("O2").key_results == (new,)
+    before = snapshot(store)
+    with pytest.raises(ConflictError):
+        store.add_key_result("O2", dataclasses.replace(new, id="O1"))  # an objective's id
+    with pytest.raises(NotFoundError):
+        store.add_key_result("nope", dataclasses.replace(new, id="K10"))
+    assert_same(before, store)
+
+
+def test_delete_key_result_keeps_history(store: Store) -> None:
+    store.import_set(small_okrs())
+    versions = store.versions()
+    store.delete_key_result("K3", versions["K3"])
+    assert "K3" not in {kr.id for _, kr in store.load().key_results()}
+    store.add_checkin(CheckIn(key_result="K1", date="2026-01-10", value=40))
+    before = snapshot(store)
+    with pytest.raises(ValidationError):
+        store.delete_key_result("K1", versions["K1"])  # it has a check-in
+    with pytest.raises(ConflictError):
+        store.delete_key_result("K2", versions["K2"] + 1)
+    assert_same(before, store)

@@ -1,0 +1,536 @@
+"""The key result drafter, driven like a facilitator would: pick, type, click Save.
+
+No browser: ipywidgets run in plain Python, observers fire and ``Button.click()`` calls the
+handlers. Each test asserts on the store (through a second Store object where it matters) and on
+what the view shows.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import statistics
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from okrkit import CheckIn, KeyResult, Objective, OkrSet, load_template
+from okrkit.errors import ValidationError
+from okrkit.model import KR_TYPE_FIELDS, KR_TYPES
+from okrkit.store import Store
+from okrkit.ui import kr_drafter
+from okrkit.ui.drafter import (
+    TEXT,
+    KrDrafter,
+    kr_sentence,
+    next_key_result_id,
+    parse_number,
+)
+from okrkit.wording import assess_key_result
+
+CYCLE = "2026-Q1"
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OKRKIT_LANG", raising=False)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store file seeded with the company and marketing templates, made once."""
+    path = tmp_path_factory.mktemp("seeded") / "okrkit.db"
+    with Store(path) as s:
+        s.import_set(load_template("company"))
+        s.import_set(load_template("marketing"))
+        s.checkpoint()
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path, seeded: Path) -> Path:
+    path = tmp_path / "okrkit.db"
+    shutil.copyfile(seeded, path)
+    return path
+
+
+@pytest.fixture
+def store(db: Path) -> Iterator[Store]:
+    with Store(db) as s:
+        yield s
+
+
+@pytest.fixture
+def other(db: Path, store: Store) -> Iterator[Store]:
+    """A second connection to the same file: somebody else's kernel."""
+    with Store(db) as s:
+        yield s
+
+
+def make(store: Store, **kwargs: Any) -> KrDrafter:
+    kwargs.setdefault("cycle", CYCLE)
+    kwargs.setdefault("objective", "MKT-1")
+    return kr_drafter(store, **kwargs)
+
+
+def text(widget: Any) -> str:
+    """What an HTML widget shows as text (tags dropped, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", widget.value))
+
+
+def fill(view: KrDrafter, **values: Any) -> None:
+    for name, value in values.items():
+        view.fields[name].value = value
+
+
+def visible(view: KrDrafter) -> set[str]:
+    return {name for name, w in view.fields.items() if w.layout.display != "none"}
+
+
+# --- the plain functions ---------------------------------------------------------------------
+
+
+def test_sentence_joins_with_commas_and_the_last_with_and() -> None:
+    assert kr_sentence("Delight customers", ["NPS from 30 to 40", "Churn to 5 %", "Ship it"]) == (
+        "We will delight customers, as measured by NPS from 30 to 40, churn to 5 % and ship it."
+    )
+    assert kr_sentence("Glädja kunderna", ["Öka NPS", "Minska churn"], "sv") == (
+        "Vi ska glädja kunderna, mätt genom öka NPS och minska churn."
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "lang", "expected"),
+    [
+        ("", "en", None),
+        ("25", "en", 25.0),
+        ("1,000.5", "en", 1000.5),
+        ("0,5", "sv", 0.5),
+        ("1 000", "sv", 1000.0),
+        ("−3", "en", -3.0),
+    ],
+)
+def test_parse_number(typed: str, lang: str, expected: float | None) -> None:
+    assert parse_number(typed, "target", lang) == expected
+
+
+def test_parse_number_names_the_field() -> None:
+    with pytest.raises(ValidationError, match="'abc' is not a number") as info:
+        parse_number("abc", "start")
+    assert info.value.field == "start"
+
+
+def test_new_ids_follow_the_highest() -> None:
+    assert next_key_result_id("O1", []) == "O1-KR1"
+    assert next_key_result_id("O1", ["O1-KR1", "O1-KR7", "O10-KR9"]) == "O1-KR8"
+
+
+def test_labels_have_the_same_keys_in_both_languages() -> None:
+    assert set(TEXT["en"]) == set(TEXT["sv"])
+    assert all(TEXT["sv"].values())
+
+
+# --- typing: the live sentence and verdict ---------------------------------------------------
+
+
+def test_typing_updates_the_sentence_and_the_verdict(store: Store) -> None:
+    view = make(store)
+    view.title.value = "Implement a loyalty programme"
+    sentence = text(view.sentence)
+    assert sentence.startswith("We will make our brand the first name people think of")
+    assert ", as measured by reach 1 million site visitors" in sentence
+    assert sentence.endswith("below 35 % and implement a loyalty programme.")
+    wording = text(view.wording)
+    assert "Reads as a task" in wording
+    assert "OKR202" in wording
+    assert "initiative" in wording
+    assert "Suggestion: " + assess_key_result("Implement a loyalty programme").suggestion in wording
+
+    view.title.value = "Raise repeat purchases from 20 % to 30 %"
+    assert "Measurable" in text(view.wording)
+    assert "OKR202" not in text(view.wording)
+    assert text(view.sentence).endswith("and raise repeat purchases from 20 % to 30 %.")
+
+
+def test_swedish_text_gets_swedish_messages(store: Store) -> None:
+    view = make(store)  # an English view: the language of the text decides the messages
+    view.title.value = "Implementera ett lojalitetsprogram"
+    expected = assess_key_result("Implementera ett lojalitetsprogram")
+    assert expected.lang == "sv"
+    assert expected.message in text(view.wording)
+    assert "Låter som en uppgift" in text(view.wording)
+
+
+def test_editing_a_key_result_puts_the_typed_title_in_its_place(store: Store) -> None:
+    view = make(store)
+    view.kr_pick.value = "MKT-1-KR2"
+    assert view.title.value == "Grow social followers tenfold, from 12,000 to 120,000"
+    view.title.value = "Grow social followers to 50,000"
+    sentence = text(view.sentence)
+    assert "grow social followers to 50,000, onboard" in sentence
+    assert "tenfold" not in sentence
+    assert sentence.endswith("below 35 %.")
+
+
+def test_typing_reads_nothing_from_the_store(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    view = make(store)
+
+    def refuse(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("a keystroke read the store")
+
+    for name in ("load", "frames", "versions", "cycle", "cycles", "checkins"):
+        monkeypatch.setattr(store, name, refuse)
+    for typed in ("I", "Im", "Implement a loyalty programme"):
+        view.title.value = typed
+    assert "Reads as a task" in text(view.wording)
+    assert view.status.value == ""
+
+
+def test_a_keystroke_answers_fast_with_1000_key_results(tmp_path: Path) -> None:
+    objectives = [
+        Objective(
+            id=f"O{i}",
+            title=f"Objective number {i}",
+            owner=f"Owner {i % 20}",
+            key_results=[
+                KeyResult(
+                    id=f"O{i}-KR{j}", title=f"Grow metric {j} from 0 to 10", start=0, target=10
+                )
+                for j in range(1, 6)
+            ],
+        )
+        for i in range(200)
+    ]
+    with Store(tmp_path / "big.db") as big:
+        big.import_set(OkrSet(cycle=CYCLE, objectives=objectives))
+        view = make(big, objective="O100")
+        phrase = "Raise repeat purchases from 20 % to 30 % by the end of June"
+        times = []
+        for n in range(1, len(phrase) + 1):
+            started = time.perf_counter()
+            view.title.value = phrase[:n]
+            times.append(time.perf_counter() - started)
+    assert "Measurable" in text(view.wording)
+    assert statistics.median(times) < 0.02, times
+    assert max(times) < 0.1, times
+
+
+# --- the fields of each type -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kr_type", KR_TYPES)
+def test_switching_the_type_shows_its_fields(store: Store, kr_type: str) -> None:
+    view = make(store)
+    view.type_pick.value = "milestone" if kr_type != "milestone" else "metric"
+    view.type_pick.value = kr_type
+    common = {"weight", "owner", "confidence"}
+    assert visible(view) == set(KR_TYPE_FIELDS[kr_type]) | common
+
+
+def test_picking_a_key_result_shows_its_type(store: Store) -> None:
+    view = make(store)
+    view.kr_pick.value = "MKT-1-KR4"  # a guardrail: keep paid share below 35 %
+    assert view.type_pick.value == "guardrail"
+    assert visible(view) >= {"threshold", "direction"}
+    assert "start" not in visible(view)
+    assert view.fields["threshold"].value == "35"
+    assert view.fields["direction"].value == "below"
+
+
+# --- saving --------------------------------------------------------------------------------
+
+
+def test_save_adds_a_new_metric_key_result(store: Store, other: Store) -> None:
+    view = make(store)
+    view.title.value = "Raise newsletter sign-ups from 2,000 to 5,000"
+    fill(view, start="2,000", target="5000", unit="sign-ups", weight="1.5", owner="Ana")
+    view.fields["confidence"].value = 6
+    view.save_button.click()
+
+    saved = other.load(CYCLE).objective("MKT-1").key_results[-1]
+    assert saved == KeyResult(
+        id="MKT-1-KR5",
+        title="Raise newsletter sign-ups from 2,000 to 5,000",
+        type="metric",
+        start=2000,
+        target=5000,
+        unit="sign-ups",
+        weight=1.5,
+        owner="Ana",
+        confidence=6,
+    )
+    assert "Added MKT-1-KR5" in text(view.status)
+    assert view.kr_pick.value == "MKT-1-KR5"  # now editing the saved one
+    assert "MKT-1-KR5" in dict((v, k) for k, v in view.kr_pick.options)
+    assert "Quality findings for MKT-1" in text(view.findings)
+
+
+def test_save_shows_the_objectives_quality_findings(store: Store) -> None:
+    view = make(store, objective="MKT-1")
+    view.title.value = "Reach 1 million site visitors in the quarter (from 420,000)"
+    fill(view, start="420000", target="1000000")
+    view.save_button.click()
+    findings = text(view.findings)
+    assert "OKR203" in findings  # a near-duplicate of MKT-1-KR1
+    assert "MKT-1-KR5" in findings
+    assert "CO-1" not in findings  # only this objective's
+
+
+def test_save_adds_each_type(store: Store, other: Store) -> None:
+    view = make(store, objective="MKT-2")
+    cases = [
+        ("milestone", "Launch the partner portal", {"done": True}),
+        ("qualitative", "Sales rates the leads as useful", {"grade": "0.4"}),
+        ("guardrail", "Keep cost per lead below 80 €", {"threshold": "80"}),
+    ]
+    for kr_type, title, values in cases:
+        view.kr_pick.value = ""
+        view.type_pick.value = kr_type
+        view.title.value = title
+        fill(view, **values)
+        view.save_button.click()
+        assert "Added" in text(view.status), text(view.status)
+    added = {kr.title: kr for kr in other.load(CYCLE).objective("MKT-2").key_results}
+    assert added["Launch the partner portal"].done is True
+    assert added["Sales rates the leads as useful"].grade == 0.4
+    assert added["Keep cost per lead below 80 €"].threshold == 80
+    assert added["Keep cost per lead below 80 €"].direction == "above"
+
+
+def test_edit_and_save_updates_the_key_result(store: Store, other: Store) -> None:
+    view = make(store)
+    before = other.versions(CYCLE)["MKT-1-KR3"]
+    view.kr_pick.value = "MKT-1-KR3"
+    view.title.value = "Onboard 1,500 community members"
+    fill(view, target="1500", current="300")
+    view.save_button.click()
+
+    kr = other.load(CYCLE).key_result("MKT-1-KR3")
+    assert (kr.title, kr.target, kr.current, kr.start) == (
+        "Onboard 1,500 community members",
+        1500,
+        300,
+        0,
+    )
+    assert kr.owner == "Community manager"  # untouched fields stay
+    assert other.versions(CYCLE)["MKT-1-KR3"] == before + 1
+    assert "Saved MKT-1-KR3" in text(view.status)
+
+    # a second save works from the version just written
+    view.title.value = "Onboard 1,600 community members"
+    fill(view, target="1600")
+    view.save_button.click()
+    assert other.load(CYCLE).key_result("MKT-1-KR3").target == 1600
+
+
+def test_changing_the_type_of_a_key_result(store: Store, other: Store) -> None:
+    view = make(store)
+    view.kr_pick.value = "MKT-1-KR3"
+    view.type_pick.value = "milestone"
+    view.title.value = "Open the community forum"
+    view.save_button.click()
+    kr = other.load(CYCLE).key_result("MKT-1-KR3")
+    assert (kr.type, kr.done, kr.start, kr.target, kr.unit) == (
+        "milestone",
+        False,
+        None,
+        None,
+        None,
+    )
+
+
+def test_a_stale_version_is_a_conflict_and_overwrites_nothing(store: Store, other: Store) -> None:
+    view = make(store)
+    view.kr_pick.value = "MKT-1-KR1"
+    version = other.versions(CYCLE)["MKT-1-KR1"]
+    other.update_key_result("MKT-1-KR1", version, title="Reach 900,000 site visitors")
+
+    view.title.value = "Reach 2 million site visitors"
+    view.save_button.click()
+    assert "changed by somebody else" in text(view.status)
+    assert other.load(CYCLE).key_result("MKT-1-KR1").title == "Reach 900,000 site visitors"
+    assert view.title.value == "Reach 2 million site visitors"  # the typing is kept
+
+    view.refresh_button.click()  # reload, type again, save
+    view.kr_pick.value = "MKT-1-KR1"
+    view.title.value = "Reach 2 million site visitors"
+    view.save_button.click()
+    assert other.load(CYCLE).key_result("MKT-1-KR1").title == "Reach 2 million site visitors"
+
+
+@pytest.mark.parametrize(
+    ("editing", "kr_type", "values", "message"),
+    [
+        (None, "metric", {"start": "10", "target": "10"}, "target equals start"),
+        ("MKT-1-KR1", "metric", {"start": "10", "target": "10"}, "target equals start"),
+        (None, "metric", {"start": "10", "target": "lots"}, "'lots' is not a number"),
+        ("MKT-1-KR2", "metric", {"start": "", "target": "10"}, "needs a start and a target"),
+        (None, "qualitative", {"grade": "1.5"}, "outside 0.0–1.0"),
+        ("MKT-1-KR1", "qualitative", {"grade": "-0.1"}, "outside 0.0–1.0"),
+        ("MKT-1-KR4", "guardrail", {"threshold": ""}, "needs a threshold"),
+        (None, "metric", {"start": "0", "target": "5", "weight": "0"}, "not above 0"),
+    ],
+)
+def test_invalid_input_is_a_readable_error_and_writes_nothing(
+    store: Store,
+    other: Store,
+    editing: str | None,
+    kr_type: str,
+    values: dict[str, str],
+    message: str,
+) -> None:
+    before = other.load(CYCLE)
+    versions = other.versions(CYCLE)
+    view = make(store)
+    if editing:
+        view.kr_pick.value = editing
+    view.type_pick.value = kr_type
+    view.title.value = "Grow something from 10 to 20"
+    fill(view, **values)
+    view.save_button.click()
+    shown = text(view.status)
+    assert shown.startswith("Could not save:"), shown
+    assert message in shown
+    assert "Traceback" not in shown
+    assert other.load(CYCLE) == before
+    assert other.versions(CYCLE) == versions
+
+
+def test_a_script_title_is_shown_escaped(store: Store, other: Store) -> None:
+    view = make(store)
+    evil = "<script>alert('x')</script> from 1 to 2"
+    view.title.value = evil
+    assert "<script>" not in view.sentence.value
+    assert "&lt;script&gt;" in view.sentence.value
+    assert evil.lower()[:20] in text(view.sentence)
+    fill(view, start="1", target="2")
+    view.save_button.click()
+    assert other.load(CYCLE).key_result("MKT-1-KR5").title == evil
+    for widget in (view.sentence, view.wording, view.findings, view.status):
+        assert "<script>" not in widget.value
+
+
+def test_swedish_labels_and_sentence(store: Store) -> None:
+    view = make(store, lang="sv")
+    assert view.save_button.description == "Spara"
+    assert view.title.description == "Titel"
+    assert [label for label, _ in view.type_pick.options] == [
+        "Mätetal",
+        "Milstolpe",
+        "Kvalitativ",
+        "Skyddsräcke",
+    ]
+    assert view.kr_pick.options[0][0] == "+ nytt nyckelresultat"
+    view.title.value = "Öka nyhetsbrevets prenumeranter från 2 000 till 5 000"
+    assert text(view.sentence).startswith("Vi ska make our brand")
+    assert ", mätt genom reach 1 million" in text(view.sentence)
+    assert "Mätbart" in text(view.wording)
+    fill(view, start="2 000", target="5000,5")
+    view.save_button.click()
+    assert "Lade till MKT-1-KR5" in text(view.status)
+    assert store.load(CYCLE).key_result("MKT-1-KR5").target == 5000.5
+    assert "Kvalitetsanmärkningar för MKT-1" in text(view.findings)
+
+
+def test_empty_title_uses_the_views_language(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OKRKIT_LANG", "sv")
+    view = make(store)
+    assert view.lang == "sv"
+    view.title.value = ""
+    assert assess_key_result("", "sv").message in text(view.wording)
+
+
+def test_switching_objective_lists_its_key_results(store: Store) -> None:
+    view = make(store)
+    view.objective_pick.value = "CO-2"
+    ids = [value for _, value in view.kr_pick.options]
+    assert ids == ["", "CO-2-KR1", "CO-2-KR2", "CO-2-KR3"]
+    assert view.kr_pick.value == ""
+    assert view.title.value == ""
+    assert text(view.sentence).startswith("We will build a profitable, recurring revenue engine")
+
+
+def test_refresh_keeps_the_key_result_and_shows_others_changes(store: Store, other: Store) -> None:
+    view = make(store)
+    view.kr_pick.value = "MKT-1-KR3"
+    other.update_key_result("MKT-1-KR3", other.versions(CYCLE)["MKT-1-KR3"], target=1200)
+    view.refresh_button.click()
+    assert view.kr_pick.value == "MKT-1-KR3"
+    assert view.fields["target"].value == "1200"
+    view.title.value = "Onboard 1,200 community members"
+    view.save_button.click()  # the version read on refresh is current: no conflict
+    assert other.load(CYCLE).key_result("MKT-1-KR3").title == "Onboard 1,200 community members"
+
+
+# --- deleting and errors -----------------------------------------------------------------------
+
+
+def test_delete_a_new_key_result(store: Store, other: Store) -> None:
+    view = make(store)
+    view.title.value = "Ship the brand book"
+    view.type_pick.value = "milestone"
+    view.save_button.click()
+    assert "MKT-1-KR5" in {kr.id for kr in other.load(CYCLE).objective("MKT-1").key_results}
+    view.delete_button.click()
+    assert "Deleted MKT-1-KR5" in text(view.status)
+    assert "MKT-1-KR5" not in {kr.id for kr in other.load(CYCLE).objective("MKT-1").key_results}
+    assert view.kr_pick.value == ""
+
+
+def test_delete_refuses_a_key_result_a_kpi_measures(store: Store, other: Store) -> None:
+    view = make(store)
+    view.kr_pick.value = "MKT-1-KR1"
+    view.delete_button.click()
+    assert "points at key result MKT-1-KR1" in text(view.status)
+    assert other.load(CYCLE).key_result("MKT-1-KR1")
+
+
+def test_delete_refuses_a_key_result_with_check_ins(store: Store, other: Store) -> None:
+    view = make(store)
+    view.title.value = "Ship the brand book"
+    view.type_pick.value = "milestone"
+    view.save_button.click()
+    other.add_checkin(CheckIn(key_result="MKT-1-KR5", date="2026-02-01", done=False))
+    view.delete_button.click()
+    assert "MKT-1-KR5 has 1 check-in(s) and cannot be deleted" in text(view.status)
+    assert other.load(CYCLE).key_result("MKT-1-KR5")
+
+
+def test_delete_of_a_stale_version_is_a_conflict(store: Store, other: Store) -> None:
+    view = make(store)
+    view.title.value = "Ship the brand book"
+    view.type_pick.value = "milestone"
+    view.save_button.click()
+    other.update_key_result("MKT-1-KR5", 1, done=True)
+    view.delete_button.click()
+    assert "changed by somebody else" in text(view.status)
+    assert other.load(CYCLE).key_result("MKT-1-KR5").done is True
+
+
+def test_an_unexpected_error_is_a_message_not_a_traceback(
+    store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    view = make(store)
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(store, "add_key_result", broken)
+    view.title.value = "Grow sign-ups from 1 to 2"
+    fill(view, start="1", target="2")
+    view.save_button.click()  # does not raise
+    assert "Something went wrong" in text(view.status)
+    assert "disk on fire" in caplog.text
+
+
+def test_an_empty_store_shows_a_message(tmp_path: Path) -> None:
+    with Store(tmp_path / "empty.db") as empty:
+        view = kr_drafter(empty)
+        assert "the store" in text(view.status) and "is empty" in text(view.status)
+        view.save_button.click()
+        view.title.value = "Anything"
+        assert "Could not" in text(view.status) or "no objectives" in text(view.status)
