@@ -1,0 +1,456 @@
+"""The check-in form, driven as a user would: pick a key result, set values, click Save.
+
+No browser: ipywidgets run in plain Python, observers fire and ``Button.click()`` calls the
+handler. Tests assert on the store (read through a second Store object) and on what the form
+shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+import pytest
+
+from okrkit import CheckIn, KeyResult, Objective, OkrSet, ValidationError, load_template
+from okrkit.cycles import Cycle
+from okrkit.store import Store
+from okrkit.ui import checkin_form
+from okrkit.ui.checkin import (
+    TEXT,
+    CheckinForm,
+    expected_pace,
+    format_number,
+    history_figure,
+    make_checkin,
+)
+from okrkit.ui.i18n import COMMON
+
+CYCLE = "2026-Q1"
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "okrkit.db"
+
+
+@pytest.fixture
+def store(db: Path) -> Iterator[Store]:
+    with Store(db) as s:
+        s.import_set(load_template("marketing", CYCLE))
+        yield s
+
+
+def reader(db: Path) -> Store:
+    """A second connection to the store, as another kernel would open it."""
+    return Store(db, create=False)
+
+
+def status(view: CheckinForm) -> str:
+    """The status line as the user reads it (tags dropped, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", view.status.value))
+
+
+def form(store: Store, **kwargs: Any) -> CheckinForm:
+    kwargs.setdefault("cycle", CYCLE)
+    return checkin_form(store, **kwargs)
+
+
+def active(db: Path, kr: str) -> list[dict[str, Any]]:
+    with reader(db) as other:
+        return list(other.checkins(kr).to_dict("records"))
+
+
+# --- recording -------------------------------------------------------------------------------
+
+
+def test_save_records_the_checkin_at_once(store: Store, db: Path) -> None:
+    view = form(store, key_result="MKT-1-KR1", author="Ana")
+    view.value.value = 610_000
+    view.confidence.value = 7
+    view.note.value = "Campaign week"
+    view.date.value = dt.date(2026, 2, 15)
+    view.save_button.click()
+
+    rows = active(db, "MKT-1-KR1")
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["value"], row["confidence"], row["note"], row["author"]) == (
+        610_000.0,
+        7,
+        "Campaign week",
+        "Ana",
+    )
+    assert row["date"] == dt.date(2026, 2, 15)
+    assert view.last_saved is not None and view.last_saved.id == row["id"]
+    assert status(view) == "Recorded 610,000 for MKT-1-KR1 on 2026-02-15."
+    assert view.note.value == ""  # ready for the next check-in
+    assert "2026-02-15" in view.history.value and "Campaign week" in view.history.value
+
+
+@pytest.mark.parametrize(
+    ("kr", "widget", "field", "reading", "stored"),
+    [
+        ("MKT-1-KR1", widgets.FloatText, "value", 500_000.0, 500_000.0),
+        ("MKT-1-KR4", widgets.FloatText, "value", 31.5, 31.5),  # guardrail
+        ("MKT-2-KR4", widgets.Checkbox, "done", True, True),  # milestone
+        ("MKT-3-KR3", widgets.FloatSlider, "grade", 0.65, 0.65),  # qualitative
+    ],
+)
+def test_the_input_fits_the_key_result_type(
+    store: Store, db: Path, kr: str, widget: type, field: str, reading: Any, stored: Any
+) -> None:
+    view = form(store)
+    view.key_result.value = kr
+    assert view.reading_box.children == (view.reading,)
+    assert type(view.reading) is widget
+    view.reading.value = reading
+    view.date.value = dt.date(2026, 3, 1)
+    view.save_button.click()
+    (row,) = active(db, kr)
+    assert row[field] == pytest.approx(stored)
+    others = {"value", "done", "grade"} - {field}
+    assert all(row[o] is None or (isinstance(row[o], float) and math.isnan(row[o])) for o in others)
+
+
+def test_the_grade_slider_spans_zero_to_one(store: Store) -> None:
+    view = form(store, key_result="MKT-3-KR3")
+    assert (view.grade.min, view.grade.max) == (0.0, 1.0)
+    assert (view.confidence.min, view.confidence.max) == (1, 10)
+
+
+def test_the_form_starts_from_the_latest_checkin(store: Store) -> None:
+    store.add_checkin(
+        CheckIn(key_result="MKT-2-KR1", date="2026-02-01", value=220, confidence=4, note="x")
+    )
+    view = form(store, key_result="MKT-2-KR1")
+    assert view.value.value == 220
+    assert view.confidence.value == 4
+    view.key_result.value = "MKT-1-KR2"  # no check-in: its start and its own confidence
+    assert view.value.value == 12_000
+    assert view.confidence.value == 3
+
+
+def test_the_dropdown_lists_every_key_result_as_id_and_title(store: Store) -> None:
+    view = form(store)
+    labels = [label for label, _ident in view.key_result.options]
+    assert len(labels) == 11
+    assert labels[0] == "MKT-1-KR1 – Reach 1 million site visitors in the quarter (from 420,000)"
+    assert view.key_result.value == "MKT-1-KR1"
+
+
+def test_the_default_date_lies_in_the_cycle(store: Store) -> None:
+    view = form(store)
+    cycle = store.cycle(CYCLE)
+    assert cycle.start <= view.date.value <= cycle.end
+    assert view.date.value == min(max(dt.date.today(), cycle.start), cycle.end)
+
+
+def test_refresh_shows_another_kernels_checkin(store: Store, db: Path) -> None:
+    view = form(store, key_result="MKT-2-KR1")
+    with reader(db) as other:
+        other.add_checkin(CheckIn(key_result="MKT-2-KR1", date="2026-02-02", value=240))
+    view.refresh_button.click()
+    assert view.key_result.value == "MKT-2-KR1"  # the choice is kept
+    assert view.value.value == 240
+    assert "2026-02-02" in view.history.value
+
+
+# --- history ---------------------------------------------------------------------------------
+
+
+def test_the_history_plot_is_a_png_that_follows_the_checkins(store: Store) -> None:
+    view = form(store, key_result="MKT-1-KR1")
+    before = bytes(view.plot.value)
+    assert before.startswith(PNG)
+    assert "No check-ins yet." in view.history.value
+    view.value.value = 700_000
+    view.date.value = dt.date(2026, 2, 1)
+    view.save_button.click()
+    after = bytes(view.plot.value)
+    assert after.startswith(PNG) and after != before
+    assert "700,000" in view.history.value
+
+
+def test_history_figure_draws_checkins_target_and_pace(store: Store) -> None:
+    cycle = Cycle.parse(CYCLE)
+    for day, value in (("2026-01-20", 500_000), ("2026-02-20", 640_000)):
+        store.add_checkin(CheckIn(key_result="MKT-1-KR1", date=day, value=value))
+    kr = store.frames(CYCLE).key_results.set_index("id").loc["MKT-1-KR1"].to_dict()
+    kr["id"] = "MKT-1-KR1"
+    fig = history_figure(kr, store.checkins("MKT-1-KR1"), cycle)
+    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    assert set(lines) == {"expected pace", "target", "check-ins"}
+    assert list(lines["expected pace"].get_ydata()) == [420_000, 1_000_000]
+    assert list(lines["target"].get_ydata()) == [1_000_000, 1_000_000]
+    assert list(lines["check-ins"].get_ydata()) == [500_000, 640_000]
+
+
+def test_history_figure_of_a_milestone_plots_done_as_zero_and_one() -> None:
+    cycle = Cycle.parse(CYCLE)
+    okrs = OkrSet(
+        cycle=cycle,
+        objectives=[
+            Objective(
+                id="O1",
+                title="Ship",
+                key_results=[KeyResult(id="K1", title="Ship it", type="milestone")],
+            )
+        ],
+    )
+    with Store("sqlite://") as s:
+        s.import_set(okrs)
+        s.add_checkin(CheckIn(key_result="K1", date="2026-02-01", done=False))
+        s.add_checkin(CheckIn(key_result="K1", date="2026-03-01", done=True))
+        kr = s.frames(cycle).key_results.iloc[0].to_dict()
+        fig = history_figure(kr, s.checkins("K1"), cycle, lang="sv")
+    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    assert set(lines) == {"förväntad takt", "målvärde", "avstämningar"}
+    assert list(lines["avstämningar"].get_ydata()) == [0.0, 1.0]
+    assert list(lines["förväntad takt"].get_ydata()) == [0.0, 1.0]
+
+
+def test_history_table_shows_the_latest_five_newest_first(store: Store) -> None:
+    for day in range(1, 8):
+        store.add_checkin(
+            CheckIn(key_result="MKT-2-KR1", date=dt.date(2026, 2, day), value=180 + day)
+        )
+    view = form(store, key_result="MKT-2-KR1")
+    dates = re.findall(r"2026-02-0\d", view.history.value)
+    assert dates == [f"2026-02-0{d}" for d in (7, 6, 5, 4, 3)]
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("2025-12-01", 0.0),  # before the cycle: the start
+        ("2026-01-01", 0.0),  # the first day: the start
+        ("2026-01-11", 10.0),  # 10 of 89 days in
+        ("2026-03-31", 89.0),  # the last day: the target
+        ("2026-05-01", 89.0),  # after the cycle: the target
+    ],
+)
+def test_expected_pace_runs_from_start_to_target(day: str, expected: float) -> None:
+    assert expected_pace(0, 89, Cycle.parse(CYCLE), [day]).iloc[0] == pytest.approx(expected)
+
+
+def test_expected_pace_of_a_decreasing_metric_goes_down() -> None:
+    pace = expected_pace(8, 5, Cycle.parse(CYCLE), ["2026-01-01", "2026-03-31"])
+    assert pace.tolist() == [8.0, 5.0]
+    assert list(pace.index) == [dt.date(2026, 1, 1), dt.date(2026, 3, 31)]
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+
+def test_a_missing_date_is_refused_and_nothing_written(store: Store, db: Path) -> None:
+    view = form(store, key_result="MKT-1-KR1")
+    view.value.value = 600_000
+    view.date.value = None
+    view.save_button.click()
+    assert status(view) == (
+        "Could not save: the date is missing (pick the date the reading was taken)"
+    )
+    assert active(db, "MKT-1-KR1") == []
+
+
+def test_a_date_outside_the_cycle_is_refused_and_nothing_written(store: Store, db: Path) -> None:
+    view = form(store, key_result="MKT-3-KR3")
+    view.grade.value = 0.5
+    view.date.value = dt.date(2026, 4, 2)
+    view.save_button.click()
+    assert "2026-04-02 is outside cycle 2026-Q1" in status(view)
+    assert "from 2026-01-01 to 2026-03-31" in status(view)
+    assert active(db, "MKT-3-KR3") == []
+
+
+def test_a_cycle_without_key_results_says_so(store: Store) -> None:
+    store.import_set(OkrSet(cycle="2026-Q2"))
+    view = form(store, cycle="2026-Q2")
+    assert view.key_result.options == ()
+    assert view.save_button.disabled
+    assert status(view) == "Cycle 2026-Q2 has no key results yet."
+    view.save_button.click()  # a click anyway: a message, no exception
+    assert status(view).startswith("Could not save: no key result is chosen")
+
+
+def test_an_unknown_key_result_shows_the_first_and_says_why(store: Store) -> None:
+    view = form(store, key_result="MKT-9-KR9")
+    assert view.key_result.value == "MKT-1-KR1"
+    assert status(view).startswith("no key result MKT-9-KR9 in cycle 2026-Q1")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"kr_type": "qualitative", "grade": 1.5},
+            "the grade 1.5 is outside 0–1 (grade from 0.0 (not at all) to 1.0 (fully))",
+        ),
+        ({"kr_type": "qualitative", "grade": None}, "the grade – is outside 0–1"),
+        ({"kr_type": "metric", "value": None}, "the value is missing (enter the number"),
+        ({"kr_type": "guardrail", "value": math.nan}, "the value is missing"),
+        ({"kr_type": "metric", "value": math.inf}, "inf is not a finite number"),
+        ({"kr_type": "milestone", "done": None}, "say whether the milestone is done"),
+        (
+            {"kr_type": "metric", "value": 3, "confidence": 11},
+            "the confidence 11 is not a whole number from 1 to 10",
+        ),
+        ({"kr_type": "metric", "value": 3, "key_result": ""}, "no key result is chosen"),
+        ({"kr_type": "metric", "value": 3, "date": None}, "the date is missing"),
+    ],
+)
+def test_make_checkin_explains_bad_input(kwargs: dict[str, Any], message: str) -> None:
+    kr_type = kwargs.pop("kr_type")
+    key_result = kwargs.pop("key_result", "KR1")
+    date = kwargs.pop("date", dt.date(2026, 2, 1))
+    with pytest.raises(ValidationError) as info:
+        make_checkin(kr_type, key_result, date, **kwargs)
+    assert str(info.value).startswith(message)
+
+
+def test_make_checkin_speaks_swedish() -> None:
+    with pytest.raises(ValidationError) as info:
+        make_checkin("qualitative", "KR1", "2026-02-01", grade=1.5, lang="sv")
+    assert str(info.value) == (
+        "betyget 1,5 ligger utanför 0–1 (sätt ett betyg från 0,0 (inte alls) till 1,0 (helt))"
+    )
+
+
+def test_make_checkin_keeps_only_the_reading_of_the_type() -> None:
+    checkin = make_checkin(
+        "milestone",
+        "KR1",
+        "2026-02-01",
+        value=3.0,
+        done=True,
+        grade=0.4,
+        confidence=6,
+        note="n",
+        author=" Ana ",
+        cycle=Cycle.parse(CYCLE),
+    )
+    assert (checkin.value, checkin.done, checkin.grade) == (None, True, None)
+    assert (checkin.confidence, checkin.author, checkin.date) == (6, "Ana", dt.date(2026, 2, 1))
+
+
+# --- language, escaping, failures ------------------------------------------------------------
+
+
+def test_swedish_labels_and_messages(store: Store) -> None:
+    view = form(store, key_result="MKT-1-KR1", lang="sv")
+    assert view.save_button.description == "Spara"
+    assert view.value.description == "Värde (visitors)"
+    assert view.confidence.description == "Tilltro"
+    assert view.key_result.description == "Nyckelresultat"
+    view.date.value = None
+    view.save_button.click()
+    assert status(view) == "Kunde inte spara: datum saknas (välj datumet då värdet lästes av)"
+    view.date.value = dt.date(2026, 2, 3)
+    view.value.value = 1234.5
+    view.save_button.click()
+    assert status(view) == "Sparade 1\u00a0234,5 för MKT-1-KR1 den 2026-02-03."
+
+
+def test_language_from_the_environment(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OKRKIT_LANG", "sv_SE.UTF-8")
+    assert form(store).save_button.description == "Spara"
+
+
+def test_text_tables_have_the_same_keys_in_both_languages() -> None:
+    assert set(TEXT["en"]) == set(TEXT["sv"])
+    assert all(TEXT["sv"][k] for k in TEXT["sv"])
+
+
+def html_texts(widget: Any) -> list[str]:
+    """Every HTML value in a widget tree."""
+    out = [widget.value] if isinstance(widget, widgets.HTML) else []
+    for child in getattr(widget, "children", ()):
+        out += html_texts(child)
+    return out
+
+
+def test_user_text_is_escaped(store: Store) -> None:
+    evil = "<script>alert(1)</script>"
+    store.import_set(
+        OkrSet(
+            cycle=CYCLE,
+            objectives=[
+                Objective(
+                    id="X1",
+                    title=evil,
+                    key_results=[KeyResult(id="X1-KR1", title=evil, start=0, target=10)],
+                )
+            ],
+        )
+    )
+    store.add_checkin(
+        CheckIn(key_result="X1-KR1", date="2026-02-01", value=1, note=evil, author=evil)
+    )
+    view = form(store, key_result="X1-KR1")
+    shown = "".join(html_texts(view))
+    assert "<script" not in shown
+    assert shown.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2  # note and author
+    # Dropdown labels are plain text in the front end (never parsed as HTML).
+    assert ("X1-KR1 – " + evil, "X1-KR1") in view.key_result.options
+    assert bytes(view.plot.value).startswith(PNG)
+
+
+def test_a_dollar_in_the_unit_is_drawn_as_text(store: Store) -> None:
+    store.import_set(
+        OkrSet(
+            cycle=CYCLE,
+            objectives=[
+                Objective(
+                    id="X2",
+                    title="Cheaper leads",
+                    key_results=[
+                        KeyResult(id="X2-KR1", title="CPL", start=4.2, target=3.7, unit="$ $")
+                    ],
+                )
+            ],
+        )
+    )
+    view = form(store, key_result="X2-KR1")
+    assert bytes(view.plot.value).startswith(PNG)
+
+
+def test_an_unexpected_error_shows_the_generic_message(
+    store: Store, db: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    view = form(store, key_result="MKT-1-KR1")
+
+    def broken(_checkin: CheckIn) -> CheckIn:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(store, "add_checkin", broken)
+    view.value.value = 600_000
+    view.date.value = dt.date(2026, 2, 1)
+    with caplog.at_level(logging.ERROR, logger="okrkit.ui"):
+        view.save_button.click()  # does not raise
+    assert status(view) == COMMON["en"]["unexpected"]
+    assert "boom" in caplog.text
+    assert active(db, "MKT-1-KR1") == []
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "text"),
+    [
+        (1_000_000.0, "en", "1,000,000"),
+        (0.575, "en", "0.57"),
+        (3.7, "sv", "3,7"),
+        (-1234.5, "sv", "-1\u00a0234,5"),
+        (None, "en", "–"),
+        (math.nan, "sv", "–"),
+    ],
+)
+def test_format_number(value: float | None, lang: str, text: str) -> None:
+    assert format_number(value, lang) == text

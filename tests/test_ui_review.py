@@ -1,0 +1,383 @@
+"""The quarter-end review, driven as a facilitator would: move sliders, tick boxes, carry over.
+
+The marketing template (2026-Q1) has three objectives:
+
+- MKT-1, aspirational: KR1 metric (weight 2), KR2 and KR3 metrics, KR4 guardrail (weight 0.5;
+  with no measurement it holds, score 1.0).
+- MKT-2, committed: KR1 metric (weight 2), KR2 (decreasing) and KR3 metrics, KR4 milestone
+  (weight 0.5).
+- MKT-3, committed: KR1 metric (weight 2), KR2 metric, KR3 qualitative.
+
+Scores below are computed by hand from those weights.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import re
+import statistics
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+import pytest
+
+from okrkit import CheckIn, KeyResult, Objective, OkrSet, StoreError, load_template
+from okrkit.store import Store
+from okrkit.ui import quarter_review
+from okrkit.ui.i18n import COMMON
+from okrkit.ui.review import TEXT, QuarterReview
+
+CYCLE = "2026-Q1"
+AS_OF = dt.date(2026, 3, 31)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "okrkit.db"
+
+
+@pytest.fixture
+def store(db: Path) -> Iterator[Store]:
+    with Store(db) as s:
+        s.import_set(load_template("marketing", CYCLE))
+        # MKT-3's metrics halfway: KR1 150,000 -> 205,000 of 260,000; KR2 8,000 -> 11,500 of 15,000.
+        s.add_checkin(CheckIn(key_result="MKT-3-KR1", date="2026-03-01", value=205_000))
+        s.add_checkin(CheckIn(key_result="MKT-3-KR2", date="2026-03-01", value=11_500))
+        yield s
+
+
+def review(store: Store, **kwargs: Any) -> QuarterReview:
+    kwargs.setdefault("cycle", CYCLE)
+    kwargs.setdefault("as_of", AS_OF)
+    return quarter_review(store, **kwargs)
+
+
+def text(value: str) -> str:
+    """HTML as the reader sees it: tags dropped, entities decoded, spaces collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", value)).split())
+
+
+def history(db: Path, kr: str) -> list[dict[str, Any]]:
+    """Every check-in of a key result, corrected ones too, read as another kernel would."""
+    with Store(db, create=False) as other:
+        return list(other.checkins(kr, history=True).to_dict("records"))
+
+
+# --- the table -------------------------------------------------------------------------------
+
+
+def test_every_key_result_gets_the_input_of_its_type(store: Store) -> None:
+    view = review(store)
+    kinds = {ident: type(w) for ident, w in view.inputs.items()}
+    assert len(kinds) == 11
+    assert kinds["MKT-3-KR3"] is widgets.FloatSlider
+    assert kinds["MKT-2-KR4"] is widgets.Checkbox
+    assert kinds["MKT-1-KR1"] is widgets.FloatText
+    assert kinds["MKT-1-KR4"] is widgets.FloatText  # guardrail: a measured value
+    slider = view.inputs["MKT-3-KR3"]
+    assert (slider.min, slider.max, slider.value) == (0.0, 1.0, 0.0)
+    assert view.inputs["MKT-3-KR1"].value == 205_000  # the final value so far
+    assert view.inputs["MKT-1-KR1"].value == 420_000  # no check-in: the start
+    assert "not graded yet" in text(view.results["MKT-3-KR3"].value)
+    assert list(view.headers) == ["MKT-1", "MKT-2", "MKT-3"]
+
+
+def test_moving_a_slider_records_a_grade_and_rescores_the_objective(store: Store, db: Path) -> None:
+    view = review(store)
+    # Before: (2 * 0.5 + 0.5 + 0) / 4 = 0.375, red.
+    assert view.objective_scores["MKT-3"]["score"] == pytest.approx(0.375)
+    assert "Score 0.38 · red" in text(view.headers["MKT-3"].value)
+
+    view.inputs["MKT-3-KR3"].value = 0.9
+
+    (row,) = history(db, "MKT-3-KR3")
+    assert (row["grade"], row["date"], row["state"]) == (0.9, AS_OF, "active")
+    # After: (2 * 0.5 + 0.5 + 0.9) / 4 = 0.6, yellow.
+    assert view.objective_scores["MKT-3"]["score"] == pytest.approx(0.6)
+    assert view.objective_scores["MKT-3"]["band"] == "yellow"
+    assert "Score 0.6 · yellow" in text(view.headers["MKT-3"].value)
+    assert text(view.results["MKT-3-KR3"].value) == "0.9 green"
+    assert text(view.status.value) == "Saved MKT-3-KR3: grade 0.9 on 2026-03-31."
+    # Other objectives were left alone.
+    assert view.objective_scores["MKT-2"]["score"] == 0.0
+
+
+def test_a_second_change_corrects_the_checkin_and_keeps_the_history(store: Store, db: Path) -> None:
+    view = review(store)
+    view.inputs["MKT-3-KR3"].value = 0.9
+    view.inputs["MKT-3-KR3"].value = 0.3
+    rows = history(db, "MKT-3-KR3")
+    assert [(r["grade"], r["state"]) for r in rows] == [(0.9, "corrected"), (0.3, "active")]
+    assert rows[1]["replaces"] == rows[0]["id"]
+    assert rows[0]["reason"] == "changed in the quarter-end review"
+    # (2 * 0.5 + 0.5 + 0.3) / 4 = 0.45
+    assert view.objective_scores["MKT-3"]["score"] == pytest.approx(0.45)
+    assert text(view.status.value) == "Corrected MKT-3-KR3's check-in of 2026-03-31: grade 0.3."
+
+
+def test_a_checkin_of_the_review_day_is_corrected_not_doubled(store: Store, db: Path) -> None:
+    store.add_checkin(
+        CheckIn(key_result="MKT-1-KR3", date=AS_OF, value=400, confidence=6, note="weekly")
+    )
+    view = review(store)
+    assert view.inputs["MKT-1-KR3"].value == 400
+    view.inputs["MKT-1-KR3"].value = 800
+    rows = history(db, "MKT-1-KR3")
+    assert [(r["value"], r["state"]) for r in rows] == [(400, "corrected"), (800, "active")]
+    assert (rows[1]["confidence"], rows[1]["note"]) == (6, "weekly")  # kept from the original
+
+
+def test_milestones_and_final_values_make_a_committed_objective_met(store: Store, db: Path) -> None:
+    view = review(store)
+    assert "Expectation: missed" in text(view.headers["MKT-2"].value)
+    view.inputs["MKT-2-KR1"].value = 300
+    view.inputs["MKT-2-KR2"].value = 3.7
+    view.inputs["MKT-2-KR3"].value = 25
+    assert view.objective_scores["MKT-2"]["score"] == pytest.approx(4 / 4.5)
+    view.inputs["MKT-2-KR4"].value = True
+    assert history(db, "MKT-2-KR4")[0]["done"] is True
+    assert view.objective_scores["MKT-2"]["score"] == pytest.approx(1.0)
+    header = text(view.headers["MKT-2"].value)
+    assert "committed: expected to score 1.0" in header
+    assert "Score 1 · green · on track · Expectation: met" in header
+    assert text(view.expectations.value).startswith("Committed objectives: 1 of 2 met, 1 missed.")
+
+
+@pytest.mark.parametrize(
+    ("kr1", "kr3", "score", "expectation"),
+    [
+        (1_000_000, 1_000, 1.0, "exceeded – was it set too low?"),  # (2 + 1 + 1 + 0.5) / 4.5
+        (1_000_000, 0, 3.5 / 4.5, "landed"),  # (2 + 1 + 0 + 0.5) / 4.5 = 0.78
+        (420_000, 0, 1.5 / 4.5, "short"),  # (0 + 1 + 0 + 0.5) / 4.5 = 0.33
+    ],
+)
+def test_aspirational_expectations(
+    store: Store, kr1: float, kr3: float, score: float, expectation: str
+) -> None:
+    view = review(store)
+    view.inputs["MKT-1-KR2"].value = 120_000
+    view.inputs["MKT-1-KR1"].value = kr1
+    view.inputs["MKT-1-KR3"].value = kr3
+    assert view.objective_scores["MKT-1"]["score"] == pytest.approx(score)
+    header = text(view.headers["MKT-1"].value)
+    assert "aspirational: aims at about 0.7" in header
+    assert header.endswith(f"Expectation: {expectation}")
+    summary = text(view.expectations.value)
+    word = expectation.split(" ")[0]
+    assert f"1 {word}" in summary
+
+
+def test_a_guardrail_value_counts_as_a_measurement(store: Store) -> None:
+    view = review(store)
+    assert view.kr_scores["MKT-1-KR4"]["score"] == 1.0  # nothing measured: it holds
+    view.inputs["MKT-1-KR4"].value = 40  # paid share 40 % breaks "below 35 %"
+    assert view.kr_scores["MKT-1-KR4"]["score"] == 0.0
+    assert "held 0 of 1" in text(view.results["MKT-1-KR4"].value)
+
+
+def test_refresh_shows_what_another_kernel_recorded(store: Store, db: Path) -> None:
+    view = review(store)
+    with Store(db, create=False) as other:
+        other.add_checkin(CheckIn(key_result="MKT-3-KR3", date="2026-03-20", grade=0.9))
+    assert view.inputs["MKT-3-KR3"].value == 0.0
+    old = view.inputs["MKT-3-KR3"]
+    view.refresh_button.click()
+    assert view.inputs["MKT-3-KR3"].value == 0.9
+    assert view.objective_scores["MKT-3"]["score"] == pytest.approx(0.6)
+    assert old.comm is None  # the replaced widgets are closed
+    view.inputs["MKT-3-KR3"].value = 1.0  # the new widgets are wired
+    assert [r["grade"] for r in history(db, "MKT-3-KR3")] == [0.9, 1.0]
+
+
+# --- summary and carry-over ------------------------------------------------------------------
+
+
+def test_the_summary_lists_unfinished_objectives(store: Store) -> None:
+    view = review(store)
+    carry = text(view.carry.value)
+    assert carry.startswith("To carry into 2026-Q2")
+    for ident in ("MKT-1", "MKT-2", "MKT-3"):
+        assert ident in carry
+    assert "MKT-3 Publish content our buyers seek out and share (score 0.38;" in carry
+    assert view.carry_button.description == "Carry over to 2026-Q2"
+    assert not view.carry_button.disabled
+
+
+def test_the_carry_over_button_creates_the_next_cycles_objectives(store: Store, db: Path) -> None:
+    view = review(store)
+    for kr, value in (("MKT-2-KR1", 300), ("MKT-2-KR2", 3.7), ("MKT-2-KR3", 25)):
+        view.inputs[kr].value = value
+    view.inputs["MKT-2-KR4"].value = True  # MKT-2 met: it stays behind
+    assert "MKT-2" not in text(view.carry.value)
+
+    view.carry_button.click()
+
+    with Store(db, create=False) as other:
+        carried = other.frames("2026-Q2")
+    assert carried.objectives["id"].tolist() == ["MKT-1-2026-Q2", "MKT-3-2026-Q2"]
+    assert carried.objectives["carried_from"].tolist() == ["MKT-1", "MKT-3"]
+    assert text(view.status.value) == (
+        "Carried 2 objectives with 7 key results to 2026-Q2: MKT-1-2026-Q2, MKT-3-2026-Q2."
+    )
+    assert view.carry_button.disabled
+    assert "carried over as MKT-3-2026-Q2" in text(view.carry.value)
+
+    again = review(store)  # a later look at the review knows it was done
+    assert again.carry_button.disabled
+    again.carry_button.click()
+    assert text(again.status.value) == "Could not save: nothing left to carry over to 2026-Q2"
+
+
+def test_nothing_to_carry_when_every_objective_scored_one(tmp_path: Path) -> None:
+    okrs = OkrSet(
+        cycle=CYCLE,
+        objectives=[
+            Objective(
+                id="O1",
+                title="Ship",
+                key_results=[KeyResult(id="K1", title="Ship it", type="milestone", done=True)],
+            )
+        ],
+    )
+    with Store(tmp_path / "one.db") as s:
+        s.import_set(okrs)
+        view = review(s)
+        assert view.carry_button.disabled
+        assert "nothing to carry over" in text(view.carry.value)
+
+
+# --- language, escaping, failures ------------------------------------------------------------
+
+
+def test_swedish_labels(store: Store) -> None:
+    view = review(store, lang="sv")
+    header = text(view.headers["MKT-3"].value)
+    assert "åtagande: förväntas nå 1,0" in header
+    assert "Poäng 0,38 · röd" in header
+    assert "Förväntan: missat" in header
+    assert view.carry_button.description == "För över till 2026-Q2"
+    view.inputs["MKT-3-KR3"].value = 0.9
+    assert "Poäng 0,6 · gul" in text(view.headers["MKT-3"].value)
+    assert text(view.status.value) == "Sparade MKT-3-KR3: betyg 0,9 den 2026-03-31."
+    assert text(view.expectations.value).startswith("Åtaganden: 0 av 2 uppnådda")
+
+
+def test_text_tables_have_the_same_keys_in_both_languages() -> None:
+    assert set(TEXT["en"]) == set(TEXT["sv"])
+
+
+def test_user_text_is_escaped(store: Store) -> None:
+    evil = "<script>alert(1)</script>"
+    store.import_set(
+        OkrSet(
+            cycle=CYCLE,
+            objectives=[
+                Objective(
+                    id="X1",
+                    title=evil,
+                    owner=evil,
+                    key_results=[
+                        KeyResult(id="X1-KR1", title=evil, type="qualitative"),
+                        KeyResult(id="X1-KR2", title="t", start=0, target=1, unit=evil),
+                    ],
+                )
+            ],
+        )
+    )
+    view = review(store)
+    shown = view.headers["X1"].value + view.carry.value
+    shown += "".join(c.value for c in view.table.children if isinstance(c, widgets.HTML))
+    assert "<script" not in shown
+    assert shown.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 4
+
+
+def test_an_unexpected_error_shows_the_generic_message_and_reverts(
+    store: Store, db: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    view = review(store)
+
+    def broken(_checkin: CheckIn) -> CheckIn:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(store, "add_checkin", broken)
+    with caplog.at_level(logging.ERROR, logger="okrkit.ui"):
+        view.inputs["MKT-3-KR3"].value = 0.9  # does not raise
+    assert text(view.status.value) == COMMON["en"]["unexpected"]
+    assert "boom" in caplog.text
+    assert view.inputs["MKT-3-KR3"].value == 0.0  # back to what the store holds
+    assert "⚠ not saved" in text(view.results["MKT-3-KR3"].value)
+    assert history(db, "MKT-3-KR3") == []
+    assert view.objective_scores["MKT-3"]["score"] == pytest.approx(0.375)
+
+
+def test_a_store_error_shows_its_message(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    view = review(store)
+
+    def full(_checkin: CheckIn) -> CheckIn:
+        raise StoreError("the disk is full; free some space and try again")
+
+    monkeypatch.setattr(store, "add_checkin", full)
+    view.inputs["MKT-2-KR4"].value = True
+    assert text(view.status.value) == (
+        "Could not save: the disk is full; free some space and try again"
+    )
+    assert view.inputs["MKT-2-KR4"].value is False
+
+
+def test_as_of_defaults_to_the_cycle_end_once_it_has_ended(store: Store) -> None:
+    view = quarter_review(store, cycle=CYCLE, as_of="2026-02-14")
+    assert view.as_of == dt.date(2026, 2, 14)
+    if dt.date.today() > dt.date(2026, 3, 31):
+        assert quarter_review(store, cycle=CYCLE).as_of == dt.date(2026, 3, 31)
+
+
+# --- a workshop of 1,000 key results ---------------------------------------------------------
+
+
+def big_set() -> OkrSet:
+    kinds = ("metric", "milestone", "qualitative", "guardrail")
+    fields: dict[str, dict[str, Any]] = {
+        "metric": {"start": 0, "target": 100},
+        "milestone": {},
+        "qualitative": {},
+        "guardrail": {"threshold": 5},
+    }
+    readings: dict[str, dict[str, Any]] = {
+        "metric": {"value": 40},
+        "milestone": {"done": False},
+        "qualitative": {"grade": 0.4},
+        "guardrail": {"value": 6},
+    }
+    objectives, checkins = [], []
+    for i in range(250):
+        krs = []
+        for kind in kinds:
+            ident = f"O{i}-{kind}"
+            krs.append(KeyResult(id=ident, title=f"{kind} {i}", type=kind, **fields[kind]))
+            for week in (1, 5, 9):
+                day = dt.date(2026, 1, 1) + dt.timedelta(weeks=week)
+                checkins.append(CheckIn(key_result=ident, date=day, **readings[kind]))
+        kind_of = "aspirational" if i % 2 else "committed"
+        objectives.append(Objective(id=f"O{i}", title=f"o {i}", kind=kind_of, key_results=krs))
+    return OkrSet(cycle=CYCLE, objectives=objectives, checkins=checkins)
+
+
+def test_one_grade_answers_in_under_100_ms_with_1000_key_results(tmp_path: Path) -> None:
+    with Store(tmp_path / "big.db") as s:
+        s.import_set(big_set())
+        view = review(s)
+        assert len(view.inputs) == 1000
+        timings = []
+        for i in range(7):
+            started = time.perf_counter()
+            view.inputs[f"O{i * 30}-qualitative"].value = 0.8
+            timings.append(time.perf_counter() - started)
+        # (40/100 + 0 + 0.8 + 1.0) / 4 = 0.55
+        assert view.objective_scores["O30"]["score"] == pytest.approx(0.55)
+        assert text(view.status.value).startswith("Saved O180-qualitative")
+    assert statistics.median(timings) < 0.1, timings
