@@ -130,6 +130,24 @@ def _parser() -> argparse.ArgumentParser:
     a = cs.add_parser("delete", help="delete a check-in (kept in the history)")
     a.add_argument("id", type=int)
     a.add_argument("--reason", default="")
+
+    s = sub.add_parser(
+        "notebook",
+        help="write a ready notebook for a department, seeding its starter OKRs",
+        description="Write DEPARTMENT_okrs.ipynb with its parameters filled in, and add the"
+        " department's starter OKRs (see 'okrkit templates') to the cycle when the store has"
+        " none of its objectives there yet. The store is --db URL, else $OKRKIT_DATABASE_URL,"
+        " else ./okrkit.db (created when missing).",
+    )
+    s.add_argument("department", help="a starter template name, e.g. marketing")
+    s.add_argument("--cycle", help="cycle to plan (default: the running or latest one)")
+    s.add_argument(
+        "-o", "--output", metavar="PATH", help="default: DEPARTMENT_okrs.ipynb in this folder"
+    )
+    s.add_argument("--lang", choices=("en", "sv"), help="language of the views")
+    s.add_argument("--force", action="store_true", help="overwrite an existing notebook")
+    # also accepted after the command; SUPPRESS keeps a --db given before it
+    s.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="store")
     return p
 
 
@@ -573,6 +591,34 @@ def pd_na() -> Any:
     return pd.NA
 
 
+def cmd_notebook(args: argparse.Namespace) -> int:
+    from okrkit.notebooks import department_okrs, make_department_notebook
+    from okrkit.store import ENV_URL, Store
+
+    # The store as every command finds it: --db, else $OKRKIT_DATABASE_URL, else ./okrkit.db.
+    # With only the environment variable, the notebook reads it too (no URL written into it).
+    db = args.db
+    if db is None and not os.environ.get(ENV_URL):
+        db = "okrkit.db"
+    path = make_department_notebook(
+        args.department,
+        cycle=args.cycle,
+        output=args.output,
+        database_url=db,
+        lang=args.lang,
+        force=args.force,
+    )
+    with Store(db) as store:
+        okrs = department_okrs(store, args.department, args.cycle)
+        label = store._safe_url()
+    print(
+        f"wrote {path}: {len(okrs.objectives)} {args.department} objectives in cycle"
+        f" {okrs.cycle.id} of {label}"
+    )
+    print(f"open it with: jupyter lab {path}")
+    return 0
+
+
 COMMANDS = {
     "init": cmd_init,
     "templates": cmd_templates,
@@ -584,6 +630,7 @@ COMMANDS = {
     "score": cmd_score,
     "carry-over": cmd_carry_over,
     "checkin": cmd_checkin,
+    "notebook": cmd_notebook,
 }
 
 
