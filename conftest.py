@@ -13,4 +13,5 @@ import pytest
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.pop("OKRKIT_DATABASE_URL", None)
+    os.environ.pop("OKRKIT_LANG", None)  # tests choose their language explicitly
     os.environ["OKRKIT_DEMO_DIR"] = tempfile.mkdtemp(prefix="okrkit-test-demo-")

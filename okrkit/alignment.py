@@ -79,6 +79,7 @@ import pandas as pd
 from okrkit.cycles import Cycle
 from okrkit.errors import AlignmentCycleError, ValidationError
 from okrkit.graph_checks import (
+    GRAPH_MESSAGES,
     GraphFinding,
     cross_cycle_links,
     find_cycles,
@@ -92,6 +93,7 @@ from okrkit.model import LEVELS, OkrSet
 from okrkit.scoring import BANDS, Scores, ScoringConfig, score
 
 __all__ = [
+    "GRAPH_MESSAGES",
     "RELATIONS",
     "GraphFinding",
     "build_graph",

@@ -237,7 +237,9 @@ def check_sets(
     carry the owner and objective of their item and honour its ``silence``. With ``partial``
     (one file of a larger organisation), a link to an id that is not in the sets (``OKR602``) is a
     warning rather than an error: the parent may live in another file. ``context`` sets (other
-    cycles of a store, say) join the alignment graph but are not reported on.
+    cycles of a store, say) join the alignment graph but are not reported on. ``lang`` picks the
+    language of every message, the alignment findings' and the ``partial`` note included
+    (default ``$OKRKIT_LANG``, else English).
 
     Examples
     --------
@@ -249,18 +251,25 @@ def check_sets(
     >>> [(f.code, f.severity) for f in check_sets([team], as_of="2026-02-01", partial=True)
     ...  if f.code == "OKR602"]
     [('OKR602', 'warning')]
+    >>> [f.message for f in check_sets([team], as_of="2026-02-01", lang="sv", partial=True)
+    ...  if f.code == "OKR602"]
+    ['T1 pekar på D9, som inte finns i någon inläst OKR-uppsättning (finns inte i de kontrollerade \
+filerna; det går bra om det ligger i en annan fil)']
     """
-    from okrkit.alignment import build_graph, graph_findings
+    from okrkit.alignment import GRAPH_MESSAGES, build_graph, graph_findings
 
+    language = resolve_lang(lang)
     config = config or CheckConfig()
     day = dt.date.today() if as_of is None else parse_date(as_of, field="as_of")
-    out = [f for okrs in sets for f in check_set(okrs, as_of=day, config=config, lang=lang)]
+    out = [f for okrs in sets for f in check_set(okrs, as_of=day, config=config, lang=language)]
     if not sets:
         return out
     graph = build_graph([*sets, *context], as_of=day)
     silences = [_Silences(to_frames(okrs)) for okrs in sets]
     reported = frozenset().union(*(okrs.ids for okrs in sets))
-    for found in graph_findings(graph, as_of=day, stale_weeks=config.stale_weeks):
+    partial_note = GRAPH_MESSAGES["OKR602"][language]["note:partial"]
+    found_all = graph_findings(graph, as_of=day, stale_weeks=config.stale_weeks, lang=language)
+    for found in found_all:
         if found.code in config.disabled or found.item not in reported:
             continue
         node = graph.nodes[found.item] if found.item in graph else {}
@@ -274,7 +283,7 @@ def check_sets(
         message = found.message
         if partial and found.code == "OKR602":
             severity = "warning"
-            message += " (not in the files checked; fine when it lives in another file)"
+            message += f" ({partial_note})"
         reason = next(
             (r for s in silences if (r := s.reason(kind, found.item, found.code)) is not None),
             None,

@@ -17,6 +17,10 @@ OKR606  warning   stale_key_results  a key result of a running cycle with no che
                                      weeks
 ======  ========  =================  ==============================================================
 
+Messages and fixes are in English or Swedish: each check takes ``lang`` (``"en"`` or ``"sv"``),
+else the ``OKRKIT_LANG`` environment variable decides, else English, as for the quality rules
+(:func:`okrkit.checks.resolve_lang`). The templates are in :data:`GRAPH_MESSAGES`.
+
 :mod:`okrkit.alignment` re-exports every name of this module, so
 ``from okrkit.alignment import graph_findings`` keeps working. The quality rules of one OKR set
 are in :mod:`okrkit.rules`; :func:`okrkit.checks.check_sets` runs both.
@@ -34,6 +38,10 @@ Examples
 ...     print(finding.code, finding.item, finding.message)
 OKR602 MK-1 MK-1 aligns to CO-9, which is in no loaded OKR set
 OKR605 CO-1 no objective aligns to company objective CO-1
+>>> for finding in graph_findings(build_graph(okrs), lang="sv"):
+...     print(finding.code, finding.item, finding.message)
+OKR602 MK-1 MK-1 pekar på CO-9, som inte finns i någon inläst OKR-uppsättning
+OKR605 CO-1 företagsmålet CO-1 stöds inte av något mål
 """
 
 from __future__ import annotations
@@ -50,6 +58,7 @@ from okrkit.cycles import Cycle
 from okrkit.model import LEVELS, CheckIn, OkrSet
 
 __all__ = [
+    "GRAPH_MESSAGES",
     "GraphFinding",
     "cross_cycle_links",
     "find_cycles",
@@ -63,6 +72,163 @@ __all__ = [
 Severity = Literal["error", "warning"]
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 _CheckinSource = OkrSet | Iterable[OkrSet] | Iterable[CheckIn] | Mapping[str, Iterable[dt.date]]
+
+#: Message and fix templates of the checks: code -> language -> key -> template.
+#:
+#: Every language has the same keys: ``message`` and ``fix``; ``message:<case>`` and
+#: ``fix:<case>`` for a case of the check (a case without its own fix takes ``fix``); and the
+#: words a template takes, ``<word>:<value>`` (a node kind, a level) with ``<word>`` as the
+#: template for a value that has none. Templates use ``{name}`` fields; ``{item}`` is the id the
+#: finding is about. ``OKR602``'s ``note:partial`` is the note
+#: :func:`okrkit.checks.check_sets` adds to a missing link when only some files are checked.
+GRAPH_MESSAGES: Mapping[str, Mapping[str, Mapping[str, str]]] = {
+    "OKR601": {
+        "en": {
+            "message": "objectives align in a loop: {loop}",
+            "fix": "remove one link of the loop, e.g. {parent} from the aligns_to of {child}",
+        },
+        "sv": {
+            "message": "målen bidrar till varandra i en loop: {loop}",
+            "fix": "ta bort en av kopplingarna i loopen, t.ex. {parent} ur aligns_to för {child}",
+        },
+    },
+    "OKR602": {
+        "en": {
+            "message": "{item} aligns to {parent}, which is in no loaded OKR set",
+            "fix": "correct the id in the aligns_to of {item}, or load the set that holds {parent}",
+            "message:kind": "{item} aligns to {parent}, which is a {kind}",
+            "fix:kind": "align {item} to the objective of {parent} instead",
+            "note:partial": "not in the files checked; fine when it lives in another file",
+            "kind": "{kind}",
+            "kind:key_result": "key result",
+            "kind:kpi": "kpi",
+            "kind:initiative": "initiative",
+        },
+        "sv": {
+            "message": "{item} pekar på {parent}, som inte finns i någon inläst OKR-uppsättning",
+            "fix": "rätta id:t i aligns_to för {item}, eller läs in uppsättningen som innehåller "
+            "{parent}",
+            "message:kind": "{item} pekar på {parent}, som är {kind} och inte ett mål",
+            "fix:kind": "låt {item} peka på målet som {parent} hör till i stället",
+            "note:partial": "finns inte i de kontrollerade filerna; det går bra om det ligger i "
+            "en annan fil",
+            "kind": "av typen {kind}",
+            "kind:key_result": "ett nyckelresultat",
+            "kind:kpi": "ett nyckeltal",
+            "kind:initiative": "ett initiativ",
+        },
+    },
+    "OKR603": {
+        "en": {
+            "message": "{item} (cycle {cycle}) aligns to {parent} of cycle {parent_cycle}",
+            "fix": "align {item} to an objective of {cycle}, or carry {parent} over to {cycle}",
+        },
+        "sv": {
+            "message": "{item} (period {cycle}) pekar på {parent} i period {parent_cycle}",
+            "fix": "låt {item} peka på ett mål i {cycle}, eller för över {parent} till {cycle}",
+        },
+    },
+    "OKR604": {
+        "en": {
+            "message": "{level} objective {item} aligns to no objective",
+            "fix": "add aligns_to with the id of the {above} objective it contributes to",
+            "level": "{level}",
+            "level:none": "unlevelled",
+            "level:company": "company",
+            "level:department": "department",
+            "level:team": "team",
+            "level:individual": "individual",
+            "above": "{above}",
+            "above:company": "company",
+            "above:department": "department",
+            "above:team": "team",
+            "above:individual": "individual",
+        },
+        "sv": {
+            "message": "{item} är {level} som inte pekar på något mål",
+            "fix": "lägg till aligns_to med id:t för det {above} som målet bidrar till",
+            "level": "ett mål på nivån {level}",
+            "level:none": "ett mål utan nivå",
+            "level:company": "ett företagsmål",
+            "level:department": "ett avdelningsmål",
+            "level:team": "ett teammål",
+            "level:individual": "ett individuellt mål",
+            "above": "mål på nivån {above}",
+            "above:company": "företagsmål",
+            "above:department": "avdelningsmål",
+            "above:team": "teammål",
+            "above:individual": "individuella mål",
+        },
+    },
+    "OKR605": {
+        "en": {
+            "message": "no objective aligns to company objective {item}",
+            "fix": "align a department or team objective to {item}, or drop it if nobody works "
+            "on it",
+        },
+        "sv": {
+            "message": "företagsmålet {item} stöds inte av något mål",
+            "fix": "låt ett avdelnings- eller teammål peka på {item}, eller stryk det om ingen "
+            "arbetar med det",
+        },
+    },
+    "OKR606": {
+        "en": {
+            "message": "key result {item} has had no check-in for {days} days (last on {last})",
+            "message:never": "key result {item} has had no check-in for {days} days "
+            "(none since the cycle started on {start})",
+            "fix": "record a check-in on {item}: the current value, a confidence and a note",
+        },
+        "sv": {
+            "message": "nyckelresultatet {item} har inte stämts av på {days} dagar (senast {last})",
+            "message:never": "nyckelresultatet {item} har inte stämts av på {days} dagar "
+            "(ingen avstämning sedan perioden började {start})",
+            "fix": "gör en avstämning av {item}: aktuellt värde, tilltro och en anteckning",
+        },
+    },
+}
+
+
+# --- messages ----------------------------------------------------------------------------------
+
+
+def _language(lang: str | None) -> str:
+    """``lang``, else ``$OKRKIT_LANG``, else English, as :func:`okrkit.checks.resolve_lang`."""
+    # Imported here: okrkit.checks loads the quality rules and imports the alignment lazily.
+    from okrkit.checks import resolve_lang
+
+    return resolve_lang(lang)
+
+
+def _word(code: str, lang: str, word: str, value: Any, shown: Any = None) -> str:
+    """The text of ``value`` for the field ``word`` of ``code``'s templates in ``lang``.
+
+    ``<word>:<value>`` when the templates have it, else the ``<word>`` template filled with
+    ``shown`` (default ``value``).
+    """
+    texts = GRAPH_MESSAGES[code][lang]
+    key = f"{word}:{value}"
+    if key in texts:
+        return texts[key]
+    return texts[word].format_map({word: value if shown is None else shown})
+
+
+def _finding(
+    code: str,
+    severity: Severity,
+    item: Any,
+    lang: str,
+    case: str | None = None,
+    **values: Any,
+) -> GraphFinding:
+    """A finding of ``code`` on ``item`` with its message and fix in ``lang``."""
+    texts = GRAPH_MESSAGES[code][lang]
+    message = texts.get(f"message:{case}", texts["message"]) if case else texts["message"]
+    fix = texts.get(f"fix:{case}", texts["fix"]) if case else texts["fix"]
+    values["item"] = item
+    return GraphFinding(
+        code, severity, str(item), message.format_map(values), fix.format_map(values)
+    )
 
 
 # --- small helpers on any graph ----------------------------------------------------------------
@@ -118,7 +284,8 @@ def _loop_text(loop: Sequence[str]) -> str:
     return " -> ".join(map(str, loop))
 
 
-def _loop_fix(graph: nx.DiGraph, loop: Sequence[str]) -> str:
+def _loop_link(graph: nx.DiGraph, loop: Sequence[str]) -> tuple[str, str]:
+    """The link of the loop to cut, as (child, parent)."""
     links = list(itertools.pairwise(loop))
     # The likely wrong link is the one that points furthest down the levels (a company
     # objective aligned to a team one), then the one from the highest level; among equals, the
@@ -131,7 +298,7 @@ def _loop_fix(graph: nx.DiGraph, loop: Sequence[str]) -> str:
             links.index(link),
         ),
     )
-    return f"remove one link of the loop, e.g. {parent} from the aligns_to of {child}"
+    return child, parent
 
 
 # --- checks ------------------------------------------------------------------------------------
@@ -179,38 +346,47 @@ def _sorted(findings: Iterable[GraphFinding]) -> list[GraphFinding]:
     return sorted(findings, key=lambda f: (_SEVERITY_RANK.get(f.severity, 9), f.item, f.code))
 
 
-def find_cycles(graph: nx.DiGraph) -> list[GraphFinding]:
+def find_cycles(graph: nx.DiGraph, *, lang: str | None = None) -> list[GraphFinding]:
     """OKR601: objectives that align to each other in a loop, one finding per loop.
 
     The message names the loop in alignment order from its smallest id, e.g. ``A -> B -> C -> A``
-    when A aligns to B, B to C and C to A.
+    when A aligns to B, B to C and C to A. ``lang`` (``"en"`` or ``"sv"``) picks the language of
+    the message, as for every check here; default ``$OKRKIT_LANG``, else English.
     """
-    return [
-        GraphFinding(
-            "OKR601",
-            "error",
-            str(loop[0]),
-            f"objectives align in a loop: {_loop_text(loop)}",
-            _loop_fix(graph, loop),
+    language = _language(lang)
+    out = []
+    for loop in _loops(graph):
+        child, parent = _loop_link(graph, loop)
+        out.append(
+            _finding(
+                "OKR601",
+                "error",
+                loop[0],
+                language,
+                loop=_loop_text(loop),
+                child=child,
+                parent=parent,
+            )
         )
-        for loop in _loops(graph)
-    ]
+    return out
 
 
-def missing_links(graph: nx.DiGraph) -> list[GraphFinding]:
+def missing_links(graph: nx.DiGraph, *, lang: str | None = None) -> list[GraphFinding]:
     """OKR602: an ``aligns_to`` that names an id in no given set (or an id that is no objective)."""
+    language = _language(lang)
     out = []
     for child, parent, rel in graph.edges(data="relation"):
         if rel != "aligns_to" or _kind(graph, parent) == "objective":
             continue
         kind = _kind(graph, parent)
         if kind in (None, "missing"):
-            message = f"{child} aligns to {parent}, which is in no loaded OKR set"
-            fix = f"correct the id in the aligns_to of {child}, or load the set that holds {parent}"
+            out.append(_finding("OKR602", "error", child, language, parent=parent))
         else:
-            message = f"{child} aligns to {parent}, which is a {str(kind).replace('_', ' ')}"
-            fix = f"align {child} to the objective of {parent} instead"
-        out.append(GraphFinding("OKR602", "error", str(child), message, fix))
+            shown = str(kind).replace("_", " ")
+            name = _word("OKR602", language, "kind", kind, shown)
+            out.append(
+                _finding("OKR602", "error", child, language, "kind", parent=parent, kind=name)
+            )
     return _sorted(out)
 
 
@@ -223,13 +399,16 @@ def _encloses(outer: Cycle | None, inner: Cycle | None) -> bool:
     )
 
 
-def cross_cycle_links(graph: nx.DiGraph, *, allow_enclosing: bool = True) -> list[GraphFinding]:
+def cross_cycle_links(
+    graph: nx.DiGraph, *, allow_enclosing: bool = True, lang: str | None = None
+) -> list[GraphFinding]:
     """OKR603: an objective that aligns to an objective of another cycle.
 
     With ``allow_enclosing`` (the default) a link to a cycle that spans the child's whole cycle
     (a quarterly team objective under a yearly company objective) is accepted; it needs the
     graph attribute ``cycles`` to know the dates.
     """
+    language = _language(lang)
     cycles: Mapping[str, Cycle] = graph.graph.get("cycles") or {}
     out = []
     for child, parent, rel in graph.edges(data="relation"):
@@ -241,19 +420,22 @@ def cross_cycle_links(graph: nx.DiGraph, *, allow_enclosing: bool = True) -> lis
         if allow_enclosing and _encloses(cycles.get(c_parent), cycles.get(c_child)):
             continue
         out.append(
-            GraphFinding(
+            _finding(
                 "OKR603",
                 "warning",
-                str(child),
-                f"{child} (cycle {c_child}) aligns to {parent} of cycle {c_parent}",
-                f"align {child} to an objective of {c_child}, or carry {parent} over to {c_child}",
+                child,
+                language,
+                parent=parent,
+                cycle=c_child,
+                parent_cycle=c_parent,
             )
         )
     return _sorted(out)
 
 
-def orphans(graph: nx.DiGraph) -> list[GraphFinding]:
+def orphans(graph: nx.DiGraph, *, lang: str | None = None) -> list[GraphFinding]:
     """OKR604: an objective below company level that aligns to nothing."""
+    language = _language(lang)
     out = []
     for node, attrs in graph.nodes(data=True):
         level = attrs.get("level")
@@ -264,19 +446,21 @@ def orphans(graph: nx.DiGraph) -> list[GraphFinding]:
         rank = LEVELS.index(level) if level in LEVELS else len(LEVELS)
         above = LEVELS[max(rank - 1, 0)]
         out.append(
-            GraphFinding(
+            _finding(
                 "OKR604",
                 "warning",
-                str(node),
-                f"{level or 'unlevelled'} objective {node} aligns to no objective",
-                f"add aligns_to with the id of the {above} objective it contributes to",
+                node,
+                language,
+                level=_word("OKR604", language, "level", level or "none", level),
+                above=_word("OKR604", language, "above", above),
             )
         )
     return _sorted(out)
 
 
-def unsupported(graph: nx.DiGraph) -> list[GraphFinding]:
+def unsupported(graph: nx.DiGraph, *, lang: str | None = None) -> list[GraphFinding]:
     """OKR605: a company objective that no objective aligns to."""
+    language = _language(lang)
     out = []
     for node, attrs in graph.nodes(data=True):
         if attrs.get("kind") != "objective" or attrs.get("level") != "company":
@@ -286,15 +470,7 @@ def unsupported(graph: nx.DiGraph) -> list[GraphFinding]:
             for child, _, rel in graph.in_edges(node, data="relation")
         ):
             continue
-        out.append(
-            GraphFinding(
-                "OKR605",
-                "warning",
-                str(node),
-                f"no objective aligns to company objective {node}",
-                f"align a department or team objective to {node}, or drop it if nobody works on it",
-            )
-        )
+        out.append(_finding("OKR605", "warning", node, language))
     return _sorted(out)
 
 
@@ -326,6 +502,7 @@ def stale_key_results(
     as_of: dt.date | None = None,
     weeks: int = 3,
     checkins: _CheckinSource | None = None,
+    lang: str | None = None,
 ) -> list[GraphFinding]:
     """OKR606: a key result of a running cycle with no check-in for more than ``weeks`` weeks.
 
@@ -347,6 +524,7 @@ def stale_key_results(
     A key result already scored 1.0 needs no more check-ins and is skipped, except a guardrail,
     which must keep being watched.
     """
+    language = _language(lang)
     as_of = as_of or graph.graph.get("as_of") or dt.date.today()
     cycles: Mapping[str, Cycle] = graph.graph.get("cycles") or {}
     dates = _checkin_dates(checkins) if checkins is not None else None
@@ -370,14 +548,10 @@ def stale_key_results(
         days = (as_of - since).days
         if days <= limit:
             continue
-        when = f"last on {last}" if last else f"none since the cycle started on {cycle.start}"
+        case = None if last else "never"
         out.append(
-            GraphFinding(
-                "OKR606",
-                "warning",
-                str(node),
-                f"key result {node} has had no check-in for {days} days ({when})",
-                f"record a check-in on {node}: the current value, a confidence and a note",
+            _finding(
+                "OKR606", "warning", node, language, case, days=days, last=last, start=cycle.start
             )
         )
     return _sorted(out)
@@ -390,11 +564,14 @@ def graph_findings(
     stale_weeks: int = 3,
     checkins: _CheckinSource | None = None,
     allow_enclosing: bool = True,
+    lang: str | None = None,
 ) -> list[GraphFinding]:
     """Every alignment check (OKR601–OKR606), sorted by severity (errors first), then item.
 
     ``as_of``, ``stale_weeks`` and ``checkins`` go to :func:`stale_key_results`;
-    ``allow_enclosing`` to :func:`cross_cycle_links`.
+    ``allow_enclosing`` to :func:`cross_cycle_links`. ``lang`` (``"en"`` or ``"sv"``) picks the
+    language of the messages and fixes: default ``$OKRKIT_LANG``, else English; an unsupported
+    ``lang`` raises ``ValueError``.
 
     Examples
     --------
@@ -405,14 +582,20 @@ def graph_findings(
     >>> g.add_edge("B", "A", relation="aligns_to")
     >>> [(f.code, f.item, f.message) for f in graph_findings(g)]
     [('OKR601', 'A', 'objectives align in a loop: A -> B -> A')]
+    >>> [(f.message, f.fix) for f in graph_findings(g, lang="sv")]
+    [('målen bidrar till varandra i en loop: A -> B -> A', \
+'ta bort en av kopplingarna i loopen, t.ex. A ur aligns_to för B')]
     """
+    language = _language(lang)
     return _sorted(
         [
-            *find_cycles(graph),
-            *missing_links(graph),
-            *cross_cycle_links(graph, allow_enclosing=allow_enclosing),
-            *orphans(graph),
-            *unsupported(graph),
-            *stale_key_results(graph, as_of=as_of, weeks=stale_weeks, checkins=checkins),
+            *find_cycles(graph, lang=language),
+            *missing_links(graph, lang=language),
+            *cross_cycle_links(graph, allow_enclosing=allow_enclosing, lang=language),
+            *orphans(graph, lang=language),
+            *unsupported(graph, lang=language),
+            *stale_key_results(
+                graph, as_of=as_of, weeks=stale_weeks, checkins=checkins, lang=language
+            ),
         ]
     )

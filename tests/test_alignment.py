@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import math
 import random
+import string
 import time
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from okrkit import (
     score,
 )
 from okrkit.alignment import (
+    GRAPH_MESSAGES,
     RELATIONS,
     GraphFinding,
     build_graph,
@@ -454,7 +456,11 @@ def test_graph_findings_collects_and_sorts() -> None:
     assert [f.severity for f in found] == ["error"] * 2 + ["warning"] * 4
 
 
-@pytest.mark.parametrize("finding", graph_findings(defective_graph()), ids=str)
+@pytest.mark.parametrize(
+    "finding",
+    [*graph_findings(defective_graph(), lang="en"), *graph_findings(defective_graph(), lang="sv")],
+    ids=str,
+)
 def test_every_finding_has_a_one_line_fix(finding: GraphFinding) -> None:
     assert finding.fix and "\n" not in finding.fix and "\n" not in finding.message
     assert finding.item in finding.message or finding.item in finding.fix
@@ -482,6 +488,177 @@ def test_clean_organisation_has_no_findings() -> None:
         objectives=[obj("CO", "company"), obj("D", "department", ("CO",)), obj("T", aligns=("D",))],
     )
     assert graph_findings(build_graph(okrs)) == []
+
+
+# --- languages -----------------------------------------------------------------------------------
+
+
+def _graph(*sets: OkrSet, as_of: dt.date | None = None) -> nx.DiGraph:
+    return build_graph(list(sets), as_of=as_of)
+
+
+Q1 = "2026-Q1"
+#: One hand-built case per check: the check, its graph, the finding's ids, the English message
+#: (unchanged) and words the Swedish message and fix must hold.
+LANGUAGE_CASES: dict[str, tuple[Any, Any, tuple[str, ...], str, tuple[str, ...]]] = {
+    "OKR601": (
+        find_cycles,
+        lambda: objective_graph({"A": (None, 1, ("B",)), "B": (None, 1, ("A",))}),
+        ("A", "B"),
+        "objectives align in a loop: A -> B -> A",
+        ("målen bidrar till varandra i en loop: A -> B -> A", "ta bort", "för B"),
+    ),
+    "OKR602": (
+        missing_links,
+        lambda: _graph(OkrSet(cycle=Q1, objectives=[obj("T1", aligns=("CO-9",))])),
+        ("T1", "CO-9"),
+        "T1 aligns to CO-9, which is in no loaded OKR set",
+        ("T1 pekar på CO-9", "inläst", "rätta id:t i aligns_to för T1"),
+    ),
+    "OKR602-kind": (
+        missing_links,
+        lambda: _graph(
+            OkrSet(
+                cycle=Q1,
+                objectives=[obj("CO", "company", key_results=[kr("K1")]), obj("T", aligns=("K1",))],
+            )
+        ),
+        ("T", "K1"),
+        "T aligns to K1, which is a key result",
+        ("T pekar på K1, som är ett nyckelresultat och inte ett mål", "målet som K1 hör till"),
+    ),
+    "OKR603": (
+        cross_cycle_links,
+        lambda: _graph(
+            OkrSet(cycle=Q1, objectives=[obj("T", aligns=("CO",))]),
+            OkrSet(cycle="2026-Q2", objectives=[obj("CO", "company")]),
+        ),
+        ("T", "CO", "2026-Q1", "2026-Q2"),
+        "T (cycle 2026-Q1) aligns to CO of cycle 2026-Q2",
+        ("T (period 2026-Q1) pekar på CO i period 2026-Q2", "för över CO till 2026-Q1"),
+    ),
+    "OKR604": (
+        orphans,
+        lambda: _graph(OkrSet(cycle=Q1, objectives=[obj("CO", "company"), obj("T-3")])),
+        ("T-3",),
+        "team objective T-3 aligns to no objective",
+        ("T-3 är ett teammål som inte pekar på något mål", "det avdelningsmål"),
+    ),
+    "OKR605": (
+        unsupported,
+        lambda: _graph(
+            OkrSet(cycle=Q1, objectives=[obj("CO-2", "company"), obj("T", aligns=("CO-1",))])
+        ),
+        ("CO-2",),
+        "no objective aligns to company objective CO-2",
+        ("företagsmålet CO-2 stöds inte av något mål", "stryk det"),
+    ),
+    "OKR606": (
+        stale_key_results,
+        lambda: _graph(
+            OkrSet(
+                cycle=Q1,
+                objectives=[obj("CO", "company", key_results=[kr("K1")])],
+                checkins=[CheckIn(key_result="K1", date="2026-01-05", value=1)],
+            ),
+            as_of=MID_Q1,
+        ),
+        ("K1", "2026-01-05"),
+        "key result K1 has had no check-in for 40 days (last on 2026-01-05)",
+        ("nyckelresultatet K1 har inte stämts av på 40 dagar (senast 2026-01-05)", "avstämning"),
+    ),
+    "OKR606-never": (
+        stale_key_results,
+        lambda: _graph(
+            OkrSet(cycle=Q1, objectives=[obj("CO", "company", key_results=[kr("K1")])]),
+            as_of=MID_Q1,
+        ),
+        ("K1", "2026-01-01"),
+        "key result K1 has had no check-in for 44 days "
+        "(none since the cycle started on 2026-01-01)",
+        ("ingen avstämning sedan perioden började 2026-01-01", "gör en avstämning av K1"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", LANGUAGE_CASES)
+def test_swedish_message_of_each_check(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OKRKIT_LANG", raising=False)
+    check, make_graph, ids, english, swedish = LANGUAGE_CASES[case]
+    code = case.split("-")[0]
+    graph = make_graph()
+    [en] = [f for f in check(graph) if f.code == code]
+    [sv] = [f for f in check(graph, lang="sv") if f.code == code]
+    assert en.message == english  # the English stays as it was
+    assert check(graph, lang="en") == check(graph)
+    assert (sv.code, sv.severity, sv.item) == (en.code, en.severity, en.item)
+    text = f"{sv.message} ({sv.fix})"
+    for word in swedish:
+        assert word in text
+    for ident in ids:
+        assert ident in text
+    assert sv.message != en.message and sv.fix != en.fix
+    # graph_findings gives the same Swedish finding
+    assert sv in graph_findings(graph, lang="sv")
+
+
+def test_swedish_words_for_levels_and_kinds() -> None:
+    g = nx.DiGraph()
+    g.add_node("U", kind="objective")  # no level
+    g.add_node("S", kind="objective", level="squad")
+    g.add_node("D", kind="objective", level="department")
+    g.add_node("P", kind="objective", level="individual")
+    g.add_node("X", kind="initiative")
+    g.add_node("Y", kind="kpi")
+    g.add_edge("P", "X", relation="aligns_to")
+    g.add_edge("P", "Y", relation="aligns_to")
+    sv = {f.item: f for f in orphans(g, lang="sv")}
+    en = {f.item: f for f in orphans(g, lang="en")}
+    assert en["U"].message == "unlevelled objective U aligns to no objective"
+    assert sv["U"].message == "U är ett mål utan nivå som inte pekar på något mål"
+    assert en["S"].message == "squad objective S aligns to no objective"
+    assert sv["S"].message == "S är ett mål på nivån squad som inte pekar på något mål"
+    assert "det individuella mål" in sv["S"].fix
+    assert sv["D"].message == "D är ett avdelningsmål som inte pekar på något mål"
+    assert "det företagsmål som" in sv["D"].fix
+    assert [f.message for f in missing_links(g, lang="sv")] == [
+        "P pekar på X, som är ett initiativ och inte ett mål",
+        "P pekar på Y, som är ett nyckeltal och inte ett mål",
+    ]
+    assert [f.message for f in missing_links(g)] == [
+        "P aligns to X, which is a initiative",
+        "P aligns to Y, which is a kpi",
+    ]
+
+
+def test_graph_findings_follow_okrkit_lang(monkeypatch: pytest.MonkeyPatch) -> None:
+    g = defective_graph()
+    monkeypatch.delenv("OKRKIT_LANG", raising=False)
+    english = graph_findings(g)
+    swedish = graph_findings(g, lang="sv")
+    assert codes(english) == codes(swedish)
+    assert all(e.message != s.message for e, s in zip(english, swedish, strict=True))
+    monkeypatch.setenv("OKRKIT_LANG", "sv_SE.UTF-8")
+    assert graph_findings(g) == swedish
+    assert orphans(g) == [f for f in swedish if f.code == "OKR604"]
+    assert graph_findings(g, lang="en") == english
+    monkeypatch.setenv("OKRKIT_LANG", "de")
+    assert graph_findings(g) == english
+    with pytest.raises(ValueError, match="unsupported language"):
+        graph_findings(g, lang="de")
+
+
+def test_every_message_has_both_languages_with_the_same_fields() -> None:
+    assert set(GRAPH_MESSAGES) == {f"OKR60{i}" for i in range(1, 7)}
+    for code, texts in GRAPH_MESSAGES.items():
+        assert set(texts) == {"en", "sv"}, code
+        assert set(texts["en"]) == set(texts["sv"]), code
+        for key, template in texts["en"].items():
+            fields = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+            other = {f for _, f, _, _ in string.Formatter().parse(texts["sv"][key]) if f}
+            assert fields == other, (code, key)
+        assert texts["sv"]["message"] != texts["en"]["message"], code
+        assert texts["sv"]["fix"] != texts["en"]["fix"], code
 
 
 # --- queries -------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from okrkit.checks import (
     CheckConfig,
     Finding,
     check_set,
+    check_sets,
     design_scores,
     exit_code,
     findings_frame,
@@ -749,6 +750,81 @@ def test_an_unsupported_language_is_refused() -> None:
     assert resolve_lang("SV") == "sv"
     with pytest.raises(ValueError, match="unsupported language"):
         check_set(okrset(), lang="de")
+    with pytest.raises(ValueError, match="unsupported language"):
+        check_sets([okrset()], lang="de")
+
+
+def graph_sets() -> list[OkrSet]:
+    """Sets with every kind of graph finding but a loop and a cross-cycle link.
+
+    A company objective nobody supports (OKR605), a link to an id in no file (OKR602), an orphan
+    that silences OKR604, and key results without a check-in (OKR606).
+    """
+    return [
+        okrset(
+            objective("CO", level="company"),
+            objective("T1", level="team", aligns_to=["D9"]),
+            objective("T2", level="team", silence={"OKR604": "Interim team, no parent yet"}),
+        )
+    ]
+
+
+def graph_only(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.code.startswith("OKR60")]
+
+
+def test_check_sets_in_swedish(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV_LANG, raising=False)
+    config = CheckConfig(severities={"OKR605": "error"})
+    kwargs: dict[str, Any] = {"as_of": MID, "config": config, "partial": True}
+    english = graph_only(check_sets(graph_sets(), **kwargs))
+    swedish = graph_only(check_sets(graph_sets(), lang="sv", **kwargs))
+    by_code = {(f.code, f.item): f for f in swedish}
+    assert set(by_code) == {
+        ("OKR602", "T1"),
+        ("OKR604", "T2"),
+        ("OKR605", "CO"),
+        ("OKR606", "CO-K1"),
+        ("OKR606", "CO-K2"),
+        ("OKR606", "T1-K1"),
+        ("OKR606", "T1-K2"),
+        ("OKR606", "T2-K1"),
+        ("OKR606", "T2-K2"),
+    }
+
+    # Only the words change: codes, items, owners, severities and silences are the same.
+    def same(f: Finding) -> tuple[Any, ...]:
+        return (f.code, f.severity, f.item, f.item_kind, f.owner, f.objective, f.silenced)
+
+    assert [same(f) for f in swedish] == [same(f) for f in english]
+    missing = by_code["OKR602", "T1"]
+    assert missing.severity == "warning"  # partial
+    assert missing.message == (
+        "T1 pekar på D9, som inte finns i någon inläst OKR-uppsättning "
+        "(finns inte i de kontrollerade filerna; det går bra om det ligger i en annan fil)"
+    )
+    assert (
+        missing.fix == "rätta id:t i aligns_to för T1, eller läs in uppsättningen som innehåller D9"
+    )
+    english_missing = next(f for f in english if f.code == "OKR602")
+    assert english_missing.message == (
+        "T1 aligns to D9, which is in no loaded OKR set "
+        "(not in the files checked; fine when it lives in another file)"
+    )
+    orphan = by_code["OKR604", "T2"]
+    assert orphan.silenced == "Interim team, no parent yet"
+    assert orphan.message == "T2 är ett teammål som inte pekar på något mål"
+    company = by_code["OKR605", "CO"]
+    assert company.severity == "error"  # the override holds in Swedish too
+    assert company.message == "företagsmålet CO stöds inte av något mål"
+    stale = by_code["OKR606", "T1-K1"]
+    assert stale.message.startswith("nyckelresultatet T1-K1 har inte stämts av på 44 dagar")
+    assert stale.objective == "T1" and stale.owner == "Ana"
+    assert summary(swedish) == summary(english)
+
+    monkeypatch.setenv(ENV_LANG, "sv")
+    assert graph_only(check_sets(graph_sets(), **kwargs)) == swedish
+    assert graph_only(check_sets(graph_sets(), lang="en", **kwargs)) == english
 
 
 # --- design scores, frames of findings, summary -------------------------------------------------

@@ -93,7 +93,7 @@ def test_builds_with_the_picture_and_the_checks(store: Store) -> None:
     assert ("OKR605", "CO-3") in codes(view)  # nobody aligns to CO-3 in these two templates
     assert all(code.startswith("OKR60") for code, _ in codes(view))
     assert "OKR605" in text(view.findings)
-    assert "no objective aligns to company objective CO-3" in text(view.findings)
+    assert "warning CO-3: no objective aligns to company objective CO-3" in text(view.findings)
 
 
 def test_picking_an_objective_shows_its_parents_and_not_itself(store: Store) -> None:
@@ -241,12 +241,19 @@ def test_swedish_labels(store: Store) -> None:
     assert view.save_button.description == "Spara"
     assert view.parents.description == "Bidrar till"
     assert view.objective_pick.description == "Mål"
-    assert "Kopplingskontroller" in text(view.findings)
-    assert "Utan stöd" in text(view.findings)  # OKR605
+    shown = text(view.findings)
+    assert "Kopplingskontroller" in shown
+    # The findings' own Swedish message and fix, not an English message under a Swedish title
+    assert "varning CO-3: företagsmålet CO-3 stöds inte av något mål" in shown  # OKR605
+    assert "eller stryk det om ingen arbetar med det" in shown
+    assert "no objective aligns to" not in shown
+    assert all("aligns to" not in f.message for f in view.checks)
     view.objective_pick.value = "MKT-2"
     view.parents.value = ()
     view.save_button.click()
     assert "Sparat: MKT-2 bidrar till inget" in text(view.status)
+    assert ("OKR604", "MKT-2") in codes(view)
+    assert "MKT-2 är ett avdelningsmål som inte pekar på något mål" in text(view.findings)
 
 
 def test_an_empty_store_shows_a_message(tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ that encloses it, or of an earlier one); Save writes them to the store at once
 (:meth:`okrkit.Store.realign`, at the version read, so a concurrent edit is a readable conflict).
 After every change the view draws the alignment of all the store's cycles
 (:func:`okrkit.plots.draw_alignment`, as a PNG) and lists the graph findings OKR601–OKR606 from
-:func:`okrkit.checks.check_sets`. The store accepts a loop; the check reports it (OKR601).
+:func:`okrkit.checks.check_sets`, message and fix in the view's language. The store accepts a
+loop; the check reports it (OKR601).
 """
 
 from __future__ import annotations
@@ -45,12 +46,6 @@ TEXT: dict[str, dict[str, str]] = {
         "no_findings": "No alignment findings.",
         "more": "… and {n} more",
         "picture": "Alignment of {cycles}",
-        "OKR601": "Loop",
-        "OKR602": "Missing parent",
-        "OKR603": "Other cycle",
-        "OKR604": "Orphan",
-        "OKR605": "Unsupported",
-        "OKR606": "No recent check-in",
         "error_sev": "error",
         "warning_sev": "warning",
         "info_sev": "info",
@@ -68,12 +63,6 @@ TEXT: dict[str, dict[str, str]] = {
         "no_findings": "Inga anmärkningar på kopplingarna.",
         "more": "… och {n} till",
         "picture": "Kopplingar i {cycles}",
-        "OKR601": "Loop",
-        "OKR602": "Saknad överordnad",
-        "OKR603": "Annan period",
-        "OKR604": "Föräldralöst",
-        "OKR605": "Utan stöd",
-        "OKR606": "Ingen färsk avstämning",
         "error_sev": "fel",
         "warning_sev": "varning",
         "info_sev": "info",
@@ -113,7 +102,7 @@ def parent_choices(
 
 
 def graph_checks(sets: Sequence[OkrSet], lang: str = "en") -> list[Finding]:
-    """The alignment findings (OKR601–OKR606) of the sets, without silenced ones."""
+    """The alignment findings (OKR601–OKR606) of the sets in ``lang``, without silenced ones."""
     quality = frozenset(code for code in RULES if code not in GRAPH_CODES)
     found = check_sets(list(sets), config=CheckConfig(disabled=quality), lang=lang)
     return [f for f in found if f.code in GRAPH_CODES and f.silenced is None]
@@ -242,8 +231,7 @@ class AlignmentEditor(View):
             colour = colours.get(f.severity, "#555")
             rows.append(
                 f'<li><code>{html.escape(f.code)}</code> <span style="color:{colour}">'
-                f"{html.escape(self.t(f.severity + '_sev'))}</span> "
-                f"<b>{html.escape(self.t(f.code))}</b> · {html.escape(f.item)}: "
+                f"{html.escape(self.t(f.severity + '_sev'))}</span> {html.escape(f.item)}: "
                 f"{html.escape(f.message)} <i>({html.escape(f.fix)})</i></li>"
             )
         more = len(self.checks) - _MAX_FINDINGS
