@@ -284,6 +284,207 @@ def test_counting_an_activity_is_measurable_with_a_tip() -> None:
     assert "0 or 1" in assess_key_result("Launch the app").suggestion
 
 
+# --- done states, judged outcomes, suggestions -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Summer holiday planned and booked together by the end of May", "booked"),
+        ("Conference venue booked for the October kickoff", "booked"),
+        ("Sommarsemestern planerad och bokad tillsammans före sista maj", "bokad"),
+        ("Lokalen för höstkonferensen bokad", "bokad"),
+        ("Resorna bokade och betalda", "bokade"),
+    ],
+)
+def test_a_done_state_wins_over_a_task_state(text: str, evidence: str) -> None:
+    a = assess_key_result(text)
+    assert a.verdict == "measurable" and a.evidence == (evidence,)
+    assert "0 " in a.suggestion  # the milestone tip: scores 0 or 1
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("Summer holiday planned with the kids", "task"),
+        ("Sommarsemestern planerad med barnen", "task"),
+        # after a change verb a done state is what to count, not a milestone
+        ("Increase booked revenue", "vague"),
+        ("Grow signed contracts with key accounts", "vague"),
+        ("Raise the share of projects delivered on time", "vague"),
+        ("Öka antalet bokade möten", "vague"),
+        ("Öka antalet levererade projekt", "vague"),
+        ("Bli ISO 27001-certifierade före årsskiftet", "measurable"),
+    ],
+)
+def test_task_states_and_done_states_after_a_change_verb(text: str, verdict: str) -> None:
+    assert assess_key_result(text).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "object_"),
+    [
+        ("Summer holiday planned with the kids", "with the summer holiday'"),
+        ("Loyalty programme implemented", "with the loyalty programme'"),
+        ("A new onboarding flow planned for sales reps", "with the new onboarding flow'"),
+        ("Sommarsemestern planerad med barnen", "med hjälp av sommarsemestern'"),
+        ("Research and prepare a proposal for a four-day week", "with the proposal'"),
+        (
+            "Utreda och förbereda ett förslag om fyradagarsvecka",
+            "med hjälp av ett förslag om fyradagarsvecka'",
+        ),
+    ],
+)
+def test_suggestion_names_the_object(text: str, object_: str) -> None:
+    suggestion = assess_key_result(text).suggestion
+    assert suggestion.endswith(object_), suggestion
+    assert " with and " not in suggestion and " av och " not in suggestion
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        (
+            "Leadership team judges that the new onboarding is clearly better than last year's",
+            ("judges", "that"),
+        ),
+        ("Managers rate the new review template as useful", ("rate", "as")),
+        ("Customers describe support as friendly in the quarterly survey", ("describe", "as")),
+        ("Managers will assess the template as useful", ("assess", "as")),
+        ("Pilot users find the new expense app easy to use", ("find", "easy")),
+        ("Sales reps rate the new CRM as faster than the old one", ("rate", "as")),
+        (
+            "Ledningen bedömer att den nya introduktionen är tydligt bättre än förra årets",
+            ("bedömer", "att"),
+        ),
+        ("Cheferna betygsätter den nya mallen som användbar", ("betygsätter", "som")),
+        ("Medarbetarna tycker att det nya jourschemat är rättvist", ("tycker", "att")),
+        ("Revisorn intygar att rutinerna för behörigheter följs", ("intygar", "att")),
+    ],
+)
+def test_judged_outcomes_are_measurable(text: str, evidence: tuple[str, ...]) -> None:
+    a = assess_key_result(text)
+    assert a.verdict == "measurable" and a.findings == ()
+    assert a.evidence == evidence
+    assert ("judged" if a.lang == "en" else "bedömt") in a.message
+    assert ("who judges" if a.lang == "en" else "vem som bedömer") in a.suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Customers are happier",
+        "Kunderna blir nöjdare",
+        "Leadership team judges the onboarding",  # no bar
+        "Ledningen bedömer introduktionen",
+        "Managers rate the template higher",  # a comparative without "than"
+        "Cheferna betygsätter mallen högre",
+        "More customers describe us as innovative",  # a comparative in the subject
+        "Fler kunder beskriver oss som innovativa",
+        "Improve how customers rate our support",  # a listed verb first
+        "Förbättra hur kunderna bedömer vår support",
+        "Andelen kunder som anser att supporten är bra ska öka",  # no named group
+        "Teams report that",  # nothing after the clause word yet
+        "Weekly report to the board",
+        "Churn rate goes down",
+    ],
+)
+def test_wishes_and_near_misses_of_judged_outcomes_stay_vague(text: str) -> None:
+    assert assess_key_result(text).verdict == "vague"
+
+
+# --- the fast path and the typo lookup ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "tip"),
+    [
+        ("Hold 4 workshops", True),
+        ("Genomföra 3 workshops", True),
+        ("Write 4 blog posts", True),
+        ("Our team will write 4 blog posts", True),
+        ("Customers: 4 new referrals a month", False),
+        ("Reach 1 million visitors", False),
+    ],
+)
+def test_a_quantity_decides_without_typo_matching(
+    text: str, tip: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_typos(*args: object) -> None:
+        raise AssertionError("typo matching for a text with a quantity")
+
+    monkeypatch.setattr(wording, "_fuzzy_head", no_typos)
+    a = assess_key_result(text)
+    assert a.verdict == "measurable"
+    assert (a.suggestion != "") == tip
+
+
+def _typo_kind_by_scanning(lang: str, word: str) -> str | None:
+    """The typo match as it was: every six-letter-or-longer verb of the lists, one by one."""
+    block = json.loads(wording.LEXICON_PATH.read_text(encoding="utf-8"))[lang]
+    for kind in ("task", "milestone"):
+        for entry in block[f"{kind}_verbs"]:
+            stem = entry.rstrip("*")
+            if " " in entry or entry.startswith("*") or len(stem) < 6:
+                continue
+            if entry.endswith("*"):
+                n = len(stem)
+                if any(wording._one_typo(word[:k], stem) for k in (n - 1, n, n + 1)):
+                    return kind
+            elif wording._one_typo(word, stem):
+                return kind
+    return None
+
+
+def _typos(word: str) -> list[str]:
+    letters = "aeiklnrst"
+    return sorted(
+        {word[:i] + word[i + 1 :] for i in range(len(word))}
+        | {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in letters[:3]}
+        | {word[:i] + c + word[i + 1 :] for i in range(len(word)) for c in letters[3:6]}
+        | {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    )
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "implement",
+        "implementera",
+        "migrate",
+        "launch",
+        "publish",
+        "publicera",
+        "lansera",
+        "deliver",
+        "customers",
+        "planning",
+        "digitalisera",
+    ],
+)
+def test_typo_lookup_agrees_with_scanning_every_verb(word: str) -> None:
+    for lang in wording._LANGS:
+        for typo in [word, *_typos(word)]:
+            if len(typo) >= 6:
+                assert wording._typo_kind(lang, typo) == _typo_kind_by_scanning(lang, typo), typo
+
+
+def test_typo_lookup_compares_a_handful_of_verbs(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = 0
+    one_typo = wording._one_typo
+
+    def counted(word: str, target: str) -> bool:
+        nonlocal calls
+        calls += 1
+        return one_typo(word, target)
+
+    monkeypatch.setattr(wording, "_one_typo", counted)
+    wording._typo_kind.cache_clear()
+    assert assess_key_result("Implment a new ticketing system").verdict == "task"
+    assert assess_key_result("Customers happy").verdict == "vague"
+    assert calls <= 12, calls
+
+
 # --- language, messages, edge cases --------------------------------------------------------------
 
 
@@ -396,6 +597,40 @@ WORDS = sorted(
 )
 def test_sentences_of_listed_words_get_an_answer(text: str) -> None:
     assert assess_key_result(text).verdict in VERDICTS
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(WORDS),
+            st.sampled_from(["-", "Workshops", "veckomöten", "KUNDERNA", "booked", "x %"]),
+            st.text(alphabet="abcdeklmnorstuäöå -", max_size=8),
+        ),
+        max_size=10,
+    ).map(" ".join),
+    st.sampled_from(wording._LANGS),
+)
+def test_gates_never_hide_a_match(text: str, lang: wording.Lang) -> None:
+    """The gates only skip regexes that cannot match: what a list's regex finds, its gate lets
+    through."""
+    rules = wording._RULES[lang]
+    low = text.lower()
+    seen = wording._Seen(frozenset(wording._WORD.findall(low)), low)
+    lists = [
+        v for v in (getattr(rules, f) for f in rules.__slots__) if isinstance(v, wording._List)
+    ]
+    lists += [h.words for h in rules.hints]
+    for words in lists:
+        if words.pattern.search(text):
+            assert words.gate.open(seen), (words.pattern.pattern[:80], text)
+    first = wording._WORD.match(text)
+    for _, pattern, gate in rules.heads:
+        if pattern.match(text):
+            word = first.group().lower() if first else ""
+            assert gate.admits(word) and rules.any_head.admits(word), (pattern.pattern[:80], text)
+    hinted = [i for i, h in enumerate(rules.hints) if h.words.pattern.search(text)]
+    assert set(hinted) <= set(rules.hint_index.open(seen))
 
 
 def test_assessment_is_pure() -> None:
