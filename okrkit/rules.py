@@ -40,6 +40,7 @@ import pandas as pd
 
 from okrkit.cycles import Cycle
 from okrkit.frames import Frames
+from okrkit.kpis import KPI_PARTS as _KPI_PARTS
 from okrkit.wording import assess_key_result
 
 if TYPE_CHECKING:
@@ -654,9 +655,6 @@ def _quarter_end(ctx: Context) -> Iterator[Hit]:
     sandbag = per_owner[(per_owner["size"] >= 2) & per_owner["all"]]
     for owner, count in zip(sandbag.index, sandbag["size"], strict=True):
         yield Hit("OKR302", str(owner), str(owner), None, {"count": int(count)})
-
-
-_KPI_PARTS = ("target", "timeframe", "data_source", "frequency")
 
 
 @implements("OKR401")

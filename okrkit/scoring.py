@@ -16,6 +16,9 @@ Rules (see also ``docs/scoring.md``):
   expected final score (1.0 for committed, 0.7 for aspirational; guardrails are expected to hold
   all along). On track from 90 % of the pace, at risk from 60 %, off track below; a key result
   whose latest confidence is 3 or less is at best at risk. A score of 1.0 is always on track.
+- **Expected pace line** (:func:`expected_pace`, drawn by the check-in form): a straight line
+  from ``start`` on the cycle's first day to ``target`` on its last day; it is not the status pace
+  above, which takes the elapsed share at the end of the as-of day.
 - **Expectation**: committed objectives expect 1.0 (``met`` / ``missed``); aspirational ones land
   well at 0.6–0.7 (``short`` below 0.6, ``landed`` from 0.6, ``exceeded`` at 1.0, which can mean
   the goal was set too low).
@@ -30,17 +33,18 @@ operations.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from okrkit.cycles import Cycle
+from okrkit.cycles import Cycle, parse_date
 from okrkit.frames import Frames, to_frames
 from okrkit.model import OkrSet
 
-__all__ = ["BANDS", "STATUSES", "Scores", "ScoringConfig", "band", "score"]
+__all__ = ["BANDS", "STATUSES", "Scores", "ScoringConfig", "band", "expected_pace", "score"]
 
 BANDS = ("red", "yellow", "green")
 STATUSES = ("on track", "at risk", "off track")
@@ -138,6 +142,52 @@ def band(scores: Any, config: ScoringConfig | None = None) -> np.ndarray[Any, An
     ).astype(object)
     out[np.isnan(s)] = None
     return out
+
+
+def expected_pace(
+    start: float, target: float, cycle: Cycle, dates: Iterable[dt.date | str]
+) -> pd.Series:
+    """The value expected at each date if progress ran in a straight line over the cycle.
+
+    The line runs from ``start`` on the cycle's first day to ``target`` on its last day; dates
+    before or after the cycle read ``start`` or ``target``. This is the line the check-in form
+    draws. The status rule (:func:`score`) measures pace differently: the elapsed share of the
+    cycle at the *end* of the as-of day times the expected final score (0.7 for aspirational
+    OKRs), so on the first day the status pace is already one day in.
+
+    Parameters
+    ----------
+    start, target
+        The values on the cycle's first and last day (a target below the start gives a falling
+        line).
+    cycle
+        The cycle the line spans.
+    dates
+        The dates to read the line at, as :class:`datetime.date` or ISO ``YYYY-MM-DD`` text.
+
+    Returns
+    -------
+    pandas.Series
+        Float values indexed by the dates (as :class:`datetime.date`), in the order given.
+
+    Raises
+    ------
+    ValidationError
+        When a date cannot be read.
+
+    Examples
+    --------
+    >>> c = Cycle.parse("2026-Q1")   # 90 days: 2026-01-01 .. 2026-03-31
+    >>> expected_pace(0, 89, c, ["2025-12-01", "2026-01-11", "2026-04-05"]).tolist()
+    [0.0, 10.0, 89.0]
+    >>> expected_pace(8, 5, c, ["2026-01-01", "2026-03-31"]).tolist()
+    [8.0, 5.0]
+    """
+    days = [parse_date(d, field="date") for d in dates]
+    span = (cycle.end - cycle.start).days
+    shares = [1.0 if span == 0 else min(max((d - cycle.start).days / span, 0.0), 1.0) for d in days]
+    values = [float(start) + (float(target) - float(start)) * share for share in shares]
+    return pd.Series(values, index=pd.Index(days, dtype=object), dtype="float64")
 
 
 def _status(

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from okrkit import CheckIn, Cycle, KeyResult, Objective, OkrSet, Scores, ScoringConfig, score
 from okrkit.frames import to_frames
-from okrkit.scoring import band
+from okrkit.scoring import band, expected_pace
 
 D = dt.date
 MID_Q1 = D(2026, 2, 14)  # day 45 of the 90 days of 2026-Q1: elapsed share exactly 0.5
@@ -831,3 +831,26 @@ def test_key_results_of_an_unlisted_objective_do_not_break_objective_scores(
     plain = score(frames, dt.date(2026, 2, 14)).objectives
     with_stray = score(edited, dt.date(2026, 2, 14)).objectives
     pd.testing.assert_frame_equal(plain, with_stray)
+
+
+# --- expected pace line ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("2025-12-01", 0.0),  # before the cycle: the start
+        ("2026-01-01", 0.0),  # the first day: the start
+        ("2026-01-11", 10.0),  # 10 of 89 days in
+        ("2026-03-31", 89.0),  # the last day: the target
+        ("2026-05-01", 89.0),  # after the cycle: the target
+    ],
+)
+def test_expected_pace_runs_from_start_to_target(day: str, expected: float) -> None:
+    assert expected_pace(0, 89, Cycle.parse("2026-Q1"), [day]).iloc[0] == pytest.approx(expected)
+
+
+def test_expected_pace_of_a_decreasing_metric_goes_down() -> None:
+    pace = expected_pace(8, 5, Cycle.parse("2026-Q1"), ["2026-01-01", "2026-03-31"])
+    assert pace.tolist() == [8.0, 5.0]
+    assert list(pace.index) == [dt.date(2026, 1, 1), dt.date(2026, 3, 31)]

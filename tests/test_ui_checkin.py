@@ -26,7 +26,6 @@ from okrkit.ui import checkin_form
 from okrkit.ui.checkin import (
     TEXT,
     CheckinForm,
-    expected_pace,
     format_number,
     history_figure,
     make_checkin,
@@ -226,26 +225,6 @@ def test_history_table_shows_the_latest_five_newest_first(store: Store) -> None:
     view = form(store, key_result="MKT-2-KR1")
     dates = re.findall(r"2026-02-0\d", view.history.value)
     assert dates == [f"2026-02-0{d}" for d in (7, 6, 5, 4, 3)]
-
-
-@pytest.mark.parametrize(
-    ("day", "expected"),
-    [
-        ("2025-12-01", 0.0),  # before the cycle: the start
-        ("2026-01-01", 0.0),  # the first day: the start
-        ("2026-01-11", 10.0),  # 10 of 89 days in
-        ("2026-03-31", 89.0),  # the last day: the target
-        ("2026-05-01", 89.0),  # after the cycle: the target
-    ],
-)
-def test_expected_pace_runs_from_start_to_target(day: str, expected: float) -> None:
-    assert expected_pace(0, 89, Cycle.parse(CYCLE), [day]).iloc[0] == pytest.approx(expected)
-
-
-def test_expected_pace_of_a_decreasing_metric_goes_down() -> None:
-    pace = expected_pace(8, 5, Cycle.parse(CYCLE), ["2026-01-01", "2026-03-31"])
-    assert pace.tolist() == [8.0, 5.0]
-    assert list(pace.index) == [dt.date(2026, 1, 1), dt.date(2026, 3, 31)]
 
 
 # --- bad input -------------------------------------------------------------------------------

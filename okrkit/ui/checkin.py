@@ -2,15 +2,11 @@
 
 :func:`checkin_form` builds the view. The rules it needs are plain functions, tested without
 widgets: :func:`make_checkin` turns the form's inputs into a :class:`~okrkit.CheckIn` (or a
-readable :class:`~okrkit.errors.ValidationError`), :func:`expected_pace` gives the pace line and
-:func:`history_figure` draws the history.
+readable :class:`~okrkit.errors.ValidationError`) and :func:`history_figure` draws the history
+with the pace line of :func:`okrkit.scoring.expected_pace`.
 
 Examples
 --------
->>> from okrkit.cycles import Cycle
->>> pace = expected_pace(420_000, 1_000_000, Cycle.parse("2026-Q1"), ["2026-01-01", "2026-03-31"])
->>> pace.tolist()
-[420000.0, 1000000.0]
 >>> make_checkin("metric", "KR1", dt.date(2026, 2, 1), value=12.5, confidence=7).value
 12.5
 """
@@ -21,7 +17,7 @@ import datetime as dt
 import html
 import io
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
@@ -30,6 +26,7 @@ import pandas as pd
 from okrkit.cycles import Cycle, parse_date
 from okrkit.errors import ValidationError
 from okrkit.model import CHECKIN_FIELD, CheckIn
+from okrkit.scoring import expected_pace
 from okrkit.ui.base import View
 from okrkit.ui.i18n import resolve_lang
 
@@ -39,7 +36,6 @@ if TYPE_CHECKING:
 __all__ = [
     "CheckinForm",
     "checkin_form",
-    "expected_pace",
     "format_number",
     "history_figure",
     "make_checkin",
@@ -248,32 +244,6 @@ def make_checkin(
         author=(author or "").strip(),
         **reading,
     )
-
-
-def expected_pace(
-    start: float, target: float, cycle: Cycle, dates: Iterable[dt.date | str]
-) -> pd.Series:
-    """The value expected at each date if progress ran in a straight line over the cycle.
-
-    The line runs from ``start`` on the cycle's first day to ``target`` on its last day; dates
-    before or after the cycle read ``start`` or ``target``. (This is the line the check-in form
-    draws; the status rule of :mod:`okrkit.scoring` compares scores with the elapsed share at the
-    end of the day, and with 0.7 of it for aspirational OKRs.)
-
-    Returns
-    -------
-    pandas.Series
-        Float values indexed by the dates (as :class:`datetime.date`).
-
-    >>> c = Cycle.parse("2026-Q1")   # 90 days: 2026-01-01 .. 2026-03-31
-    >>> expected_pace(0, 89, c, ["2025-12-01", "2026-01-11", "2026-04-05"]).tolist()
-    [0.0, 10.0, 89.0]
-    """
-    days = [parse_date(d, field="date") for d in dates]
-    span = (cycle.end - cycle.start).days
-    shares = [1.0 if span == 0 else min(max((d - cycle.start).days / span, 0.0), 1.0) for d in days]
-    values = [float(start) + (float(target) - float(start)) * share for share in shares]
-    return pd.Series(values, index=pd.Index(days, dtype=object), dtype="float64")
 
 
 def _get(row: Mapping[str, Any], name: str) -> Any:
@@ -665,7 +635,8 @@ def checkin_form(
     -------
     CheckinForm
         Show it with ``display(...)``. Save records the check-in at once; the plot shows the
-        key result's check-ins with its target and the expected pace (:func:`expected_pace`).
+        key result's check-ins with its target and the expected pace
+        (:func:`~okrkit.scoring.expected_pace`).
 
     Raises
     ------

@@ -1,30 +1,8 @@
 """KPI board: every KPI with its four parts, its current value and its status.
 
-The rules are plain functions on the KPI frame (:attr:`Frames.kpis <okrkit.frames.Frames>`),
-tested without widgets:
-
-- :func:`kpi_missing_parts` names the parts a KPI lacks (target, time frame, data source,
-  monitoring frequency), as the quality check ``OKR401`` does.
-- :func:`kpi_status` compares the current value with the target in the KPI's direction:
-
-  ============  ==================================================================
-  on track      the target is reached: current ≥ target (``up``) or ≤ target (``down``)
-  at risk       not reached, but within 10 % of the target (``tolerance``):
-                \\|current − target\\| ≤ 0.1 × \\|target\\|
-  off track     further away than that
-  (none)        no target or no current value: the status cannot be told
-  ============  ==================================================================
-
-  A KPI watches health: its target is the level to hold, so the rule compares with the target
-  itself, not with a pace through the cycle (the time frame is free text).
-
-Examples
---------
->>> import pandas as pd
->>> kpis = pd.DataFrame({"target": [20, 20, 20, 3.7, None], "current": [25, 19, 6, 4.2, 5],
-...                      "direction": ["up", "up", "up", "down", "up"]})
->>> kpi_status(kpis).tolist()
-['on track', 'at risk', 'off track', 'off track', None]
+The board is a view: the rules it shows live in :mod:`okrkit.kpis`
+(:func:`~okrkit.kpis.kpi_status` and :func:`~okrkit.kpis.kpi_missing_parts`), plain functions on
+the KPI frame.
 """
 
 from __future__ import annotations
@@ -33,19 +11,16 @@ import html
 from typing import Any
 
 import ipywidgets as widgets
-import numpy as np
 import pandas as pd
 
 from okrkit.cycles import Cycle
 from okrkit.display import STATUS_COLOURS
+from okrkit.kpis import KPI_PARTS, kpi_missing_parts, kpi_status
 from okrkit.scoring import score
 from okrkit.ui.base import View
 from okrkit.ui.checkin import format_number
 
-__all__ = ["KPI_PARTS", "KpiBoard", "kpi_board", "kpi_missing_parts", "kpi_status"]
-
-#: The four parts every KPI needs, as column names of the KPI frame.
-KPI_PARTS = ("target", "timeframe", "data_source", "frequency")
+__all__ = ["KpiBoard", "kpi_board"]
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -117,64 +92,6 @@ TEXT: dict[str, dict[str, str]] = {
         "green": "grön",
     },
 }
-
-
-def _blank(column: pd.Series) -> pd.Series:
-    """True where a text cell is missing or only spaces."""
-    return column.isna() | (column.astype(object).fillna("").astype(str).str.strip() == "")
-
-
-def kpi_missing_parts(kpis: pd.DataFrame) -> pd.Series:
-    """The parts each KPI lacks, as a tuple of names from :data:`KPI_PARTS` (empty when whole).
-
-    >>> kpis = pd.DataFrame({"target": [20.0, None], "timeframe": ["2026-Q1", ""],
-    ...                      "data_source": ["CRM", "CRM"], "frequency": ["weekly", None]})
-    >>> kpi_missing_parts(kpis).tolist()
-    [(), ('target', 'timeframe', 'frequency')]
-    """
-    lacks = pd.DataFrame(
-        {
-            "target": kpis["target"].isna(),
-            "timeframe": _blank(kpis["timeframe"]),
-            "data_source": _blank(kpis["data_source"]),
-            "frequency": _blank(kpis["frequency"]),
-        },
-        index=kpis.index,
-    )
-    return pd.Series(
-        [tuple(p for p in KPI_PARTS if row[p]) for row in lacks.to_dict("records")],
-        index=kpis.index,
-        dtype=object,
-        name="missing",
-    )
-
-
-def kpi_status(kpis: pd.DataFrame, *, tolerance: float = 0.1) -> pd.Series:
-    """Status of each KPI: ``on track``, ``at risk``, ``off track`` or ``None``.
-
-    Parameters
-    ----------
-    kpis
-        A frame with ``target``, ``current`` and ``direction`` (``up``/``down``) columns.
-    tolerance
-        How close to the target, as a share of it, still counts as "at risk" (default 10 %).
-
-    Returns
-    -------
-    pandas.Series
-        Indexed like ``kpis``; ``None`` where the target or the current value is missing. See
-        the module docstring for the rule.
-    """
-    target = pd.to_numeric(kpis["target"], errors="coerce").to_numpy("float64")
-    current = pd.to_numeric(kpis["current"], errors="coerce").to_numpy("float64")
-    down = (kpis["direction"].astype(object) == "down").to_numpy()
-    shortfall = np.where(down, current - target, target - current)  # > 0: not there yet
-    with np.errstate(invalid="ignore"):
-        on = shortfall <= 0
-        risk = shortfall <= tolerance * np.abs(target)
-    out = np.select([on, risk], ["on track", "at risk"], "off track").astype(object)
-    out[np.isnan(target) | np.isnan(current)] = None
-    return pd.Series(out, index=kpis.index, name="status", dtype=object)
 
 
 def _cell(text: str, style: str = "") -> str:
@@ -319,6 +236,7 @@ def kpi_board(store: Any, *, cycle: str | Cycle | None = None, lang: str | None 
     -------
     KpiBoard
         Show it with ``display(...)``; Refresh reads the store again. Status follows
-        :func:`kpi_status`; a missing part is flagged as :func:`kpi_missing_parts` finds it.
+        :func:`~okrkit.kpis.kpi_status`; a missing part is flagged as
+        :func:`~okrkit.kpis.kpi_missing_parts` finds it.
     """
     return KpiBoard(store, cycle=cycle, lang=lang)
