@@ -40,7 +40,7 @@ import pandas as pd
 
 from okrkit.cycles import Cycle
 from okrkit.frames import Frames
-from okrkit.kpis import KPI_PARTS as _KPI_PARTS
+from okrkit.kpis import kpi_missing_parts
 from okrkit.wording import assess_key_result
 
 if TYPE_CHECKING:
@@ -660,19 +660,9 @@ def _quarter_end(ctx: Context) -> Iterator[Hit]:
 @implements("OKR401")
 def _kpi_parts(ctx: Context) -> Iterator[Hit]:
     p = ctx.kpis
-    missing = pd.DataFrame(
-        {
-            "target": p["target"].isna(),
-            "timeframe": p["timeframe"] == "",
-            "data_source": p["data_source"] == "",
-            "frequency": p["frequency"] == "",
-        }
-    )
-    bad = missing.any(axis=1)
-    for ident, owner, row in zip(
-        p["id"][bad], p["owner"][bad], missing[bad].itertuples(index=False), strict=True
-    ):
-        parts = [name for name, gone in zip(_KPI_PARTS, row, strict=True) if gone]
+    missing = kpi_missing_parts(p)
+    bad = missing.map(bool)
+    for ident, owner, parts in zip(p["id"][bad], p["owner"][bad], missing[bad], strict=True):
         yield Hit("OKR401", ident, owner, None, {"missing": ", ".join(parts)})
 
 

@@ -71,8 +71,25 @@ def test_kpi_missing_parts(overrides: dict[str, Any], missing: tuple[str, ...]) 
     assert kpi_missing_parts(parts_frame(**overrides)).tolist() == [missing]
 
 
-def test_the_four_parts_are_the_okr401_parts() -> None:
-    from okrkit import rules
+def test_okr401_reports_exactly_the_missing_parts() -> None:
+    from okrkit import KPI, OkrSet
+    from okrkit.checks import check_set
 
     assert KPI_PARTS == ("target", "timeframe", "data_source", "frequency")
-    assert rules._KPI_PARTS is KPI_PARTS
+    okrs = OkrSet(
+        cycle="2026-Q1",
+        kpis=[
+            KPI(id="P1", name="Leads", target=20, timeframe="  ", frequency="weekly"),
+            KPI(
+                id="P2",
+                name="NPS",
+                target=42,
+                timeframe="Q1",
+                data_source="Survey",
+                frequency="monthly",
+            ),
+        ],
+    )
+    found = [f for f in check_set(okrs, as_of="2026-02-01") if f.code == "OKR401"]
+    assert [f.item for f in found] == ["P1"]
+    assert "timeframe, data_source" in found[0].message  # spaces only count as missing
