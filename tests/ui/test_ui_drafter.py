@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import statistics
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from okrkit import CheckIn, KeyResult, Objective, OkrSet, load_template
+from okrkit import CheckIn, KeyResult, Objective, OkrSet
 from okrkit.errors import ValidationError
 from okrkit.model import KR_TYPE_FIELDS, KR_TYPES
 from okrkit.store import Store
@@ -33,42 +31,6 @@ from okrkit.ui.drafter import (
 from okrkit.wording import assess_key_result
 
 CYCLE = "2026-Q1"
-
-
-@pytest.fixture(autouse=True)
-def _english_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("OKRKIT_LANG", raising=False)
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store file seeded with the company and marketing templates, made once."""
-    path = tmp_path_factory.mktemp("seeded") / "okrkit.db"
-    with Store(path) as s:
-        s.import_set(load_template("company"))
-        s.import_set(load_template("marketing"))
-        s.checkpoint()
-    return path
-
-
-@pytest.fixture
-def db(tmp_path: Path, seeded: Path) -> Path:
-    path = tmp_path / "okrkit.db"
-    shutil.copyfile(seeded, path)
-    return path
-
-
-@pytest.fixture
-def store(db: Path) -> Iterator[Store]:
-    with Store(db) as s:
-        yield s
-
-
-@pytest.fixture
-def other(db: Path, store: Store) -> Iterator[Store]:
-    """A second connection to the same file: somebody else's kernel."""
-    with Store(db) as s:
-        yield s
 
 
 def make(store: Store, **kwargs: Any) -> KrDrafter:
