@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from testdata import TEMPLATE_PATHS
 
 import okrkit.rules as rules_module
-from conftest import TEMPLATE_PATHS
 from okrkit import (
     KPI,
     CheckIn,

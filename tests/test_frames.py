@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from testdata import TEMPLATE_PATHS
 
-from conftest import TEMPLATE_PATHS
 from okrkit import (
     Frames,
     InputError,

@@ -7,8 +7,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from testdata import TEMPLATE_PATHS
 
-from conftest import TEMPLATE_PATHS
 from okrkit import OkrSet, load_yaml, score
 from okrkit.model import FREQUENCIES
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from testdata import TEMPLATE_PATHS, VALID_YAML, line_of
 
-from conftest import TEMPLATE_PATHS, VALID_YAML, line_of
 from okrkit import (
     CheckIn,
     Cycle,
