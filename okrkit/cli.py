@@ -107,6 +107,24 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--format", "-f", choices=("table", "json", "csv"), default="table")
     s.add_argument("--cycle")
 
+    s = sub.add_parser(
+        "report",
+        help="a quarter report per owner and for the organisation: HTML, Markdown or Excel",
+        description="Scores, bands and status, committed vs aspirational, KPI health, the"
+        " alignment picture, changes since the last check-in and the quality findings of one"
+        " cycle. The format follows the suffix of -o: .html (one self-contained file), .md (with"
+        " a PNG beside it) or .xlsx.",
+    )
+    s.add_argument(
+        "sources", nargs="*", metavar="FILE_OR_STORE", help="files of one cycle, or a store"
+    )
+    s.add_argument("--cycle", help="for a store: the cycle (default: the running or latest one)")
+    s.add_argument("--as-of", type=_date, metavar="DATE", help="default: today or the cycle end")
+    s.add_argument("--lang", choices=("en", "sv"), help="language of the report")
+    s.add_argument(
+        "-o", "--output", required=True, metavar="PATH", help="report.html, report.md or .xlsx"
+    )
+
     s = sub.add_parser("carry-over", help="copy unfinished objectives into the next cycle")
     s.add_argument("--from", dest="from_cycle", required=True, metavar="CYCLE")
     s.add_argument("--to", dest="to_cycle", metavar="CYCLE", help="default: the next cycle")
@@ -148,6 +166,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="overwrite an existing notebook")
     # also accepted after the command; SUPPRESS keeps a --db given before it
     s.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="store")
+
     return p
 
 
@@ -503,6 +522,37 @@ def _print_table(rows: Sequence[Sequence[str]]) -> None:
         print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from okrkit.reports import build_report
+
+    writers = {".html": "to_html", ".htm": "to_html", ".md": "to_markdown", ".xlsx": "to_xlsx"}
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in writers:
+        raise UsageError(
+            f"cannot tell the report format of {args.output!r}: use .html, .md or .xlsx"
+        )
+    files = [s for s in args.sources if not _is_store(s)]
+    stores = [s for s in args.sources if _is_store(s)]
+    if (files and stores) or len(stores) > 1:
+        raise UsageError("give either files of one cycle or one store, not both")
+    if files:
+        sets, context = [read_file(f) for f in files], []
+    else:
+        with _store(args, stores[0] if stores else None) as store:
+            chosen = store.cycle(args.cycle)
+            sets = [store.load(chosen)]
+            context = [store.load(c) for c in store.cycles() if c != chosen]
+    report = build_report(
+        sets, as_of=args.as_of, lang=args.lang, context=context, partial=bool(files)
+    )
+    path = getattr(report, writers[suffix])(args.output)
+    print(
+        f"wrote {path}: cycle {report.cycle.id} as of {report.as_of.isoformat()},"
+        f" {len(report.objectives)} objectives, {len(report.by_owner)} owners"
+    )
+    return 0
+
+
 def cmd_carry_over(args: argparse.Namespace) -> int:
     with _store(args) as store:
         source = store.cycle(args.from_cycle)
@@ -628,6 +678,7 @@ COMMANDS = {
     "check": cmd_check,
     "graph": cmd_graph,
     "score": cmd_score,
+    "report": cmd_report,
     "carry-over": cmd_carry_over,
     "checkin": cmd_checkin,
     "notebook": cmd_notebook,

@@ -5,6 +5,7 @@ The Styler escapes every cell as HTML, so a title such as ``<script>`` shows as 
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pandas as pd
@@ -52,5 +53,5 @@ def score_table(scores: Scores, *, key_results: bool = True) -> Any:
     styler = styler.map(lambda v: _colour(v, STATUS_COLOURS), subset=["status"])
     styler = styler.set_properties(subset=["title"], **{"text-align": "left", "white-space": "pre"})
     return styler.hide(axis="index").set_caption(
-        f"Cycle {scores.cycle.id}, as of {scores.as_of.isoformat()}"
+        f"Cycle {html.escape(scores.cycle.id)}, as of {scores.as_of.isoformat()}"
     )

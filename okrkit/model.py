@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -248,6 +249,65 @@ def _with_line(place: Mapping[str, Any], line: int | None) -> dict[str, Any]:
     return out
 
 
+# --- notebook display: short HTML tables, every user text escaped --------------------------------
+
+_HTML_ROWS = 30  # rows an OKR set or objective shows before "... and N more"
+_TABLE = '<table style="border-collapse:collapse">'
+_CELL = 'style="text-align:left;padding:1px 8px"'
+
+
+def _shown(value: object, room: int = 200) -> str:
+    """A value as escaped text: numbers as %g, lists joined, long text shortened."""
+    if value is None or value == () or value == "":
+        return "–"
+    if isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, float):
+        text = f"{value:g}"
+    elif isinstance(value, tuple):
+        text = ", ".join(f"{v[0]} ({v[1]})" if isinstance(v, tuple) else str(v) for v in value)
+    else:
+        text = str(value)
+    text = " ".join(text.split())
+    if len(text) > room:
+        text = text[: room - 1].rstrip() + "…"
+    return html.escape(text)
+
+
+def _html_fields(heading: str, pairs: Iterable[tuple[str, object]]) -> str:
+    """A heading over a two-column table of the non-empty fields."""
+    rows = "".join(
+        f"<tr><th {_CELL}>{html.escape(name)}</th><td {_CELL}>{_shown(value)}</td></tr>"
+        for name, value in pairs
+        if value is not None and value != "" and value != ()
+    )
+    return f"<div><strong>{html.escape(heading)}</strong>{_TABLE}{rows}</table></div>"
+
+
+def _html_table(columns: Iterable[str], rows: list[tuple[object, ...]], noun: str) -> str:
+    """A table with a header, at most :data:`_HTML_ROWS` rows, and a count of the rest."""
+    head = "".join(f"<th {_CELL}>{html.escape(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td {_CELL}>{_shown(v, 80)}</td>" for v in row) + "</tr>"
+        for row in rows[:_HTML_ROWS]
+    )
+    more = len(rows) - _HTML_ROWS
+    tail = f"<div><em>… and {more} more {noun}</em></div>" if more > 0 else ""
+    return f"{_TABLE}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{tail}"
+
+
+def _measure(kr: KeyResult) -> str:
+    """What a key result measures, in a few words: '0 → 100 %', 'done', 'below 50'."""
+    unit = f" {kr.unit}" if kr.unit else ""
+    if kr.type == "metric":
+        return f"{kr.start:g} → {kr.target:g}{unit}"
+    if kr.type == "milestone":
+        return "done" if kr.done else "not done"
+    if kr.type == "qualitative":
+        return "not graded" if kr.grade is None else f"grade {kr.grade:g}"
+    return f"{kr.direction} {kr.threshold:g}{unit}"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class KeyResult(_Record):
     """How progress toward an objective is measured.
@@ -334,6 +394,14 @@ class KeyResult(_Record):
                 _choice(self.direction or "above", "direction", ("above", "below")),
             )
 
+    def _repr_html_(self) -> str:
+        names = ("type", "owner", "weight", "start", "target", "current", "unit", "done")
+        more = ("grade", "threshold", "direction", "confidence", "carried_from", "silence")
+        return _html_fields(
+            f"Key result {self.id}: {self.title}",
+            [(n, getattr(self, n)) for n in (*names, *more)],
+        )
+
     @property
     def increasing(self) -> bool:
         """For a metric: True when success means going up (target above start)."""
@@ -386,6 +454,17 @@ class Objective(_Record):
                 )
         _set(self, "key_results", krs)
 
+    def _repr_html_(self) -> str:
+        names = ("owner", "level", "kind", "aligns_to", "carried_from", "description", "silence")
+        fields_html = _html_fields(
+            f"Objective {self.id}: {self.title}", [(n, getattr(self, n)) for n in names]
+        )
+        rows: list[tuple[object, ...]] = [
+            (kr.id, kr.title, kr.type, _measure(kr), kr.weight, kr.owner) for kr in self.key_results
+        ]
+        columns = ("key result", "title", "type", "measure", "weight", "owner")
+        return fields_html + (_html_table(columns, rows, "key results") if rows else "")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckIn(_Record):
@@ -423,6 +502,13 @@ class CheckIn(_Record):
                 field="value",
                 fix="value for metric and guardrail, done for milestone, grade for qualitative",
             )
+
+    def _repr_html_(self) -> str:
+        names = ("value", "done", "grade", "confidence", "note", "author")
+        return _html_fields(
+            f"Check-in on {self.key_result}, {self.date.isoformat()}",
+            [(n, getattr(self, n)) for n in names],
+        )
 
     @property
     def field_name(self) -> str:
@@ -466,6 +552,13 @@ class KPI(_Record):
         _set(self, "owner", _text(self.owner, "owner"))
         _set(self, "measures", _ids(self.measures, "measures"))
         _set(self, "silence", _silence(self.silence))
+
+    def _repr_html_(self) -> str:
+        names = ("target", "current", "direction", "unit", "timeframe", "data_source")
+        more = ("frequency", "owner", "measures", "silence")
+        return _html_fields(
+            f"KPI {self.id}: {self.name}", [(n, getattr(self, n)) for n in (*names, *more)]
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -593,6 +686,22 @@ class OkrSet:
             if o.id == ident:
                 return o
         raise KeyError(ident)
+
+    def _repr_html_(self) -> str:
+        c = self.cycle
+        heading = (
+            f"OKR set {c.id} ({c.start.isoformat()} – {c.end.isoformat()}):"
+            f" {len(self.objectives)} objectives, {len(self._krs)} key results,"
+            f" {len(self.kpis)} KPIs, {len(self.initiatives)} initiatives,"
+            f" {len(self.checkins)} check-ins"
+        )
+        rows: list[tuple[object, ...]] = [
+            (o.id, o.title, o.owner, o.level, o.kind, len(o.key_results), o.aligns_to)
+            for o in self.objectives
+        ]
+        columns = ("objective", "title", "owner", "level", "kind", "key results", "aligns to")
+        table = _html_table(columns, rows, "objectives") if rows else ""
+        return f"<div><strong>{html.escape(heading)}</strong>{table}</div>"
 
     @property
     def ids(self) -> frozenset[str]:

@@ -110,6 +110,30 @@ class Scores:
             objectives.append(item)
         return {"as_of": self.as_of.isoformat(), "cycle": self.cycle.id, "objectives": objectives}
 
+    def _repr_html_(self) -> str:
+        """The score table of :func:`okrkit.display.score_table` (band colours, escaped text).
+
+        A notebook shows the first 50 objectives with their key results and counts the rest.
+        """
+        import html
+
+        from okrkit.display import score_table
+
+        shown, more = self, len(self.objectives) - _HTML_OBJECTIVES
+        if more > 0:
+            head = self.objectives.iloc[:_HTML_OBJECTIVES]
+            krs = self.key_results[self.key_results["objective"].isin(head["id"])]
+            shown = Scores(as_of=self.as_of, cycle=self.cycle, objectives=head, key_results=krs)
+        # score_table's caption holds the cycle id unescaped; set an escaped one.
+        caption = f"Cycle {self.cycle.id}, as of {self.as_of.isoformat()}"
+        table: str = score_table(shown).set_caption(html.escape(caption)).to_html()
+        if more > 0:
+            table += f"<div><em>… and {more} more objectives</em></div>"
+        return table
+
+
+_HTML_OBJECTIVES = 50  # objectives a notebook shows of a Scores
+
 
 def _json_ready(rec: dict[str, Any]) -> dict[str, Any]:
     out = {}
