@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8888
 
-.PHONY: lab test install lint typecheck pytest demo clean
+.PHONY: lab test install lint typecheck pytest demo browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,19 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+## Debian's chromium for the real-browser tests (tests/browser): installed when missing, as root.
+browser:
+	@if [ -x /usr/bin/chromium ]; then \
+		echo "browser tests use /usr/bin/chromium"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else \
+		echo "/usr/bin/chromium is missing and this is not root: the real-browser tests will be" \
+			"skipped (they fail under CI=true); enable them with:" \
+			"sudo apt-get install -y chromium && $(BIN)/pip install playwright"; \
+	fi
+
+pytest: $(STAMP) browser
 	$(BIN)/python -m pytest --nbval-lax --doctest-modules okrkit tests notebooks
 
 ## Run the whole test suite: lint, types, unit tests, doctests and every notebook under nbval.

@@ -167,6 +167,22 @@ def _parser() -> argparse.ArgumentParser:
     # also accepted after the command; SUPPRESS keeps a --db given before it
     s.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="store")
 
+    s = sub.add_parser(
+        "workshop",
+        help="open JupyterLab on the workshop notebooks, or serve them as an app (Voila)",
+        description="Serve the workshop notebooks on the store: --db URL, else"
+        " $OKRKIT_DATABASE_URL, else ./okrkit.db when it exists, else the demo workspace."
+        " Listens on 127.0.0.1 and asks for a token (in the printed address); Ctrl-C stops it.",
+    )
+    s.add_argument("--app", action="store_true", help="Voila: participants see only the widgets")
+    s.add_argument("--port", type=int, metavar="N", help="default: 8888 (Lab) or 8866 (app)")
+    s.add_argument(
+        "--ip", default="127.0.0.1", help="address to listen on; 0.0.0.0 opens it to the network"
+    )
+    s.add_argument("--no-token", action="store_true", help="serve without a token")
+    s.add_argument("--no-browser", action="store_true", help="only print the address")
+    s.add_argument("--notebook", metavar="NAME", help="one notebook, e.g. 01_brainstorm_objectives")
+    s.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="store")
     return p
 
 
@@ -669,6 +685,36 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_workshop(args: argparse.Namespace) -> int:
+    from okrkit import workshop
+    from okrkit.store import ENV_URL, Store, resolve_url
+    from okrkit.workspace import demo_path, ensure_demo
+
+    # The store as every command finds it, except that with no ./okrkit.db the notebooks get the
+    # demo workspace (as they do on their own) rather than a new empty store.
+    if args.db is None and not os.environ.get(ENV_URL) and not Path("okrkit.db").exists():
+        ensure_demo().close()
+        url = resolve_url(demo_path())
+    else:
+        url = resolve_url(args.db)
+    with Store(url, create=False):  # a readable error now rather than in every notebook
+        pass
+    if args.no_token and args.ip not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"okrkit: warning: no token on {args.ip}: anyone who reaches this machine can use it",
+            file=sys.stderr,
+        )
+    plan = workshop.plan(
+        app=args.app,
+        port=args.port,
+        ip=args.ip,
+        token=not args.no_token,
+        notebook=args.notebook,
+        database_url=url,
+    )
+    return workshop.start(plan, open_browser=not args.no_browser)
+
+
 COMMANDS = {
     "init": cmd_init,
     "templates": cmd_templates,
@@ -682,6 +728,7 @@ COMMANDS = {
     "carry-over": cmd_carry_over,
     "checkin": cmd_checkin,
     "notebook": cmd_notebook,
+    "workshop": cmd_workshop,
 }
 
 
