@@ -65,9 +65,6 @@ TEXT: dict[str, dict[str, str]] = {
         "sentence_none": "We will {objective}.",
         "and": "and",
         "nothing_typed": "[…]",
-        "verdict_measurable": "Measurable",
-        "verdict_task": "Reads as a task",
-        "verdict_vague": "Vague",
         "suggestion": "Suggestion",
         "findings": "Quality findings for {objective}",
         "no_findings": "No quality findings for {objective}.",
@@ -106,9 +103,6 @@ TEXT: dict[str, dict[str, str]] = {
         "sentence_none": "Vi ska {objective}.",
         "and": "och",
         "nothing_typed": "[…]",
-        "verdict_measurable": "Mätbart",
-        "verdict_task": "Låter som en uppgift",
-        "verdict_vague": "Vagt",
         "suggestion": "Förslag",
         "findings": "Kvalitetsanmärkningar för {objective}",
         "no_findings": "Inga kvalitetsanmärkningar för {objective}.",
@@ -497,10 +491,8 @@ class KrDrafter(View):
 
     def _wording_html(self, found: Assessment) -> str:
         colour = {"measurable": "#1e7b34", "task": "#a15c00", "vague": "#b00020"}[found.verdict]
-        parts = [
-            f'<div><b style="color:{colour}">{html.escape(self.t("verdict_" + found.verdict))}'
-            f"</b>: {html.escape(found.message)}</div>"
-        ]
+        # The message starts with the verdict ("Measurable: ...") in the language of the text.
+        parts = [f'<div><b style="color:{colour}">{html.escape(found.message)}</b></div>']
         if found.findings:
             items = "".join(
                 f"<li><code>{html.escape(f.code)}</code> {html.escape(f.message)}</li>"

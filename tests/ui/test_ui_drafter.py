@@ -496,3 +496,9 @@ def test_an_empty_store_shows_a_message(tmp_path: Path) -> None:
         view.save_button.click()
         view.title.value = "Anything"
         assert "Could not" in text(view.status) or "no objectives" in text(view.status)
+
+
+def test_the_verdict_is_shown_once(store: Store) -> None:
+    view = make(store)
+    view.title.value = "Grow ARR from $2M to $2.4M"
+    assert text(view.wording).count("Measurable") == 1
