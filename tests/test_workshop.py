@@ -259,7 +259,7 @@ def jupyter_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def _run_workshop(args: list[str], env: dict[str, str], tmp_path: Path) -> None:
+def check_workshop_serves_and_stops(args: list[str], env: dict[str, str], tmp_path: Path) -> None:
     """Start ``okrkit workshop ARGS``, check the server, stop it with Ctrl-C (SIGINT)."""
     port = workshop.free_port()
     out = tmp_path / "workshop.out"
@@ -311,9 +311,9 @@ def _run_workshop(args: list[str], env: dict[str, str], tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads /proc/net/tcp (Linux)")
 def test_voila_app_starts_answers_and_stops(jupyter_env: dict[str, str], tmp_path: Path) -> None:
-    _run_workshop(["--app"], jupyter_env, tmp_path)
+    check_workshop_serves_and_stops(["--app"], jupyter_env, tmp_path)
 
 
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads /proc/net/tcp (Linux)")
 def test_jupyterlab_starts_answers_and_stops(jupyter_env: dict[str, str], tmp_path: Path) -> None:
-    _run_workshop([], jupyter_env, tmp_path)
+    check_workshop_serves_and_stops([], jupyter_env, tmp_path)
