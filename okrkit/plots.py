@@ -469,10 +469,7 @@ def draw_alignment(
             f", {', '.join(cycles)}" if cycles else ""
         )
     ax.set_title(title, loc="left", fontsize=11)
-
-    if path is not None:
-        metadata = {"Date": None} if fmt == "svg" else None
-        fig.savefig(os.fspath(path), format=fmt, dpi=dpi, metadata=metadata)
+    _finish(fig, path, fmt, dpi)
     return fig
 
 
