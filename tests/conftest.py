@@ -1,10 +1,13 @@
-"""Shared fixtures: small and rich OKR sets, a valid YAML file, and the templates folder."""
+"""Shared fixtures: OKR sets, a valid YAML file, the templates folder, SQLite/PostgreSQL stores."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
+import pgserver
 import pytest
 from testdata import TEMPLATE_PATHS, TEMPLATES_DIR, VALID_YAML, line_of
 
@@ -160,3 +163,40 @@ def rich_set() -> OkrSet:
             CheckIn(key_result="NR-4", date="2026-03-02", done=True),
         ],
     )
+
+
+# --- stores on SQLite and PostgreSQL ------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pgserver.Server]:
+    """A PostgreSQL server for the session; skipped with the reason (failed under CI=true)."""
+    try:
+        server = pgserver.start()
+    except pgserver.Unavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL tests cannot run under CI: {exc}", pytrace=False)
+        pytest.skip(f"{exc}; enable the PostgreSQL tests with: {pgserver.ENABLE}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: pgserver.Server) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    name = pg_server.new_database()
+    try:
+        yield pg_server.url_of(name)
+    finally:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a fresh, empty store database: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'okrkit.db'}"
+    url: str = request.getfixturevalue("pg_url")
+    return url
