@@ -7,7 +7,7 @@ PORT ?= 8888
 
 .PHONY: lab test install lint typecheck pytest demo browser postgres clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test,postgres]'
