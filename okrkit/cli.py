@@ -62,6 +62,24 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("demo", help="create the demo workspace if absent and print its path")
 
+    s = sub.add_parser(
+        "demo-org",
+        help="generate a synthetic organisation of any size (for demos and load tests)",
+        description="Company, departments, teams and individuals with about 4 key results per"
+        " objective, weekly check-ins, KPIs and initiatives; the same --seed gives the same"
+        " organisation. Without -o it goes into the store (--db URL, else $OKRKIT_DATABASE_URL,"
+        " else ./okrkit.db).",
+    )
+    s.add_argument("--objectives", "-n", type=int, required=True, metavar="N")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--cycle", default=None, help="default: 2026-Q1")
+    s.add_argument("--checkins", type=int, default=12, metavar="K", help="per key result")
+    s.add_argument(
+        "-o", "--output", metavar="PATH", help="write FILE.yaml, FILE.xlsx or a CSV folder instead"
+    )
+    s.add_argument("--replace", action="store_true", help="overwrite objects whose ids exist")
+    s.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="store")
+
     s = sub.add_parser("import", help="import a YAML, CSV folder or .xlsx file into the store")
     s.add_argument("file")
     s.add_argument("--replace", action="store_true", help="overwrite objects whose ids exist")
@@ -285,6 +303,43 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     ensure_demo().close()
     print(demo_path())
+    return 0
+
+
+def cmd_demo_org(args: argparse.Namespace) -> int:
+    from okrkit.demo_org import DEFAULT_CYCLE, demo_org
+
+    if args.objectives < 0 or args.checkins < 0:
+        raise UsageError("--objectives and --checkins must be 0 or more")
+    okrs = demo_org(
+        args.objectives,
+        seed=args.seed,
+        cycle=args.cycle or DEFAULT_CYCLE,
+        checkins_per_kr=args.checkins,
+    )
+    if args.output is None:
+        with _store(args, create=True) as store:
+            summary = store.import_set(okrs, replace=args.replace)
+        print(f"imported {summary}")
+        return 0
+    fmt = _format_from_path(args.output)
+    if fmt == "yaml":
+        from okrkit.io.yaml_io import save_yaml
+
+        path = save_yaml(okrs, args.output)
+    elif fmt == "csv":
+        from okrkit.io.tabular import write_csv
+
+        path = write_csv(okrs, args.output)
+    else:
+        from okrkit.io.tabular import write_xlsx
+
+        path = write_xlsx(okrs, args.output)
+    krs = sum(len(o.key_results) for o in okrs.objectives)
+    print(
+        f"wrote {len(okrs.objectives)} objectives, {krs} key results and {len(okrs.checkins)}"
+        f" check-ins of cycle {okrs.cycle.id} to {path}"
+    )
     return 0
 
 
@@ -719,6 +774,7 @@ COMMANDS = {
     "init": cmd_init,
     "templates": cmd_templates,
     "demo": cmd_demo,
+    "demo-org": cmd_demo_org,
     "import": cmd_import,
     "export": cmd_export,
     "check": cmd_check,
