@@ -9,14 +9,15 @@ notebook) can show ``str(error)`` as it is, with no traceback::
     ├── ValidationError       the data reads but breaks a rule (wrong type, duplicate id,
     │                         grade outside 0–1, missing key)
     ├── AlignmentError        a defect in the alignment links
-    │   └── AlignmentCycleError
+    │   └── AlignmentCycleError   objectives align in a loop
     └── StoreError            the store cannot be opened, read or written
         ├── SchemaVersionError  the store was written by another okrkit schema version
         ├── NotFoundError       an id that is not in the store
         └── ConflictError       an edit based on a stale version, or an id that already exists
 
-:class:`InputError` and :class:`ValidationError` carry the place as attributes (``source``,
-``line``, ``row``, ``field``) so tools can point at it.
+:class:`InputError`, :class:`ValidationError` and :class:`AlignmentError` carry the place as
+attributes (``source``, ``line``, ``row``, ``field``) so tools can point at it; the place is empty
+when the problem is not in a file (a loop found in the store).
 """
 
 from __future__ import annotations
@@ -123,8 +124,8 @@ class ValidationError(_PlacedError):
     """The data reads but breaks a rule of the model (duplicate id, grade outside 0–1, ...)."""
 
 
-class AlignmentError(OkrkitError):
-    """A defect in the alignment links between objectives."""
+class AlignmentError(_PlacedError):
+    """A defect in the alignment links between objectives (with its place when read from a file)."""
 
 
 class AlignmentCycleError(AlignmentError):

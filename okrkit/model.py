@@ -20,12 +20,13 @@ import datetime as dt
 import html
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Literal, Self, get_args
 
 from okrkit.cycles import Cycle, parse_date
-from okrkit.errors import InputError, ValidationError
+from okrkit.errors import AlignmentCycleError, InputError, ValidationError
 
 __all__ = [
     "KPI",
@@ -63,16 +64,64 @@ _TYPED_FIELDS = ("start", "target", "current", "unit", "done", "grade", "thresho
 # --- field checks: each returns the normalised value or raises ValidationError -------------------
 
 
-def _text(value: object, name: str, *, required: bool = False) -> str:
+#: The longest text a field holds: what one Excel cell holds, so every set can be exported.
+MAX_TEXT = 32_767
+#: The longest id.
+MAX_ID = 200
+
+
+def _text(value: object, name: str, *, required: bool = False, ident: bool = False) -> str:
     if value is None:
         value = ""
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise ValidationError(f"{value!r} is not text", field=name, fix="write it as text")
+        raise ValidationError(f"{_short(value)} is not text", field=name, fix="write it as text")
+    if ident or name == "id":
+        value = value.strip()
     if required and not value.strip():
         raise ValidationError("is empty", field=name, fix=f"give the {name} a value")
-    return value.strip() if name == "id" else value
+    limit = MAX_ID if ident else MAX_TEXT
+    if len(value) > limit:
+        raise ValidationError(
+            f"the text is {len(value):,} characters long, more than {limit:,}",
+            field=name,
+            fix="shorten it" + ("; an id is a short name such as MKT-1" if ident else ""),
+        )
+    bad = _UNSTORABLE.search(value) or (_INVISIBLE.search(value) if ident else None)
+    if bad:
+        char = bad.group()
+        raise ValidationError(
+            f"{'the id' if ident else 'the text'} holds the character U+{ord(char):04X}"
+            f" ({_char_name(char)}) at position {bad.start() + 1}",
+            field=name,
+            fix="delete it and type the text again; ids are visible letters, digits and punctuation"
+            if ident
+            else "delete it; it cannot be stored or shown",
+        )
+    return value
+
+
+# NUL ends a text in many tools and lone surrogates cannot be written as UTF-8. In ids, control
+# and format characters (line breaks, zero-width spaces, right-to-left overrides) would make two
+# ids look the same, or one look like another.
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+_INVISIBLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
+    r"\ufff9-\ufffb\ud800-\udfff]"
+)
+
+
+def _char_name(char: str) -> str:
+    if "\ud800" <= char <= "\udfff":
+        return "half of a surrogate pair"
+    return unicodedata.name(char, "a control character").lower()
+
+
+def _short(value: object, room: int = 60) -> str:
+    """``repr(value)``, shortened: an error message never holds a megabyte of input."""
+    text = repr(value.isoformat() if isinstance(value, dt.date) else value)
+    return text if len(text) <= room else text[: room - 1] + "…"
 
 
 def _number(value: object, name: str, *, optional: bool = True) -> float | None:
@@ -82,12 +131,20 @@ def _number(value: object, name: str, *, optional: bool = True) -> float | None:
         raise ValidationError("is missing", field=name, fix=f"give {name} a number")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValidationError(
-            f"{value!r} is not a number", field=name, fix="write a plain number such as 25 or 0.5"
+            f"{_short(value)} is not a number",
+            field=name,
+            fix="write a plain number such as 25 or 0.5",
         )
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int with more than ~308 digits
+        number = math.inf
     if not math.isfinite(number):
         raise ValidationError(
-            f"{value!r} is not a finite number", field=name, fix="write a finite number"
+            f"{_short(value)} is not a finite number",
+            field=name,
+            fix="write a plain number; NaN and infinity are not numbers, and numbers beyond"
+            " ±1.8e308 are too large",
         )
     return number
 
@@ -95,7 +152,7 @@ def _number(value: object, name: str, *, optional: bool = True) -> float | None:
 def _choice(value: object, name: str, options: tuple[str, ...]) -> str:
     if value not in options:
         raise ValidationError(
-            f"{value!r} is not one of {', '.join(options)}",
+            f"{_short(value)} is not one of {', '.join(options)}",
             field=name,
             fix=f"write one of: {', '.join(options)}",
         )
@@ -108,8 +165,10 @@ def _ids(value: object, name: str) -> tuple[str, ...]:
     if isinstance(value, str | int) and not isinstance(value, bool):
         value = [value]
     if not isinstance(value, Iterable) or isinstance(value, Mapping):
-        raise ValidationError(f"{value!r} is not a list of ids", field=name, fix="write [ID, ...]")
-    items = tuple(_text(v, name, required=True).strip() for v in value)
+        raise ValidationError(
+            f"{_short(value)} is not a list of ids", field=name, fix="write [ID, ...]"
+        )
+    items = tuple(_text(v, name, required=True, ident=True) for v in value)
     if len(set(items)) != len(items):
         raise ValidationError("lists an id twice", field=name, fix="list each id once")
     return items
@@ -123,17 +182,17 @@ def _silence(value: object, name: str = "silence") -> tuple[tuple[str, str], ...
     if value is None:
         return ()
     if isinstance(value, Mapping):
-        items = list(value.items())
+        items: list[tuple[object, ...]] = list(value.items())
     elif isinstance(value, Iterable) and not isinstance(value, str):
-        items = [tuple(pair) for pair in value]
+        items = [_pair(pair, name) for pair in value]
     else:
-        items = [("", "")]
+        items = [(value, "")]
     out: dict[str, str] = {}
     for pair in items:
         code, reason = [*pair, "", ""][:2]
         if not isinstance(code, str) or not _CODE.match(code.strip()):
             raise ValidationError(
-                f"{code!r} is not a finding code",
+                f"{_short(code)} is not a finding code",
                 field=name,
                 fix="write 'silence: {OKR202: why this finding does not apply}'",
             )
@@ -147,6 +206,24 @@ def _silence(value: object, name: str = "silence") -> tuple[tuple[str, str], ...
     return tuple(sorted(out.items()))
 
 
+def _pair(pair: object, name: str) -> tuple[object, ...]:
+    """One (code, reason) pair of a silence list."""
+    if isinstance(pair, str | bytes | Mapping) or not isinstance(pair, Iterable):
+        raise ValidationError(
+            f"{_short(pair)} is not a pair of finding code and reason",
+            field=name,
+            fix="write 'silence: {OKR202: why this finding does not apply}'",
+        )
+    items = tuple(pair)
+    if len(items) > 2:
+        raise ValidationError(
+            f"{_short(pair)} is not a pair of finding code and reason",
+            field=name,
+            fix="write 'silence: {OKR202: why this finding does not apply}'",
+        )
+    return items
+
+
 def _confidence(value: object, name: str = "confidence") -> int | None:
     if value is None:
         return None
@@ -154,7 +231,9 @@ def _confidence(value: object, name: str = "confidence") -> int | None:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
         raise ValidationError(
-            f"{value!r} is not a confidence", field=name, fix="write a whole number from 1 to 10"
+            f"{_short(value)} is not a confidence",
+            field=name,
+            fix="write a whole number from 1 to 10",
         )
     return value
 
@@ -163,7 +242,9 @@ def _grade(value: object, name: str = "grade") -> float | None:
     number = _number(value, name)
     if number is not None and not 0.0 <= number <= 1.0:
         raise ValidationError(
-            f"{value!r} is outside 0.0–1.0", field=name, fix="grade from 0.0 (none) to 1.0 (fully)"
+            f"{_short(value)} is outside 0.0–1.0",
+            field=name,
+            fix="grade from 0.0 (none) to 1.0 (fully)",
         )
     return number
 
@@ -171,7 +252,46 @@ def _grade(value: object, name: str = "grade") -> float | None:
 def _flag(value: object, name: str) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
-    raise ValidationError(f"{value!r} is not true or false", field=name, fix="write true or false")
+    raise ValidationError(
+        f"{_short(value)} is not true or false", field=name, fix="write true or false"
+    )
+
+
+def parse_cycle(value: object) -> Cycle:
+    """:meth:`Cycle.parse` that also refuses, as a :class:`ValidationError`, an id that is not
+    text (``{id: [X], ...}``) and a year outside 1–9999 (``0000-Q1``)."""
+    if isinstance(value, Mapping):
+        ident = value.get("id")
+        if ident is not None and (isinstance(ident, bool) or not isinstance(ident, str | int)):
+            raise ValidationError(
+                f"{_short(ident)} is not a cycle id",
+                field="cycle.id",
+                fix="write a short text such as 2026-H1",
+            )
+    try:
+        return Cycle.parse(value)
+    except ValueError as exc:  # a date Python cannot hold, such as year 0
+        raise ValidationError(
+            f"{_short(value)} is not a cycle: {exc}",
+            field="cycle",
+            fix="write a year from 1 to 9999, such as 2026-Q1",
+        ) from None
+
+
+def loop_error(loop: tuple[str, ...]) -> AlignmentCycleError:
+    """The error for an alignment loop found by :meth:`OkrSet.alignment_loop` (no place yet).
+
+    A long loop is named by its first and last links; the fix names the link that closes it.
+    """
+    n = len(loop) - 1
+    shown = loop if n <= 8 else (*loop[:4], "…", *loop[-3:])
+    child, parent = loop[-2], loop[-1]
+    return AlignmentCycleError(
+        f"objectives align in a loop: {' -> '.join(shown)}"
+        + (f" ({n} objectives)" if n > 8 else ""),
+        field="aligns_to",
+        fix=f"remove {parent} from the aligns_to of {child}, or another link of the loop",
+    )
 
 
 def _a(noun: str) -> str:
@@ -223,7 +343,7 @@ class _Record:
         for key in data:
             if key not in allowed:
                 raise InputError(
-                    f"unknown key {key!r} in {_a(cls.__name__)}",
+                    f"unknown key {_short(key)} in {_a(cls.__name__)}",
                     field=str(key),
                     fix=f"allowed keys: {', '.join(allowed)}",
                     **_with_line(place, lines.get(key)),
@@ -335,7 +455,7 @@ class KeyResult(_Record):
     silence: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
-        _set(self, "id", _text(self.id, "id", required=True))
+        _set(self, "id", _text(self.id, "id", required=True, ident=True))
         _set(self, "title", _text(self.title, "title", required=True))
         _set(self, "type", _choice(self.type, "type", KR_TYPES))
         _set(self, "owner", _text(self.owner, "owner"))
@@ -354,7 +474,11 @@ class KeyResult(_Record):
             # An empty unit means no unit: files leave it out, so it must read back as None.
             _set(self, "unit", _text(self.unit, "unit") or None)
         if self.carried_from is not None:
-            _set(self, "carried_from", _text(self.carried_from, "carried_from", required=True))
+            _set(
+                self,
+                "carried_from",
+                _text(self.carried_from, "carried_from", required=True, ident=True),
+            )
         _set(self, "silence", _silence(self.silence))
         own = KR_TYPE_FIELDS[self.type]
         for name in _TYPED_FIELDS:
@@ -424,7 +548,7 @@ class Objective(_Record):
     key_results: tuple[KeyResult, ...] = ()
 
     def __post_init__(self) -> None:
-        _set(self, "id", _text(self.id, "id", required=True))
+        _set(self, "id", _text(self.id, "id", required=True, ident=True))
         _set(self, "title", _text(self.title, "title", required=True))
         _set(self, "owner", _text(self.owner, "owner"))
         _set(self, "level", _choice(self.level, "level", LEVELS))
@@ -440,17 +564,25 @@ class Objective(_Record):
         _set(self, "aligns_to", aligns)
         _set(self, "silence", _silence(self.silence))
         if self.carried_from is not None:
-            _set(self, "carried_from", _text(self.carried_from, "carried_from", required=True))
+            _set(
+                self,
+                "carried_from",
+                _text(self.carried_from, "carried_from", required=True, ident=True),
+            )
         krs = self.key_results or ()
         if isinstance(krs, Mapping) or not isinstance(krs, Iterable):
             raise ValidationError(
-                f"{krs!r} is not a list", field="key_results", fix="write a list of key results"
+                f"{_short(krs)} is not a list",
+                field="key_results",
+                fix="write a list of key results",
             )
         krs = tuple(krs)
         for kr in krs:
             if not isinstance(kr, KeyResult):
                 raise ValidationError(
-                    f"{kr!r} is not a KeyResult", field="key_results", fix="build KeyResult objects"
+                    f"{_short(kr)} is not a KeyResult",
+                    field="key_results",
+                    fix="build KeyResult objects",
                 )
         _set(self, "key_results", krs)
 
@@ -486,7 +618,7 @@ class CheckIn(_Record):
     id: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        _set(self, "key_result", _text(self.key_result, "key_result", required=True).strip())
+        _set(self, "key_result", _text(self.key_result, "key_result", required=True, ident=True))
         _set(self, "date", parse_date(self.date, field="date"))
         _set(self, "value", _number(self.value, "value"))
         _set(self, "done", _flag(self.done, "done"))
@@ -539,7 +671,7 @@ class KPI(_Record):
     silence: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
-        _set(self, "id", _text(self.id, "id", required=True))
+        _set(self, "id", _text(self.id, "id", required=True, ident=True))
         _set(self, "name", _text(self.name, "name", required=True))
         _set(self, "target", _number(self.target, "target"))
         _set(self, "timeframe", _text(self.timeframe, "timeframe"))
@@ -574,7 +706,7 @@ class Initiative(_Record):
     silence: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
-        _set(self, "id", _text(self.id, "id", required=True))
+        _set(self, "id", _text(self.id, "id", required=True, ident=True))
         _set(self, "title", _text(self.title, "title", required=True))
         _set(self, "owner", _text(self.owner, "owner"))
         _set(self, "state", _choice(self.state, "state", INITIATIVE_STATES))
@@ -601,7 +733,7 @@ class OkrSet:
     _krs: dict[str, KeyResult] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        _set(self, "cycle", Cycle.parse(self.cycle))
+        _set(self, "cycle", parse_cycle(self.cycle))
         for name, cls in (
             ("objectives", Objective),
             ("kpis", KPI),
@@ -660,6 +792,37 @@ class OkrSet:
                     field=c.field_name,
                     fix=f"record '{expected}' for a {found.type} key result",
                 )
+
+    def alignment_loop(self) -> tuple[str, ...] | None:
+        """The first loop of ``aligns_to`` links among the set's objectives, else ``None``.
+
+        The loop is given in alignment order and closes on its first id: ``("A", "B", "A")``
+        when A aligns to B and B to A. Links to objectives outside the set are ignored. The
+        search is iterative, so a chain of any length is safe. The alignment checks
+        (:mod:`okrkit.alignment`, ``OKR601``) find loops across sets and the store.
+        """
+        parents = {o.id: o.aligns_to for o in self.objectives}
+        done: set[str] = set()
+        for root in parents:
+            if root in done:
+                continue
+            path = [root]
+            on_path = {root: 0}
+            todo = [iter(parents[root])]
+            while todo:
+                parent = next(todo[-1], None)
+                if parent is None:
+                    node = path.pop()
+                    del on_path[node]
+                    done.add(node)
+                    todo.pop()
+                elif parent in on_path:
+                    return (*path[on_path[parent] :], parent)
+                elif parent in parents and parent not in done:
+                    on_path[parent] = len(path)
+                    path.append(parent)
+                    todo.append(iter(parents[parent]))
+        return None
 
     def _require_krs(self, ids: Iterable[str], owner: str, name: str) -> None:
         for ident in ids:

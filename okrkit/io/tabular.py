@@ -39,6 +39,7 @@ import csv
 import datetime as dt
 import difflib
 import io
+import math
 import os
 import re
 import shutil
@@ -52,8 +53,8 @@ from typing import Any
 from okrkit.cycles import Cycle
 from okrkit.errors import InputError, OkrkitError, ValidationError
 from okrkit.frames import FRAME_COLUMNS, build_set, records, to_frames
-from okrkit.io.yaml_io import MAX_BYTES
-from okrkit.model import OkrSet
+from okrkit.io.yaml_io import MAX_BYTES, not_utf8
+from okrkit.model import OkrSet, loop_error, parse_cycle
 
 __all__ = [
     "TABLES",
@@ -166,7 +167,7 @@ def _convert(value: object, kind: str) -> Any:
         pairs = [line.partition(":") for line in _text(value).splitlines() if line.strip()]
         if not all(sep for _, sep, _ in pairs):
             what, fix = _EXPECTED[kind]
-            raise InputError(f"{value!r} is not {what}", fix=fix)
+            raise InputError(f"{_shown(value)} is not {what}", fix=fix)
         return tuple((code.strip(), reason.strip()) for code, _, reason in pairs) or None
     if isinstance(value, str):
         value = unquote(value).strip()
@@ -174,15 +175,25 @@ def _convert(value: object, kind: str) -> Any:
             return None
     number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
     if kind == "number":
+        if number is None and isinstance(value, str) and _NUMBER.fullmatch(value):
+            number = float(value) if len(value) <= 400 else math.inf
         if number is not None:
+            if not math.isfinite(number):
+                raise InputError(
+                    f"{_shown(value)} is too large or not a number",
+                    fix="write a number between -1e308 and 1e308 (not NaN or infinity)",
+                )
             return float(number)
-        if isinstance(value, str) and _NUMBER.fullmatch(value):
-            return float(value)
     elif kind == "int":
+        if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value):
+            number = int(value) if len(value) <= 30 else math.inf
+        if number is not None and abs(number) >= 2**63:
+            raise InputError(
+                f"{_shown(value)} is too large",
+                fix="write a smaller whole number, or leave it empty",
+            )
         if number is not None and float(number).is_integer():
             return int(number)
-        if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value):
-            return int(value)
     elif kind == "bool":
         if isinstance(value, bool) or number in (0, 1):
             return bool(value)
@@ -197,7 +208,15 @@ def _convert(value: object, kind: str) -> Any:
             except ValueError:
                 pass
     what, fix = _EXPECTED[kind]
-    raise InputError(f"{value!r} is not {what}", fix=fix)
+    if isinstance(value, dt.date) and kind != "date":
+        fix += "; the cell is formatted as a date, format it as a number or as text"
+    raise InputError(f"{_shown(value)} is not {what}", fix=fix)
+
+
+def _shown(value: object, room: int = 60) -> str:
+    """A cell as it looks in the sheet, quoted and shortened for an error message."""
+    text = repr(_text(value) if isinstance(value, dt.date | dt.time) else value)
+    return text if len(text) <= room else text[: room - 1] + "…"
 
 
 def _key(name: object) -> str:
@@ -296,7 +315,7 @@ def _cycle(rows: Rows, source: str) -> Cycle:
             fix="give both dates, or only an id such as 2026-Q1",
         )
     try:
-        return Cycle.parse(rec if "start" in rec else rec.get("id", ""))
+        return parse_cycle(rec if "start" in rec else rec.get("id", ""))
     except ValidationError as exc:
         field = (exc.field or "cycle").removeprefix("cycle").removeprefix(".") or "id"
         raise ValidationError(
@@ -357,16 +376,25 @@ def _load(
     tables = {t: _rows(raw[t], t, sources[t]) if t in raw else [] for t in TABLES}
     cycle = _cycle(tables["cycle"], sources["cycle"])
     try:
-        return build_set(cycle, tables, source=source, sources=sources)
+        okrs = build_set(cycle, tables, source=source, sources=sources)
     except (InputError, ValidationError) as exc:
         raise _locate(exc, tables, sources) from None
+    loop = okrs.alignment_loop()
+    if loop:  # point at the row whose aligns_to closes the loop
+        row = next(n for n, rec in tables["objectives"] if str(rec.get("id")).strip() == loop[-2])
+        raise loop_error(loop).at(source=sources["objectives"], row=row)
+    return okrs
 
 
 def _check_file(path: Path, source: str) -> None:
     if not path.is_file():
         raise InputError("no such file", source=source, fix="check the path")
     if path.stat().st_size > MAX_BYTES:
-        raise InputError(f"the file is larger than {MAX_BYTES // 2**20} MB", source=source)
+        raise InputError(
+            f"the file is larger than {MAX_BYTES // 2**20} MB",
+            source=source,
+            fix="split it into smaller files",
+        )
 
 
 def _read_csv(path: Path) -> list[list[str]]:
@@ -376,11 +404,11 @@ def _read_csv(path: Path) -> list[list[str]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"the file is not UTF-8 text (byte {exc.start})", source=source, fix="save as CSV UTF-8"
-        ) from None
+        raise not_utf8(exc, source, "save as CSV UTF-8") from None
     except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", source=source) from None
+        raise InputError(
+            f"cannot read the file: {exc.strerror}", source=source, fix="check its permissions"
+        ) from None
     header = text.split("\n", 1)[0]
     reader = csv.reader(
         io.StringIO(text, newline=""),
@@ -390,8 +418,18 @@ def _read_csv(path: Path) -> list[list[str]]:
     try:
         return list(reader)
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise InputError(
+                f"a cell holds more than {csv.field_size_limit():,} characters",
+                source=source,
+                line=reader.line_num,
+                fix="a text holds at most 32,767 characters; shorten it",
+            ) from None
         raise InputError(
-            f"this is not valid CSV: {exc}", source=source, line=reader.line_num
+            f"this is not valid CSV: {exc}",
+            source=source,
+            line=reader.line_num,
+            fix='check the quotes (") up to that line: a quote that opens a cell must close it',
         ) from None
 
 
@@ -476,7 +514,56 @@ def load_xlsx(path: str | os.PathLike[str]) -> OkrSet:
     for table in _REQUIRED:
         if table not in raw:
             raise _missing(table, sources[table], "the sheet")
-    return _load(raw, sources, str(path))
+    try:
+        return _load(raw, sources, str(path))
+    except (InputError, ValidationError) as exc:
+        raise _explain_formula(exc, path, raw, titles) from None
+
+
+def _explain_formula(
+    exc: InputError | ValidationError,
+    path: Path,
+    raw: Mapping[str, Sequence[Sequence[object]]],
+    titles: Mapping[str, str],
+) -> InputError | ValidationError:
+    """Say so when the cell an error is about holds a formula without a saved value.
+
+    Such a cell reads as empty (formulas are never evaluated), so "needs a target" alone would
+    puzzle whoever sees ``=B2*2`` in it. The workbook is read again only for this one cell.
+    """
+    table = next((t for t, title in titles.items() if exc.source == f"{path}[{title}]"), None)
+    if table is None or exc.row is None or exc.field is None or not raw.get(table):
+        return exc
+    header = [_key(c) for c in raw[table][0]]
+    if exc.field not in header:
+        return exc
+    column = header.index(exc.field) + 1
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(path, read_only=True, keep_links=False)
+            try:
+                sheet = book[titles[table]]
+                sheet.reset_dimensions()
+                rows = sheet.iter_rows(
+                    min_row=exc.row, max_row=exc.row, min_col=column, max_col=column
+                )
+                formula = next((r[0].value for r in rows if r), None)
+            finally:
+                book.close()
+    except Exception:  # the first read worked; keep its error
+        return exc
+    if not (isinstance(formula, str) and formula.startswith("=")):
+        return exc
+    return type(exc)(
+        f"{exc.problem}: the cell holds the formula {formula[:60]!r} with no saved value",
+        source=exc.source,
+        row=exc.row,
+        field=exc.field,
+        fix="type the value itself, or open the file in Excel and save it so the result is stored",
+    )
 
 
 def read_tables(path: str | os.PathLike[str]) -> OkrSet:

@@ -16,12 +16,16 @@ from typing import Any
 import yaml
 
 from okrkit.errors import InputError, OkrkitError, ValidationError
-from okrkit.model import KPI, CheckIn, Initiative, KeyResult, Objective, OkrSet
+from okrkit.model import KPI, CheckIn, Initiative, KeyResult, Objective, OkrSet, loop_error
 
 __all__ = ["dump_yaml", "load_yaml", "read_yaml", "save_yaml", "to_plain"]
 
 TOP_LEVEL_KEYS = ("cycle", "objectives", "kpis", "initiatives", "checkins")
 MAX_BYTES = 64 * 1024 * 1024
+#: The deepest nesting of lists and mappings a file may use (an OKR file needs five or so).
+MAX_DEPTH = 50
+#: The longest line: longer than any text a field may hold (:data:`okrkit.model.MAX_TEXT`).
+MAX_LINE = 65_536
 
 
 class _LineDict(dict[str, Any]):
@@ -32,6 +36,19 @@ class _LineDict(dict[str, Any]):
 
 
 class _Loader(yaml.SafeLoader):
+    _depth = 0
+
+    def fetch_flow_collection_start(self, token_class: Any) -> None:
+        # Checked while scanning: PyYAML scans a whole flow collection ([[[...]]]) before the
+        # composer sees its first level, so compose_node alone would refuse it only slowly.
+        if self.flow_level >= MAX_DEPTH:
+            raise InputError(
+                f"the YAML nests more than {MAX_DEPTH} levels deep",
+                line=self.line + 1,
+                fix="an OKR file nests a few levels: objectives, key results, their keys",
+            )
+        super().fetch_flow_collection_start(token_class)
+
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -40,7 +57,18 @@ class _Loader(yaml.SafeLoader):
                 line=event.start_mark.line + 1,
                 fix="write the value out in full instead of referring to an anchor",
             )
-        return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise InputError(
+                    f"the YAML nests more than {MAX_DEPTH} levels deep",
+                    line=event.start_mark.line + 1,
+                    fix="an OKR file nests a few levels: objectives, key results, their keys",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         out = _LineDict()
@@ -63,6 +91,16 @@ class _Loader(yaml.SafeLoader):
             out.lines[key] = line
         return out
 
+    def construct_yaml_int(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            raise InputError(
+                f"the number has {len(node.value):,} digits",
+                line=node.start_mark.line + 1,
+                fix="write a number of reasonable size, or quote it if it is a text",
+            ) from None
+
     def construct_yaml_timestamp(self, node: Any) -> Any:
         # An impossible date (2026-02-30) makes PyYAML raise a bare ValueError; keep the text so
         # the model refuses it with the file, line and field like any other bad date.
@@ -74,6 +112,7 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 # YAML 1.1 reads 1e6 as text; read it as the number people mean, as YAML 1.2 does.
 _FLOAT_1_2 = re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$")
 _Loader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_1_2, list("-+0123456789"))
@@ -81,14 +120,38 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_1_2, list("-+012
 
 def read_yaml(text: str, *, source: str = "<text>") -> Any:
     """Parse YAML text safely into plain Python data with line information."""
+    long = _LONG_LINE.search(text)
+    if long:
+        raise InputError(
+            f"the line is longer than {MAX_LINE:,} characters",
+            source=source,
+            line=text.count("\n", 0, long.start()) + 1,
+            fix="a text in an OKR file holds at most 32,767 characters; shorten it",
+        )
     try:
         # _Loader derives from SafeLoader: no Python objects, no aliases.
         return yaml.load(text, Loader=_Loader)
     except InputError as exc:
         raise exc.at(source=source) from None
+    except yaml.reader.ReaderError as exc:
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        raise InputError(
+            f"the file holds the control character U+{ord(char[:1] or '?'):04X}, which YAML"
+            " does not allow",
+            source=source,
+            line=text.count("\n", 0, exc.position) + 1,
+            fix="delete it; it often comes with text copied from another program",
+        ) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark or exc.context_mark
         tag = re.search(r"tag '([^']+)'", exc.problem or "")
+        if tag and tag.group(1) == "tag:yaml.org,2002:merge":
+            raise InputError(
+                "YAML merge keys (<<) are not accepted",
+                source=source,
+                line=mark.line + 1 if mark else None,
+                fix="write the keys out in full",
+            ) from None
         raise InputError(
             f"the YAML tag {tag.group(1).replace('tag:yaml.org,2002:', '!!')!r} is not accepted"
             if tag
@@ -99,18 +162,27 @@ def read_yaml(text: str, *, source: str = "<text>") -> Any:
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        started = ""
+        if exc.problem and exc.context and exc.context_mark and exc.context_mark is not mark:
+            # "while scanning a quoted scalar" that starts far above the end of the file
+            started = f", {exc.context} that starts on line {exc.context_mark.line + 1}"
         raise InputError(
-            f"this is not valid YAML: {exc.problem or exc.context}",
+            f"this is not valid YAML: {exc.problem or exc.context}{started}",
             source=source,
             line=mark.line + 1 if mark else None,
             fix="check indentation, colons and quotes near that line",
         ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"this is not valid YAML: {exc}", source=source) from None
+        raise InputError(
+            f"this is not valid YAML: {exc}", source=source, fix="check the file's syntax"
+        ) from None
     except RecursionError:
         raise InputError(
             "the YAML nests too deeply", source=source, fix="flatten the structure"
         ) from None
+
+
+_LONG_LINE = re.compile(f"[^\n]{{{MAX_LINE + 1}}}")
 
 
 def load_yaml(path_or_text: str | Path, *, source: str | None = None) -> OkrSet:
@@ -150,15 +222,27 @@ def _read_text(path: Path, source: str) -> str:
     except FileNotFoundError:
         raise InputError("no such file", source=source, fix="check the path") from None
     except IsADirectoryError:
-        raise InputError("this is a folder, not a file", source=source) from None
-    except UnicodeDecodeError as exc:
         raise InputError(
-            f"the file is not UTF-8 text (byte {exc.start})",
-            source=source,
-            fix="save it as UTF-8",
+            "this is a folder, not a file", source=source, fix="give the path of a .yaml file"
         ) from None
+    except UnicodeDecodeError as exc:
+        raise not_utf8(exc, source, "save it as UTF-8") from None
     except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", source=source) from None
+        raise InputError(
+            f"cannot read the file: {exc.strerror}", source=source, fix="check its permissions"
+        ) from None
+
+
+def not_utf8(exc: UnicodeDecodeError, source: str, fix: str) -> InputError:
+    """The error for a file that is not UTF-8, with the line and column of the first bad byte."""
+    data = bytes(exc.object)
+    column = exc.start - data.rfind(b"\n", 0, exc.start)
+    return InputError(
+        f"the file is not UTF-8 text (byte {column} of the line cannot be read)",
+        source=source,
+        line=data.count(b"\n", 0, exc.start) + 1,
+        fix=fix,
+    )
 
 
 def from_plain(data: Any, *, source: str = "<data>") -> OkrSet:
@@ -201,6 +285,7 @@ def from_plain(data: Any, *, source: str = "<data>") -> OkrSet:
                 source=source,
                 line=lines.get(key),
                 field=key,
+                fix="write each item on its own line, starting with '- '",
             )
         return value
 
@@ -217,6 +302,7 @@ def from_plain(data: Any, *, source: str = "<data>") -> OkrSet:
                 raise InputError(
                     "'key_results' must be a list",
                     field="key_results",
+                    fix="write each key result on its own line, starting with '- '",
                     **_line(where, raw, "key_results"),
                 )
             kr_line = raw.lines.get("key_results") or where["line"]
@@ -229,7 +315,7 @@ def from_plain(data: Any, *, source: str = "<data>") -> OkrSet:
     initiatives = [Initiative.from_dict(i, **place(i, "initiatives")) for i in items("initiatives")]
     checkins = [CheckIn.from_dict(c, **place(c, "checkins")) for c in items("checkins")]
     try:
-        return OkrSet(
+        okrs = OkrSet(
             cycle=data["cycle"],
             objectives=tuple(objectives),
             kpis=tuple(kpis),
@@ -240,6 +326,13 @@ def from_plain(data: Any, *, source: str = "<data>") -> OkrSet:
         if isinstance(exc, InputError | ValidationError):
             raise exc.at(source=source, line=_guess_line(data, exc)) from None
         raise
+    loop = okrs.alignment_loop()
+    if loop:
+        # Point at the aligns_to that closes the loop.
+        raw = next(o for o in data["objectives"] if str(o.get("id")).strip() == loop[-2])
+        line = getattr(raw, "lines", {}).get("aligns_to") or getattr(raw, "line", None)
+        raise loop_error(loop).at(source=source, line=line)
+    return okrs
 
 
 def _line_dict_copy(raw: Mapping[str, Any]) -> _LineDict:
