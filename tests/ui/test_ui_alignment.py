@@ -2,23 +2,38 @@
 
 No browser: ipywidgets run in plain Python, observers fire and ``Button.click()`` calls the
 handlers. Each test asserts on the store (through a second Store object) and on what the view
-shows: the parents, the picture (PNG bytes) and the findings OKR601–OKR606.
+shows: the parents, the picture (SVG bytes) with the note under it, and the findings
+OKR601–OKR606.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from okrkit import Objective, OkrSet, load_template
+import pytest
+import sqlalchemy as sa
+
+from okrkit import KeyResult, Objective, OkrSet, build_graph, load_template, score
 from okrkit.store import Store
 from okrkit.ui import alignment_editor
-from okrkit.ui.alignment import TEXT, AlignmentEditor, parent_choices
+from okrkit.ui.alignment import (
+    LINK_CODES,
+    TEXT,
+    AlignmentEditor,
+    graph_checks,
+    link_checks,
+    parent_choices,
+    realigned,
+)
 
 CYCLE = "2026-Q1"
-PNG = b"\x89PNG\r\n\x1a\n"
+SVG = b"<svg"
 
 
 def make(store: Store, **kwargs: Any) -> AlignmentEditor:
@@ -31,9 +46,19 @@ def text(widget: Any) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", widget.value))
 
 
-def png(view: AlignmentEditor) -> bytes:
+def picture(view: AlignmentEditor) -> bytes:
     """The picture's bytes (the Image widget holds a memoryview)."""
     return bytes(view.picture.value)
+
+
+def is_stale(view: AlignmentEditor) -> bool:
+    """Whether the view tells the user that its picture is out of date (note, frame, button)."""
+    note = text(view.picture_note)
+    flagged = "Picture out of date" in note and "Press Redraw" in note
+    assert flagged == (view.picture.layout.border is not None)
+    assert flagged == (view.redraw_button.button_style == "warning")
+    assert flagged == (not view.picture_current)
+    return flagged
 
 
 def codes(view: AlignmentEditor) -> list[tuple[str, str]]:
@@ -48,8 +73,11 @@ def test_builds_with_the_picture_and_the_checks(store: Store) -> None:
     view = make(store)
     ids = [value for _, value in view.objective_pick.options]
     assert ids == ["CO-1", "CO-2", "CO-3", "CO-4", "MKT-1", "MKT-2", "MKT-3"]
-    assert png(view).startswith(PNG)
-    assert len(png(view)) > 5000
+    assert view.picture.format == "svg+xml"
+    assert SVG in picture(view)
+    assert b">CO-1</tspan>" in picture(view) or b">CO-1<" in picture(view)  # labels as text
+    assert not is_stale(view)
+    assert text(view.picture_note) == "The picture shows every saved change."
     assert ("OKR605", "CO-3") in codes(view)  # nobody aligns to CO-3 in these two templates
     assert all(code.startswith("OKR60") for code, _ in codes(view))
     assert "OKR605" in text(view.findings)
@@ -67,9 +95,11 @@ def test_picking_an_objective_shows_its_parents_and_not_itself(store: Store) -> 
     assert view.parents.value == ()
 
 
-def test_save_sets_the_parents(store: Store, other: Store) -> None:
+def test_save_sets_the_parents_and_flags_the_picture_until_redraw(
+    store: Store, other: Store
+) -> None:
     view = make(store)
-    before = png(view)
+    before = picture(view)
     version = other.versions(CYCLE)["MKT-3"]
     view.objective_pick.value = "MKT-3"
     view.parents.value = ("MKT-1", "CO-3")
@@ -80,8 +110,14 @@ def test_save_sets_the_parents(store: Store, other: Store) -> None:
     assert view.objective_pick.value == "MKT-3"
     assert set(view.parents.value) == {"MKT-1", "CO-3"}
     assert ("OKR605", "CO-3") not in codes(view)  # the checks were run again
-    assert png(view).startswith(PNG)
-    assert png(view) != before  # and the picture redrawn
+    assert picture(view) == before  # the picture is not redrawn on Save ...
+    assert is_stale(view)  # ... and says so, naming the change it lacks
+    assert "it does not show MKT-3 → CO-3, MKT-1 yet" in text(view.picture_note)
+    view.redraw_button.click()
+    assert SVG in picture(view)
+    assert picture(view) != before
+    assert not is_stale(view)
+    assert ("OKR605", "CO-3") not in codes(view)
 
 
 def test_no_parents_makes_an_orphan(store: Store, other: Store) -> None:
@@ -106,7 +142,9 @@ def test_a_loop_is_saved_and_shown_as_okr601(store: Store, other: Store) -> None
     assert "OKR601" in shown
     assert "CO-1 -> MKT-1 -> CO-1" in shown
     assert shown.index("OKR601") < shown.index("OKR605")  # errors first
-    assert png(view).startswith(PNG)
+    view.redraw_button.click()  # a loop draws
+    assert SVG in picture(view)
+    assert not is_stale(view)
 
 
 def test_a_stale_version_is_a_conflict(store: Store, other: Store) -> None:
@@ -221,4 +259,232 @@ def test_an_empty_store_shows_a_message(tmp_path: Path) -> None:
         view = alignment_editor(empty)
         assert "is empty" in text(view.status)
         view.save_button.click()  # does not raise
-        assert png(view) == b""
+        view.redraw_button.click()
+        assert picture(view) == b""
+        assert "No picture yet" in text(view.picture_note)
+
+
+# --- what Save costs: one write, no full read, no drawing -------------------------------------
+
+
+@contextmanager
+def counting(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
+    """Count what ``store`` and the picture do: SQL statements by kind, loads and drawings."""
+    import okrkit.plots
+
+    seen: Counter[str] = Counter()
+
+    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        seen["sql " + sql.split(None, 1)[0].upper()] += 1
+
+    def spy(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            seen[name] += 1
+            return function(*args, **kwargs)
+
+        return run
+
+    with monkeypatch.context() as patch:
+        for name in ("load", "frames", "realign", "update_objective"):
+            patch.setattr(store, name, spy(name, getattr(store, name)))
+        patch.setattr(okrkit.plots, "draw_alignment", spy("draw", okrkit.plots.draw_alignment))
+        sa.event.listen(store.engine, "before_cursor_execute", statement)
+        try:
+            yield seen
+        finally:
+            sa.event.remove(store.engine, "before_cursor_execute", statement)
+
+
+def writes(seen: Counter[str]) -> int:
+    return sum(n for k, n in seen.items() if k.split()[-1] in ("INSERT", "UPDATE", "DELETE"))
+
+
+def team_objectives(n: int) -> OkrSet:
+    """``n`` team objectives with a key result each, aligned to the marketing objectives."""
+    return OkrSet(
+        cycle=CYCLE,
+        objectives=[
+            Objective(
+                id=f"T-{i}",
+                title=f"Team goal {i}",
+                level="team",
+                aligns_to=[f"MKT-{i % 3 + 1}"],
+                key_results=[
+                    KeyResult(id=f"T-{i}-KR1", title=f"Ship {i} things", start=0, target=10)
+                ],
+            )
+            for i in range(n)
+        ],
+    )
+
+
+def save(view: AlignmentEditor, objective: str, parents: tuple[str, ...]) -> None:
+    view.objective_pick.value = objective
+    view.parents.value = parents
+    view.save_button.click()
+    assert "Saved" in text(view.status)
+
+
+def test_save_is_one_write_no_full_read_and_no_drawing(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = make(store)
+    with counting(store, monkeypatch) as seen:
+        save(view, "MKT-3", ("CO-3",))
+    assert seen["realign"] == 1
+    assert seen["load"] == seen["frames"] == 0  # what the view holds is updated, not read again
+    assert seen["draw"] == 0
+    assert is_stale(view)
+    with counting(store, monkeypatch) as seen:
+        view.redraw_button.click()
+    assert seen["draw"] == 1
+    assert not any(k.startswith("sql") for k in seen)  # drawing reads nothing
+    assert not is_stale(view)
+
+
+def test_the_cost_of_a_save_does_not_grow_with_the_store(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def cost(s: Store) -> Counter[str]:
+        view = make(s)
+        with counting(s, monkeypatch) as seen:
+            save(view, "MKT-3", ("CO-3", "MKT-1"))
+        return seen
+
+    small = cost(store)
+    with Store(tmp_path / "large.db") as large:
+        large.import_set(load_template("company"))
+        large.import_set(load_template("marketing"))
+        large.import_set(team_objectives(120))
+        big = cost(large)
+    assert big == small  # the same statements, however many objectives the store holds
+    assert small["realign"] == 1  # in one write transaction
+    assert writes(small) >= 1
+
+
+def test_another_kernels_change_is_read_before_save_answers(store: Store, other: Store) -> None:
+    view = make(store)
+    other.realign("MKT-1", other.versions(CYCLE)["MKT-1"], ["CO-4"])
+    save(view, "MKT-3", ("CO-3",))
+    assert view.sets[CYCLE].objective("MKT-1").aligns_to == ("CO-4",)  # read again
+    view.objective_pick.value = "MKT-1"
+    assert view.parents.value == ("CO-4",)
+    note = text(view.picture_note)
+    assert "MKT-1 → CO-4" in note and "MKT-3 → CO-3" in note
+    # and the version read again lets the next save through without a conflict
+    save(view, "MKT-1", ("CO-4", "CO-1"))
+    assert other.load(CYCLE).objective("MKT-1").aligns_to == ("CO-4", "CO-1")
+
+
+def test_refresh_flags_a_picture_the_store_has_moved_past(
+    store: Store, other: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = make(store)
+    before = picture(view)
+    view.refresh_button.click()
+    assert not is_stale(view)  # nothing changed
+    other.realign("MKT-2", other.versions(CYCLE)["MKT-2"], [])
+    with counting(store, monkeypatch) as seen:
+        view.refresh_button.click()
+    assert seen["draw"] == 0
+    assert picture(view) == before
+    assert is_stale(view)
+    assert "it does not show MKT-2 → nothing yet" in text(view.picture_note)
+    other.import_set(
+        OkrSet(cycle=CYCLE, objectives=[Objective(id="NEW-1", title="New", level="company")])
+    )
+    view.refresh_button.click()
+    assert is_stale(view)
+    assert "the store changed since it was drawn" in text(view.picture_note)
+    view.redraw_button.click()
+    assert not is_stale(view)
+    assert b"NEW-1" in picture(view)
+
+
+def test_undoing_a_change_makes_the_picture_current_again(store: Store) -> None:
+    view = make(store)
+    save(view, "MKT-2", ("CO-4",))
+    assert is_stale(view)
+    save(view, "MKT-2", ("CO-2",))  # MKT-2 aligns to CO-2 in the template
+    assert not is_stale(view)
+
+
+def test_many_unshown_changes_are_counted(store: Store) -> None:
+    store.import_set(team_objectives(8))
+    view = make(store)
+    for i in range(7):
+        save(view, f"T-{i}", ("MKT-1", "MKT-2"))
+    note = text(view.picture_note)
+    assert "T-0 → MKT-1, MKT-2" in note
+    assert "T-5" not in note
+    assert "… and 2 more" in note
+
+
+def sets_of(*okrs: OkrSet) -> list[OkrSet]:
+    return list(okrs)
+
+
+@pytest.mark.parametrize(
+    "sets",
+    [
+        pytest.param(sets_of(load_template("company"), load_template("marketing")), id="templates"),
+        pytest.param(sets_of(load_template("marketing")), id="missing-parents"),
+        pytest.param(
+            sets_of(
+                OkrSet(
+                    cycle=CYCLE,
+                    objectives=[
+                        Objective(id="A", title="a", level="company", aligns_to=["B"]),
+                        Objective(id="B", title="b", level="department", aligns_to=["A"]),
+                        Objective(
+                            id="C",
+                            title="c",
+                            aligns_to=["A-KR1", "Y"],
+                            silence=[("OKR603", "agreed with the board")],
+                        ),
+                        Objective(
+                            id="D",
+                            title="d",
+                            key_results=[KeyResult(id="A-KR1", title="k", start=0, target=1)],
+                        ),
+                    ],
+                ),
+                OkrSet(cycle="2025-Q4", objectives=[Objective(id="Y", title="y", level="company")]),
+            ),
+            id="loop-kr-link-and-other-cycle",
+        ),
+        pytest.param(
+            sets_of(
+                OkrSet(
+                    cycle=CYCLE,
+                    objectives=[
+                        Objective(id="A", title="a", level="company", aligns_to=["C"]),
+                        Objective(id="B", title="b", level="department", aligns_to=["A"]),
+                        Objective(id="C", title="c", aligns_to=["B", "Y"]),
+                    ],
+                ),
+                OkrSet(cycle="2025-Q4", objectives=[Objective(id="Y", title="y", level="company")]),
+            ),
+            id="loop-and-other-cycle",
+        ),
+    ],
+)
+def test_link_checks_are_graph_checks_without_okr606(sets: list[OkrSet]) -> None:
+    graph = build_graph(sets, {s.cycle.id: score(s) for s in sets})
+    expected = [f for f in graph_checks(sets) if f.code in LINK_CODES]
+    assert expected  # each case has link findings
+    assert link_checks(graph, sets) == expected
+    assert link_checks(graph, sets, "sv") == [
+        f for f in graph_checks(sets, "sv") if f.code in LINK_CODES
+    ]
+
+
+def test_realigned_replaces_one_objectives_parents() -> None:
+    company, marketing = load_template("company"), load_template("marketing")
+    sets = {"2026-Q1": marketing, "2026": company}
+    out = realigned(sets, "MKT-2", ["CO-3"])
+    assert out["2026-Q1"].objective("MKT-2").aligns_to == ("CO-3",)
+    assert out["2026"] is company
+    assert sets["2026-Q1"].objective("MKT-2").aligns_to == ("CO-2",)  # the input is unchanged
+    with pytest.raises(KeyError):
+        realigned(sets, "NOPE", [])
