@@ -486,21 +486,67 @@ img{max-width:100%;height:auto}section.owner{border-top:2px solid #dadce0;margin
 """
 
 
-def _html_table(report: Report, name: str, frame: pd.DataFrame) -> str:
+def _owner_rows(report: Report) -> list[tuple[str, dict[str, list[int]]]]:
+    """Per owner of ``by_owner`` (in its order): the row positions of :meth:`Report.owner_tables`.
+
+    One grouping pass over each table instead of one filter per owner, which is quadratic in a
+    large organisation.
+    """
+    no_owner = report.label("no_owner")
+    o = report.objectives
+    owner_of = dict(zip(o["id"].tolist(), o["owner"].tolist(), strict=True))
+
+    def positions(keys: list[Any]) -> dict[Any, list[int]]:
+        out: dict[Any, list[int]] = {}
+        for i, key in enumerate(keys):
+            out.setdefault(key, []).append(i)
+        return out
+
+    by_objective_owner = positions(o["owner"].tolist())
+    krs = positions([owner_of.get(x) for x in report.key_results["objective"].tolist()])
+    changes = positions([owner_of.get(x) for x in report.changes["objective"].tolist()])
+    findings = positions(report.findings["owner"].fillna("").tolist())
+    out = []
+    for owner in report.by_owner["owner"].tolist():
+        who = "" if owner == no_owner else owner
+        out.append(
+            (
+                str(owner),
+                {
+                    "objectives": by_objective_owner.get(who, []),
+                    "key_results": krs.get(who, []) if who in by_objective_owner else [],
+                    "changes": changes.get(who, []) if who in by_objective_owner else [],
+                    "findings": findings.get(who, []),
+                },
+            )
+        )
+    return out
+
+
+def _html_rows(report: Report, name: str, frame: pd.DataFrame) -> list[str]:
+    """The ``<tr>`` of every row of ``frame``, rendered column by column."""
     e = html.escape
-    if frame.empty:
-        return f"<p>{e(report.label('none'))}</p>"
-    cols = COLUMNS[name]
-    head = "".join(f"<th>{e(report.label(c))}</th>" for c, _ in cols)
-    rows = []
-    for rec in frame.to_dict("records"):
+    columns = []
+    for c, kind in COLUMNS[name]:
+        css = ' class="n"' if kind in ("int", "num", "score", "delta") else ""
         cells = []
-        for c, kind in cols:
-            colour = _colour(rec[c], kind)
+        for value in frame[c].tolist():
+            colour = _colour(value, kind)
             style = f' style="background:{colour}"' if colour else ""
-            css = ' class="n"' if kind in ("int", "num", "score", "delta") else ""
-            cells.append(f"<td{css}{style}>{e(_cell(report, rec[c], kind))}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+            cells.append(f"<td{css}{style}>{e(_cell(report, value, kind))}</td>")
+        columns.append(cells)
+    return ["<tr>" + "".join(cells) + "</tr>" for cells in zip(*columns, strict=True)]
+
+
+def _html_table(
+    report: Report, name: str, frame: pd.DataFrame, rows: list[str] | None = None
+) -> str:
+    e = html.escape
+    if rows is None:
+        rows = [] if frame.empty else _html_rows(report, name, frame)
+    if not rows:
+        return f"<p>{e(report.label('none'))}</p>"
+    head = "".join(f"<th>{e(report.label(c))}</th>" for c, _ in COLUMNS[name])
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
@@ -508,10 +554,12 @@ def _html(report: Report) -> str:
     e = html.escape
     title, line = report.heading()
     parts = [f"<h1>{e(title)}</h1>", f'<p class="sub">{e(line)}</p>']
+    rendered: dict[str, list[str]] = {}
     for name in ("summary", "objectives", "key_results", "kpis", "changes", "findings"):
+        rendered[name] = _html_rows(report, name, report.table(name))
         parts += [
             f"<h2>{e(report.label(name))}</h2>",
-            _html_table(report, name, report.table(name)),
+            _html_table(report, name, report.table(name), rendered[name]),
         ]
         if name == "kpis" and report.alignment_png is not None:
             data = base64.b64encode(report.alignment_png).decode("ascii")
@@ -523,10 +571,11 @@ def _html(report: Report) -> str:
             ]
     parts += [f"<h2>{e(report.label('by_owner'))}</h2>"]
     parts += [_html_table(report, "by_owner", report.by_owner)]
-    for i, owner in enumerate(report.by_owner["owner"], start=1):
-        parts.append(f'<section class="owner" id="owner-{i}"><h2>{e(str(owner))}</h2>')
-        for name, frame in report.owner_tables(str(owner)).items():
-            parts += [f"<h3>{e(report.label(name))}</h3>", _html_table(report, name, frame)]
+    for i, (owner, tables) in enumerate(_owner_rows(report), start=1):
+        parts.append(f'<section class="owner" id="owner-{i}"><h2>{e(owner)}</h2>')
+        for name, positions in tables.items():
+            rows = [rendered[name][p] for p in positions]
+            parts += [f"<h3>{e(report.label(name))}</h3>", _html_table(report, name, None, rows)]
         parts.append("</section>")
     body = "\n".join(parts)
     return (
@@ -539,9 +588,15 @@ def _html(report: Report) -> str:
 
 
 def _md_text(text: str) -> str:
-    """Text safe in a pipe table: one line, ``|`` escaped, no raw HTML."""
+    """Text safe in a pipe table: one line, ``|`` escaped, no raw HTML, no links or images.
+
+    ``[`` and ``]`` are escaped so that a title such as ``[click](javascript:...)`` shows as
+    written instead of becoming a link in the rendered report.
+    """
     text = html.escape(" ".join(text.split()), quote=False)
-    return text.replace("\\", "\\\\").replace("|", "\\|")
+    for char in ("\\", "|", "[", "]"):
+        text = text.replace(char, "\\" + char)
+    return text
 
 
 def _md_table(report: Report, name: str, frame: pd.DataFrame) -> str:
@@ -572,9 +627,10 @@ def _markdown(report: Report, picture: str | None) -> str:
             parts += [f"## {alt}\n", f"![{alt}]({quote(picture)})\n"]
     parts += [f"## {_md_text(report.label('by_owner'))}\n"]
     parts += [_md_table(report, "by_owner", report.by_owner)]
-    for owner in report.by_owner["owner"]:
-        parts.append(f"### {_md_text(str(owner))}\n")
-        for name, frame in report.owner_tables(str(owner)).items():
+    for owner, tables in _owner_rows(report):
+        parts.append(f"### {_md_text(owner)}\n")
+        for name, positions in tables.items():
+            frame = report.table(name).iloc[positions]
             parts += [f"#### {_md_text(report.label(name))}\n", _md_table(report, name, frame)]
     return "\n".join(parts)
 
