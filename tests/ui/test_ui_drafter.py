@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-import statistics
-import time
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +150,8 @@ def test_typing_reads_nothing_from_the_store(store: Store, monkeypatch: pytest.M
     assert view.status.value == ""
 
 
-def test_a_keystroke_answers_fast_with_1000_key_results(tmp_path: Path) -> None:
+def test_keystrokes_judge_the_sentence_in_a_store_of_1000_key_results(tmp_path: Path) -> None:
+    # Keystroke response times are measured in benchmarks/widgets.py.
     objectives = [
         Objective(
             id=f"O{i}",
@@ -171,14 +170,9 @@ def test_a_keystroke_answers_fast_with_1000_key_results(tmp_path: Path) -> None:
         big.import_set(OkrSet(cycle=CYCLE, objectives=objectives))
         view = make(big, objective="O100")
         phrase = "Raise repeat purchases from 20 % to 30 % by the end of June"
-        times = []
         for n in range(1, len(phrase) + 1):
-            started = time.perf_counter()
             view.title.value = phrase[:n]
-            times.append(time.perf_counter() - started)
     assert "Measurable" in text(view.wording)
-    assert statistics.median(times) < 0.02, times
-    assert max(times) < 0.1, times
 
 
 # --- the fields of each type -----------------------------------------------------------------

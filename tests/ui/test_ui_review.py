@@ -17,8 +17,6 @@ import datetime as dt
 import html
 import logging
 import re
-import statistics
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -367,17 +365,14 @@ def big_set() -> OkrSet:
     return OkrSet(cycle=CYCLE, objectives=objectives, checkins=checkins)
 
 
-def test_one_grade_answers_in_under_100_ms_with_1000_key_results(tmp_path: Path) -> None:
+def test_grades_update_scores_in_a_store_of_1000_key_results(tmp_path: Path) -> None:
+    # Response times are measured in benchmarks/widgets.py.
     with Store(tmp_path / "big.db") as s:
         s.import_set(big_set())
         view = review(s)
         assert len(view.inputs) == 1000
-        timings = []
         for i in range(7):
-            started = time.perf_counter()
             view.inputs[f"O{i * 30}-qualitative"].value = 0.8
-            timings.append(time.perf_counter() - started)
         # (40/100 + 0 + 0.8 + 1.0) / 4 = 0.55
         assert view.objective_scores["O30"]["score"] == pytest.approx(0.55)
         assert text(view.status.value).startswith("Saved O180-qualitative")
-    assert statistics.median(timings) < 0.1, timings
