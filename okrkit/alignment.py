@@ -211,7 +211,7 @@ def _scores_for(
 ) -> Scores:
     found = given.get(okrs.cycle.id) if isinstance(given, Mapping) else given
     if found is not None:
-        covered = set(found.objectives["id"]) | set(found.key_results["id"])
+        covered = set(found.objectives["id"].tolist()) | set(found.key_results["id"].tolist())
         if all(o.id in covered for o in okrs.objectives) and all(
             kr.id in covered for _, kr in okrs.key_results()
         ):
@@ -227,109 +227,141 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(number) else number
 
 
-def _text_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _date_or_none(value: Any) -> dt.date | None:
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-        return None
-    day: dt.date = pd.Timestamp(value).date()
-    return day
+def _column(frame: pd.DataFrame, name: str) -> list[Any]:
+    """A score column as plain Python values: NaN / NA -> None."""
+    values = frame[name].to_numpy(dtype=object)
+    missing = pd.isna(values)
+    if missing.any():
+        values = values.copy()
+        values[missing] = None
+    return values.tolist()  # type: ignore[no-any-return]
 
 
 def _add_set(graph: nx.DiGraph, okrs: OkrSet, scores: Scores) -> None:
     cycle = okrs.cycle.id
     o = scores.objectives
-    o_attrs = {
-        ident: (s, b, st)
-        for ident, s, b, st in zip(o["id"], o["score"], o["band"], o["status"], strict=True)
-    }
-    k = scores.key_results
-    k_attrs = {
-        ident: (s, b, st, n, last)
-        for ident, s, b, st, n, last in zip(
-            k["id"],
-            k["score"],
-            k["band"],
-            k["status"],
-            k["checkins"],
-            k["last_checkin"],
+    o_attrs = dict(
+        zip(
+            o["id"].tolist(),
+            zip(_column(o, "score"), _column(o, "band"), _column(o, "status"), strict=True),
             strict=True,
         )
-    }
-
-    def add(ident: str, **attrs: Any) -> None:
-        if ident in graph:
-            other = graph.nodes[ident].get("cycle")
+    )
+    k = scores.key_results
+    last = k["last_checkin"].to_numpy(dtype="datetime64[D]")  # .tolist(): dates, None for NaT
+    k_attrs = dict(
+        zip(
+            k["id"].tolist(),
+            zip(
+                _column(k, "score"),
+                _column(k, "band"),
+                _column(k, "status"),
+                k["checkins"].to_numpy(dtype="int64").tolist(),
+                last.tolist(),
+                strict=True,
+            ),
+            strict=True,
+        )
+    )
+    nodes: list[tuple[str, dict[str, Any]]] = []
+    belongs: list[tuple[str, str]] = []
+    unscored_o = (None, None, None)
+    unscored_k = (None, None, None, 0, None)
+    for obj in okrs.objectives:
+        s, b, st = o_attrs.get(obj.id, unscored_o)
+        krs = obj.key_results
+        nodes.append(
+            (
+                obj.id,
+                {
+                    "kind": "objective",
+                    "title": obj.title,
+                    "owner": obj.owner,
+                    "cycle": cycle,
+                    "level": obj.level,
+                    "okr_kind": obj.kind,
+                    "weight": float(sum(kr.weight for kr in krs)) if krs else 1.0,
+                    "key_results": len(krs),
+                    "score": s,
+                    "band": b or None,
+                    "status": st or None,
+                },
+            )
+        )
+        for kr in krs:
+            s, b, st, n, day = k_attrs.get(kr.id, unscored_k)
+            nodes.append(
+                (
+                    kr.id,
+                    {
+                        "kind": "key_result",
+                        "title": kr.title,
+                        "owner": kr.owner or obj.owner,
+                        "cycle": cycle,
+                        "objective": obj.id,
+                        "type": kr.type,
+                        "weight": float(kr.weight),
+                        "score": s,
+                        "band": b or None,
+                        "status": st or None,
+                        "checkins": n,
+                        "last_checkin": day,
+                    },
+                )
+            )
+            belongs.append((kr.id, obj.id))
+    measures: list[tuple[str, str]] = []
+    for kpi in okrs.kpis:
+        nodes.append(
+            (
+                kpi.id,
+                {
+                    "kind": "kpi",
+                    "title": kpi.name,
+                    "owner": kpi.owner,
+                    "cycle": cycle,
+                    "target": kpi.target,
+                    "current": kpi.current,
+                    "unit": kpi.unit,
+                    "direction": kpi.direction,
+                    "frequency": kpi.frequency,
+                    "data_source": kpi.data_source,
+                    "timeframe": kpi.timeframe,
+                },
+            )
+        )
+        measures.extend((kpi.id, kr_id) for kr_id in kpi.measures)
+    supports: list[tuple[str, str]] = []
+    for ini in okrs.initiatives:
+        nodes.append(
+            (
+                ini.id,
+                {
+                    "kind": "initiative",
+                    "title": ini.title,
+                    "owner": ini.owner,
+                    "cycle": cycle,
+                    "state": ini.state,
+                    "link": ini.link,
+                },
+            )
+        )
+        supports.extend((ini.id, kr_id) for kr_id in ini.supports)
+    # Ids are unique within a set (the model checks); refuse one already in another set.
+    if len(graph):
+        taken = graph.nodes
+        clash = next((ident for ident, _ in nodes if ident in taken), None)
+        if clash is not None:
+            other = graph.nodes[clash].get("cycle")
             raise ValidationError(
-                f"id {ident!r} is in cycle {other} and in cycle {cycle}",
+                f"id {clash!r} is in cycle {other} and in cycle {cycle}",
                 field="id",
                 fix="give each item its own id across cycles, or build one graph per cycle",
             )
-        graph.add_node(ident, **attrs)
-
-    for obj in okrs.objectives:
-        s, b, st = o_attrs.get(obj.id, (None, None, None))
-        add(
-            obj.id,
-            kind="objective",
-            title=obj.title,
-            owner=obj.owner,
-            cycle=cycle,
-            level=obj.level,
-            okr_kind=obj.kind,
-            weight=float(sum(kr.weight for kr in obj.key_results)) if obj.key_results else 1.0,
-            key_results=len(obj.key_results),
-            score=_number(s),
-            band=_text_or_none(b),
-            status=_text_or_none(st),
-        )
-        for kr in obj.key_results:
-            s, b, st, n, last = k_attrs.get(kr.id, (None, None, None, 0, None))
-            add(
-                kr.id,
-                kind="key_result",
-                title=kr.title,
-                owner=kr.owner or obj.owner,
-                cycle=cycle,
-                objective=obj.id,
-                type=kr.type,
-                weight=float(kr.weight),
-                score=_number(s),
-                band=_text_or_none(b),
-                status=_text_or_none(st),
-                checkins=int(n),
-                last_checkin=_date_or_none(last),
-            )
-            graph.add_edge(kr.id, obj.id, relation="belongs_to")
-    for kpi in okrs.kpis:
-        add(
-            kpi.id,
-            kind="kpi",
-            title=kpi.name,
-            owner=kpi.owner,
-            cycle=cycle,
-            target=kpi.target,
-            current=kpi.current,
-            unit=kpi.unit,
-            direction=kpi.direction,
-            frequency=kpi.frequency,
-            data_source=kpi.data_source,
-            timeframe=kpi.timeframe,
-        )
-        graph.add_edges_from(((kpi.id, kr_id) for kr_id in kpi.measures), relation="measures")
-    for ini in okrs.initiatives:
-        add(
-            ini.id,
-            kind="initiative",
-            title=ini.title,
-            owner=ini.owner,
-            cycle=cycle,
-            state=ini.state,
-            link=ini.link,
-        )
-        graph.add_edges_from(((ini.id, kr_id) for kr_id in ini.supports), relation="supports")
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from(belongs, relation="belongs_to")
+    graph.add_edges_from(measures, relation="measures")
+    graph.add_edges_from(supports, relation="supports")
 
 
 # --- small helpers on any graph ----------------------------------------------------------------

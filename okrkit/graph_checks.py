@@ -234,20 +234,45 @@ def _finding(
 # --- small helpers on any graph ----------------------------------------------------------------
 
 
-def _kind(graph: nx.DiGraph, node: Any) -> Any:
-    return graph.nodes[node].get("kind")
+def _objective_links(graph: nx.DiGraph) -> dict[Any, list[Any]]:
+    """Each objective with the objectives it aligns to (plain dicts: this must stay fast)."""
+    kinds = dict(graph.nodes(data="kind"))
+    return {
+        node: [
+            v
+            for v, attrs in links.items()
+            if attrs.get("relation") == "aligns_to" and kinds.get(v) == "objective"
+        ]
+        for node, links in graph.adjacency()
+        if kinds.get(node) == "objective"
+    }
+
+
+def _in_loops(links: Mapping[Any, list[Any]]) -> set[Any]:
+    """Objectives left after peeling off those that cannot be on a loop (Kahn's algorithm).
+
+    What is left holds every loop (plus objectives aligned to one); empty means no loop.
+    """
+    waiting = dict.fromkeys(links, 0)
+    for ups in links.values():
+        for v in ups:
+            waiting[v] += 1
+    ready = [n for n, count in waiting.items() if count == 0]
+    for node in ready:  # the list grows while it is walked
+        for v in links[node]:
+            waiting[v] -= 1
+            if waiting[v] == 0:
+                ready.append(v)
+    return set(links) - set(ready)
 
 
 def _objective_graph(graph: nx.DiGraph) -> nx.DiGraph:
-    """Objectives and the aligns_to links between them, as a new graph."""
-    kinds = graph.nodes(data="kind")
+    """Objectives that may be on a loop and the aligns_to links between them, as a new graph."""
+    links = _objective_links(graph)
+    keep = _in_loops(links)
     sub = nx.DiGraph()
-    sub.add_nodes_from(n for n, k in kinds if k == "objective")
-    sub.add_edges_from(
-        (u, v)
-        for u, v, rel in graph.edges(data="relation")
-        if rel == "aligns_to" and u in sub and v in sub
-    )
+    sub.add_nodes_from(n for n in links if n in keep)
+    sub.add_edges_from((u, v) for u in sub for v in links[u] if v in keep)
     return sub
 
 
@@ -342,6 +367,16 @@ class GraphFinding:
         return f"{self.code} {self.severity} {self.item}: {self.message} ({self.fix})"
 
 
+def _aligns_to(graph: nx.DiGraph) -> list[tuple[Any, Any]]:
+    """Every aligns_to link as (child, parent), in graph order."""
+    return [
+        (u, v)
+        for u, links in graph.adjacency()
+        for v, attrs in links.items()
+        if attrs.get("relation") == "aligns_to"
+    ]
+
+
 def _sorted(findings: Iterable[GraphFinding]) -> list[GraphFinding]:
     return sorted(findings, key=lambda f: (_SEVERITY_RANK.get(f.severity, 9), f.item, f.code))
 
@@ -374,11 +409,12 @@ def find_cycles(graph: nx.DiGraph, *, lang: str | None = None) -> list[GraphFind
 def missing_links(graph: nx.DiGraph, *, lang: str | None = None) -> list[GraphFinding]:
     """OKR602: an ``aligns_to`` that names an id in no given set (or an id that is no objective)."""
     language = _language(lang)
+    kinds = dict(graph.nodes(data="kind"))
     out = []
-    for child, parent, rel in graph.edges(data="relation"):
-        if rel != "aligns_to" or _kind(graph, parent) == "objective":
+    for child, parent in _aligns_to(graph):
+        kind = kinds.get(parent)
+        if kind == "objective":
             continue
-        kind = _kind(graph, parent)
         if kind in (None, "missing"):
             out.append(_finding("OKR602", "error", child, language, parent=parent))
         else:
@@ -410,11 +446,10 @@ def cross_cycle_links(
     """
     language = _language(lang)
     cycles: Mapping[str, Cycle] = graph.graph.get("cycles") or {}
+    cycle_of = dict(graph.nodes(data="cycle"))
     out = []
-    for child, parent, rel in graph.edges(data="relation"):
-        if rel != "aligns_to":
-            continue
-        c_child, c_parent = graph.nodes[child].get("cycle"), graph.nodes[parent].get("cycle")
+    for child, parent in _aligns_to(graph):
+        c_child, c_parent = cycle_of.get(child), cycle_of.get(parent)
         if c_child is None or c_parent is None or c_child == c_parent:
             continue
         if allow_enclosing and _encloses(cycles.get(c_parent), cycles.get(c_child)):
@@ -436,12 +471,14 @@ def cross_cycle_links(
 def orphans(graph: nx.DiGraph, *, lang: str | None = None) -> list[GraphFinding]:
     """OKR604: an objective below company level that aligns to nothing."""
     language = _language(lang)
+    nodes = graph.nodes
     out = []
-    for node, attrs in graph.nodes(data=True):
+    for node, links in graph.adjacency():
+        attrs = nodes[node]
         level = attrs.get("level")
         if attrs.get("kind") != "objective" or level == "company":
             continue
-        if any(rel == "aligns_to" for _, _, rel in graph.out_edges(node, data="relation")):
+        if any(a.get("relation") == "aligns_to" for a in links.values()):
             continue
         rank = LEVELS.index(level) if level in LEVELS else len(LEVELS)
         above = LEVELS[max(rank - 1, 0)]
@@ -461,13 +498,14 @@ def orphans(graph: nx.DiGraph, *, lang: str | None = None) -> list[GraphFinding]
 def unsupported(graph: nx.DiGraph, *, lang: str | None = None) -> list[GraphFinding]:
     """OKR605: a company objective that no objective aligns to."""
     language = _language(lang)
+    nodes = graph.nodes
     out = []
     for node, attrs in graph.nodes(data=True):
         if attrs.get("kind") != "objective" or attrs.get("level") != "company":
             continue
         if any(
-            rel == "aligns_to" and _kind(graph, child) == "objective"
-            for child, _, rel in graph.in_edges(node, data="relation")
+            a.get("relation") == "aligns_to" and nodes[child].get("kind") == "objective"
+            for child, a in graph.pred[node].items()
         ):
             continue
         out.append(_finding("OKR605", "warning", node, language))
@@ -529,12 +567,13 @@ def stale_key_results(
     cycles: Mapping[str, Cycle] = graph.graph.get("cycles") or {}
     dates = _checkin_dates(checkins) if checkins is not None else None
     limit = 7 * weeks
+    running = {ident: c for ident, c in cycles.items() if c.start <= as_of <= c.end}
     out = []
     for node, attrs in graph.nodes(data=True):
         if attrs.get("kind") != "key_result":
             continue
-        cycle = cycles.get(attrs.get("cycle"))
-        if cycle is None or not cycle.start <= as_of <= cycle.end:
+        cycle = running.get(attrs.get("cycle"))
+        if cycle is None:
             continue
         if (attrs.get("score") or 0.0) >= 1.0 and attrs.get("type") != "guardrail":
             continue

@@ -161,11 +161,42 @@ def band(scores: Any, config: ScoringConfig | None = None) -> np.ndarray[Any, An
     """
     config = config or ScoringConfig()
     s = np.asarray(scores, dtype="float64")
-    out = np.select(
-        [s >= config.green_from, s >= config.yellow_from, s >= 0], ["green", "yellow", "red"], ""
-    ).astype(object)
-    out[np.isnan(s)] = None
-    return out
+    with np.errstate(invalid="ignore"):
+        pick = (s >= config.yellow_from).astype(np.int8) + (s >= config.green_from)
+        pick[s < 0] = 3
+    pick[np.isnan(s)] = 4
+    return _BAND_LABELS[pick]
+
+
+_BAND_LABELS = np.array(["red", "yellow", "green", "", None], dtype=object)
+_STATUS_LABELS = np.array(["off track", "at risk", "on track", None], dtype=object)
+
+
+def codes_of(index: pd.Index, values: Any) -> np.ndarray[Any, Any]:
+    """Positions of ``values`` in ``index`` (-1 when absent), fast for runs of equal values.
+
+    Check-ins usually come grouped by key result and key results by objective, so only the
+    first value of each run is looked up and the result repeated: a 5M-row column with 400k runs
+    costs 400k hash look-ups, not 5M. Any order gives the right answer.
+    """
+    column = np.asarray(values, dtype=object)
+    n = len(column)
+    if n < 2:
+        return index.get_indexer(column)  # type: ignore[no-any-return]
+    change = np.empty(n, dtype=bool)
+    change[0] = True
+    np.not_equal(column[1:], column[:-1], out=change[1:])
+    heads = np.flatnonzero(change)
+    if len(heads) > n // 2:  # hardly any runs: look every value up
+        return index.get_indexer(column)  # type: ignore[no-any-return]
+    found = index.get_indexer(column[heads])
+    return np.repeat(found, np.diff(np.append(heads, n)))
+
+
+def day_numbers(dates: Any) -> np.ndarray[Any, Any]:
+    """Days since 1970-01-01 of a ``datetime64`` column, as int64 (NaT: a very early day)."""
+    seconds = np.asarray(dates).astype("datetime64[s]", copy=False).view("int64")
+    return seconds // 86400
 
 
 def expected_pace(
@@ -220,13 +251,14 @@ def _status(
     config: ScoringConfig,
     low_confidence: np.ndarray[Any, Any] | None = None,
 ) -> np.ndarray[Any, Any]:
-    on = (score >= config.on_track * pace) | (score >= 1.0)
-    risk = score >= config.at_risk * pace
-    if low_confidence is not None:
-        on = on & ~(low_confidence & (score < 1.0))
-    out = np.select([on, risk], ["on track", "at risk"], "off track").astype(object)
-    out[np.isnan(score)] = None
-    return out
+    with np.errstate(invalid="ignore"):
+        on = (score >= config.on_track * pace) | (score >= 1.0)
+        risk = score >= config.at_risk * pace
+        if low_confidence is not None:
+            on &= ~(low_confidence & (score < 1.0))
+    pick = np.where(on, 2, risk.astype(np.int8))
+    pick[np.isnan(score)] = 3
+    return _STATUS_LABELS[pick]
 
 
 def score(
@@ -282,12 +314,11 @@ def score_key_results(frames: Frames, as_of: dt.date, config: ScoringConfig) -> 
     """Score, band, status and forecast of every key result (see the module rules)."""
     krs = frames.key_results
     n = len(krs)
-    kind = (
-        krs["objective"]
-        .map(pd.Series(frames.objectives["kind"].to_numpy(), index=frames.objectives["id"]))
-        .fillna("committed")
-        .to_numpy()
-    )
+    objectives = frames.objectives
+    o_codes = codes_of(pd.Index(objectives["id"]), krs["objective"])
+    o_kind = objectives["kind"].to_numpy(dtype=object)
+    kind = np.where(o_codes >= 0, o_kind[o_codes] if len(o_kind) else "committed", "committed")
+    kind = np.where(pd.isna(kind), "committed", kind).astype(object)
     ktype = krs["type"].to_numpy()
     start = krs["start"].to_numpy("float64")
     target = krs["target"].to_numpy("float64")
@@ -296,23 +327,27 @@ def score_key_results(frames: Frames, as_of: dt.date, config: ScoringConfig) -> 
 
     # Check-ins up to as_of, as integer KR positions and day numbers.
     ci = frames.checkins
-    days = ci["date"].to_numpy().astype("datetime64[D]").astype("int64")
-    codes = pd.Index(krs["id"]).get_indexer(ci["key_result"])
+    days = day_numbers(ci["date"])
+    codes = codes_of(pd.Index(krs["id"]), ci["key_result"])
     keep = (days <= np.datetime64(as_of, "D").astype("int64")) & (codes >= 0)
-    days, codes = days[keep], codes[keep]
-    c_value = ci["value"].to_numpy("float64")[keep]
-    c_done = ci["done"].to_numpy("float64", na_value=np.nan)[keep]
-    c_grade = ci["grade"].to_numpy("float64")[keep]
-    c_conf = ci["confidence"].to_numpy("float64")[keep]
+    everything = bool(keep.all())
+
+    def kept(column: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        return column if everything else column[keep]
+
+    days, codes = kept(days), kept(codes)
+    c_value = kept(ci["value"].to_numpy("float64"))
+    c_done = kept(ci["done"].to_numpy("float64", na_value=np.nan))
+    c_grade = kept(ci["grade"].to_numpy("float64"))
+    c_conf = kept(ci["confidence"].to_numpy("float64"))
     count = np.bincount(codes, minlength=n)
 
     # The latest check-in per key result: max of (day, position) without sorting.
     m = len(days) + 1
-    order_key = days * m + np.arange(len(days))
-    latest_pos = np.full(n, -1, dtype="int64")
-    if len(days):
-        best = pd.Series(order_key).groupby(codes).max()
-        latest_pos[best.index.to_numpy()] = best.to_numpy() % m
+    order_key = (days - (days.min() if len(days) else 0)) * m + np.arange(len(days))
+    best = np.full(n, -1, dtype="int64")
+    np.maximum.at(best, codes, order_key)
+    latest_pos = np.where(best >= 0, best % m, -1)
 
     def latest(column: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         out = np.full(n, np.nan)
@@ -407,10 +442,12 @@ def _forecast(
 ) -> np.ndarray[Any, Any]:
     """Least-squares line through (cycle start, 0) and each check-in, read at the cycle end."""
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        s = np.clip((c_value - start[codes]) / (target[codes] - start[codes]), 0.0, 1.0)
-    t = _elapsed(days, cycle)
+        span = target - start
+        s = np.clip((c_value - start[codes]) / span[codes], 0.0, 1.0)
     ok = ~np.isnan(s)
-    codes, s, t = codes[ok], s[ok], t[ok]
+    if not ok.all():
+        codes, s, days = codes[ok], s[ok], days[ok]
+    t = _elapsed(days, cycle)
     cnt = np.bincount(codes, minlength=n).astype("float64")
     st = np.bincount(codes, weights=t, minlength=n)
     ss = np.bincount(codes, weights=s, minlength=n)
@@ -442,7 +479,7 @@ def score_objectives(
 ) -> pd.DataFrame:
     """Objective scores as weight-weighted means of their own key results."""
     objectives = frames.objectives
-    codes = pd.Index(objectives["id"]).get_indexer(krs["objective"])
+    codes = codes_of(pd.Index(objectives["id"]), krs["objective"])
     keep = codes >= 0  # edited frames may hold key results of an objective not listed
     codes = codes[keep]
     n = len(objectives)
