@@ -256,16 +256,40 @@ def check_sets(
     ['T1 pekar på D9, som inte finns i någon inläst OKR-uppsättning (finns inte i de kontrollerade \
 filerna; det går bra om det ligger i en annan fil)']
     """
+    frames = [to_frames(okrs) for okrs in sets]
+    return _check_sets(
+        sets, frames, as_of=as_of, config=config, lang=lang, partial=partial, context=context
+    )
+
+
+def _check_sets(
+    sets: Sequence[OkrSet],
+    frames: Sequence[Frames],
+    *,
+    as_of: dt.date | str | None,
+    config: CheckConfig | None,
+    lang: str | None,
+    partial: bool,
+    context: Sequence[OkrSet],
+) -> list[Finding]:
+    """:func:`check_sets` on sets whose frames are already built (each built once)."""
     from okrkit.alignment import GRAPH_MESSAGES, build_graph, graph_findings
+    from okrkit.scoring import score
 
     language = resolve_lang(lang)
     config = config or CheckConfig()
     day = dt.date.today() if as_of is None else parse_date(as_of, field="as_of")
-    out = [f for okrs in sets for f in check_set(okrs, as_of=day, config=config, lang=language)]
+    out = [f for frame in frames for f in check_set(frame, as_of=day, config=config, lang=language)]
     if not sets:
         return out
-    graph = build_graph([*sets, *context], as_of=day)
-    silences = [_Silences(to_frames(okrs)) for okrs in sets]
+    cycles = [okrs.cycle.id for okrs in sets]
+    scores = (
+        {c: score(f, day) for c, f in zip(cycles, frames, strict=True)}
+        if len(set(cycles)) == len(cycles)
+        else None
+    )
+    graph = build_graph([*sets, *context], scores, as_of=day)
+    silences = [_Silences(f) for f in frames]
     reported = frozenset().union(*(okrs.ids for okrs in sets))
     partial_note = GRAPH_MESSAGES["OKR602"][language]["note:partial"]
     found_all = graph_findings(graph, as_of=day, stale_weeks=config.stale_weeks, lang=language)

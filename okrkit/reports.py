@@ -37,7 +37,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from okrkit.checks import check_sets, design_scores, findings_frame, resolve_lang
+from okrkit.checks import _check_sets, design_scores, findings_frame, resolve_lang
 from okrkit.checks import summary as count_findings
 from okrkit.cycles import Cycle, parse_date
 from okrkit.display import BAND_COLOURS, STATUS_COLOURS
@@ -293,7 +293,9 @@ def build_report(
     config = config or ScoringConfig()
     frames = to_frames(okrs)
     scores = score(frames, day, config=config)
-    found = check_sets([okrs], as_of=day, lang=language, partial=partial, context=context)
+    found = _check_sets(
+        [okrs], [frames], as_of=day, config=None, lang=language, partial=partial, context=context
+    )
     findings = findings_frame(found)
     owner_of = dict(zip(scores.objectives["id"], scores.objectives["owner"], strict=True))
     krs = scores.key_results.copy()
