@@ -12,11 +12,15 @@ import html
 import logging
 import math
 import re
-from collections.abc import Iterator
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
+import pandas as pd
 import pytest
 
 from okrkit import CheckIn, KeyResult, Objective, OkrSet, ValidationError, load_template
@@ -28,12 +32,13 @@ from okrkit.ui.checkin import (
     CheckinForm,
     format_number,
     history_figure,
+    history_svg,
     make_checkin,
 )
 from okrkit.ui.i18n import COMMON
 
 CYCLE = "2026-Q1"
-PNG = b"\x89PNG\r\n\x1a\n"
+SVG = b"<svg"
 
 
 @pytest.fixture
@@ -61,6 +66,39 @@ def status(view: CheckinForm) -> str:
 def form(store: Store, **kwargs: Any) -> CheckinForm:
     kwargs.setdefault("cycle", CYCLE)
     return checkin_form(store, **kwargs)
+
+
+_SVG_NS = "{http://www.w3.org/2000/svg}"
+_SVG_TAGS = {"svg", "title", "rect", "line", "polyline", "circle", "text"}
+
+
+def svg_parts(svg: bytes | str) -> dict[str, list[ET.Element]]:
+    """The elements of a chart by tag; fails on markup a chart never holds."""
+    root = ET.fromstring(svg)
+    out: dict[str, list[ET.Element]] = {}
+    for element in root.iter():
+        tag = element.tag.removeprefix(_SVG_NS)
+        assert tag in _SVG_TAGS, tag
+        assert not any(name.lower().startswith("on") for name in element.attrib), element.attrib
+        out.setdefault(tag, []).append(element)
+    return out
+
+
+def svg_texts(view: CheckinForm) -> dict[str, Any]:
+    """The texts of the form's chart: ``title`` (list) and ``text`` (all labels, joined)."""
+    parts = svg_parts(bytes(view.plot.value))
+    return {
+        "title": [e.text or "" for e in parts.get("title", [])],
+        "text": " ".join(e.text or "" for e in parts.get("text", [])),
+    }
+
+
+def polylines(svg: str) -> list[list[tuple[float, float]]]:
+    """The points of each polyline, in drawing order."""
+    return [
+        [tuple(map(float, p.split(","))) for p in e.attrib["points"].split()]  # type: ignore[misc]
+        for e in svg_parts(svg).get("polyline", [])
+    ]
 
 
 def active(db: Path, kr: str) -> list[dict[str, Any]]:
@@ -166,16 +204,16 @@ def test_refresh_shows_another_kernels_checkin(store: Store, db: Path) -> None:
 # --- history ---------------------------------------------------------------------------------
 
 
-def test_the_history_plot_is_a_png_that_follows_the_checkins(store: Store) -> None:
+def test_the_history_plot_is_an_svg_that_follows_the_checkins(store: Store) -> None:
     view = form(store, key_result="MKT-1-KR1")
     before = bytes(view.plot.value)
-    assert before.startswith(PNG)
+    assert before.startswith(SVG)
     assert "No check-ins yet." in view.history.value
     view.value.value = 700_000
     view.date.value = dt.date(2026, 2, 1)
     view.save_button.click()
     after = bytes(view.plot.value)
-    assert after.startswith(PNG) and after != before
+    assert after.startswith(SVG) and after != before
     assert "700,000" in view.history.value
 
 
@@ -191,6 +229,50 @@ def test_history_figure_draws_checkins_target_and_pace(store: Store) -> None:
     assert list(lines["expected pace"].get_ydata()) == [420_000, 1_000_000]
     assert list(lines["target"].get_ydata()) == [1_000_000, 1_000_000]
     assert list(lines["check-ins"].get_ydata()) == [500_000, 640_000]
+
+
+def test_history_svg_draws_checkins_target_and_pace(store: Store) -> None:
+    cycle = Cycle.parse(CYCLE)
+    for day, value in (("2026-01-20", 500_000), ("2026-02-20", 640_000)):
+        store.add_checkin(CheckIn(key_result="MKT-1-KR1", date=day, value=value))
+    kr = store.frames(CYCLE).key_results.set_index("id").loc["MKT-1-KR1"].to_dict()
+    kr["id"] = "MKT-1-KR1"
+    svg = history_svg(kr, store.checkins("MKT-1-KR1"), cycle)
+    texts = [e.text for e in svg_parts(svg)["text"]]
+    assert {"expected pace", "target", "check-ins"} <= set(texts)  # the legend
+    assert "1,000,000" in texts  # the y axis reads like the form's numbers
+    assert {"Jan 2026", "Feb", "Mar"} <= set(texts)
+    pace, target, checkins = polylines(svg)
+    # Screen y grows downwards: the pace climbs from the start (420,000) to the target.
+    assert pace[0][1] > pace[1][1] == target[0][1] == target[1][1]
+    assert pace[0][0] == target[0][0] and pace[1][0] == target[1][0]  # both span the cycle
+    assert len(checkins) == 2 and checkins[0][1] > checkins[1][1]  # 500,000 then 640,000
+    assert pace[1][1] < checkins[1][1] < pace[0][1]
+
+
+def test_history_svg_of_a_guardrail_draws_the_threshold_not_a_pace() -> None:
+    cycle = Cycle.parse(CYCLE)
+    kr = {"id": "G1", "title": "Keep churn low", "type": "guardrail", "threshold": 20.0}
+    checkins = pd.DataFrame(
+        {"date": [dt.date(2026, 2, 1), dt.date(2026, 2, 8)], "value": [12.0, 9.0]}
+    )
+    svg = history_svg(kr, checkins, cycle, lang="sv")
+    texts = [e.text for e in svg_parts(svg)["text"]]
+    assert "gränsvärde" in texts and "förväntad takt" not in texts and "feb" in texts
+    threshold, readings = polylines(svg)
+    assert threshold[0][1] < readings[0][1] < readings[1][1]  # 12, then 9: under 20
+
+
+def test_history_svg_of_a_milestone_steps_from_not_done_to_done() -> None:
+    cycle = Cycle.parse(CYCLE)
+    kr = {"id": "K1", "title": "Ship it", "type": "milestone"}
+    checkins = pd.DataFrame(
+        {"date": [dt.date(2026, 2, 1), dt.date(2026, 3, 1)], "done": [False, True]}
+    )
+    pace, _target, readings = polylines(history_svg(kr, checkins, cycle))
+    # Not done holds until the day it is done: (Feb 1, 0) → (Mar 1, 0) → (Mar 1, 1).
+    assert [round(y) for _x, y in readings][:2] == [round(pace[0][1])] * 2
+    assert readings[1][0] == readings[2][0] and readings[2][1] < readings[1][1]
 
 
 def test_history_figure_of_a_milestone_plots_done_as_zero_and_one() -> None:
@@ -380,7 +462,9 @@ def test_user_text_is_escaped(store: Store) -> None:
     assert shown.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2  # note and author
     # Dropdown labels are plain text in the front end (never parsed as HTML).
     assert ("X1-KR1 – " + evil, "X1-KR1") in view.key_result.options
-    assert bytes(view.plot.value).startswith(PNG)
+    chart = svg_texts(view)
+    assert evil in chart["title"][0]  # as text, in the chart's title
+    assert "script" not in chart  # no element a payload brought in
 
 
 def test_a_dollar_in_the_unit_is_drawn_as_text(store: Store) -> None:
@@ -399,7 +483,7 @@ def test_a_dollar_in_the_unit_is_drawn_as_text(store: Store) -> None:
         )
     )
     view = form(store, key_result="X2-KR1")
-    assert bytes(view.plot.value).startswith(PNG)
+    assert svg_texts(view)["text"].count("$ $") == 1  # the y axis name, as typed
 
 
 def test_an_unexpected_error_shows_the_generic_message(
@@ -433,3 +517,63 @@ def test_an_unexpected_error_shows_the_generic_message(
 )
 def test_format_number(value: float | None, lang: str, text: str) -> None:
     assert format_number(value, lang) == text
+
+
+# --- what an interaction costs: no matplotlib, one small read ----------------------------------
+
+
+@contextmanager
+def counting(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
+    """Count the store calls of the form and any matplotlib figure it draws."""
+    import matplotlib.figure
+
+    seen: Counter[str] = Counter()
+
+    def spy(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            seen[name] += 1
+            return function(*args, **kwargs)
+
+        return run
+
+    with monkeypatch.context() as patch:
+        for name in ("frames", "load", "versions", "checkins", "add_checkin"):
+            patch.setattr(store, name, spy(name, getattr(store, name)))
+        patch.setattr(
+            matplotlib.figure.Figure, "savefig", spy("draw", matplotlib.figure.Figure.savefig)
+        )
+        yield seen
+
+
+def test_picking_and_saving_read_one_key_result_and_draw_no_figure(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = form(store, key_result="MKT-1-KR1")
+    with counting(store, monkeypatch) as seen:
+        view.key_result.value = "MKT-2-KR1"
+    assert seen == {"checkins": 1}  # its check-ins; nothing of the whole cycle, no drawing
+    view.value.value = 210
+    view.date.value = dt.date(2026, 2, 2)
+    with counting(store, monkeypatch) as seen:
+        view.save_button.click()
+    assert "Recorded" in status(view)
+    assert seen == {"add_checkin": 1, "checkins": 1}
+    assert "2026-02-02" in view.history.value
+
+
+def test_refresh_reads_the_key_results_again_only_when_one_changed(
+    store: Store, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = form(store, key_result="MKT-1-KR1")
+    with counting(store, monkeypatch) as seen:
+        view.refresh_button.click()
+    assert seen == {"versions": 1, "checkins": 1}
+    with reader(db) as other:
+        version = other.versions(CYCLE)["MKT-1-KR2"]
+        other.update_key_result("MKT-1-KR2", version, title="Renamed elsewhere")
+        other.add_checkin(CheckIn(key_result="MKT-1-KR1", date="2026-02-03", value=480_000))
+    with counting(store, monkeypatch) as seen:
+        view.refresh_button.click()
+    assert seen == {"versions": 1, "frames": 1, "checkins": 1}
+    assert ("MKT-1-KR2 – Renamed elsewhere", "MKT-1-KR2") in view.key_result.options
+    assert "480,000" in view.history.value  # the chosen key result's check-ins are read too
