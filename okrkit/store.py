@@ -340,16 +340,37 @@ class Store:
         if not self.is_sqlite:
             return sa.create_engine(self.url, pool_pre_ping=True)
         memory = self.url in ("sqlite://", "sqlite:///:memory:")
+        connect_args: dict[str, Any] = {"timeout": 60, "check_same_thread": False}
+        url = sa.engine.make_url(self.url)
+        file = None if memory or not url.database or url.query.get("uri") else Path(url.database)
+        extra: dict[str, Any] = {}
+        if file is not None and file.exists() and not os.access(file, os.W_OK):
+            # A file this process may not write (permissions, chattr +i, a read-only mount):
+            # open it read-only, so that reads work and writes fail as "readonly". On a
+            # read-only file system without a -shm file, SQLite cannot make its WAL index; as
+            # nothing can write the file through that mount, it is opened as immutable.
+            import sqlite3
+
+            flags = "mode=ro"
+            folder = file.absolute().parent
+            statvfs = getattr(os, "statvfs", None)  # not on Windows
+            on_read_only_fs = statvfs and statvfs(folder).f_flag & os.ST_RDONLY
+            if on_read_only_fs and not Path(f"{file}-shm").exists():
+                flags += "&immutable=1"
+            uri = f"{file.absolute().as_uri()}?{flags}"
+            extra["creator"] = lambda: sqlite3.connect(uri, uri=True, **connect_args)
         engine = sa.create_engine(
             self.url,
-            connect_args={"timeout": 60, "check_same_thread": False},
+            connect_args=connect_args,
             poolclass=sa.pool.StaticPool if memory else sa.pool.QueuePool,
+            **extra,
         )
+        read_only = bool(extra)
 
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
             cursor = dbapi_connection.cursor()
-            if not memory:
+            if not memory and not read_only:
                 _wal(cursor)
             cursor.execute("PRAGMA busy_timeout=60000")
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -394,15 +415,53 @@ class Store:
             raise self._store_error(exc, "read the store") from None
 
     def _store_error(self, exc: Exception, action: str) -> StoreError:
-        detail = _first_line(getattr(exc, "orig", exc))
-        hint = ""
+        orig = getattr(exc, "orig", exc)
+        detail = _first_line(orig)
         low = detail.lower()
-        if "readonly" in low or "read-only" in low or "permission" in low:
-            hint = ": the store is read-only; check the file's permissions or pass another --db"
-        elif "disk" in low and ("full" in low or "i/o" in low):
-            hint = ": the disk is full; free some space and try again (nothing was written)"
+        code = getattr(orig, "sqlstate", None) or ""  # PostgreSQL's error code
+        url = self._sa.engine.make_url(self.url)
+        writing = action not in ("open", "read the store")
+        unchanged = " (nothing was written)" if writing else ""
+        file = Path(url.database) if self.is_sqlite and url.database else None
+        hint = ""
+        if code == "25006" or "readonly" in low or "read-only" in low:
+            hint = (
+                ": the store is read-only (this process may not write the file); copy it to a"
+                " writable place or get write access, or pass another --db"
+                if self.is_sqlite
+                else ": the store is read-only (the database accepts only reads: it is set"
+                " read-only, or a standby server); use a writable database, or pass another --db"
+            )
+        elif code == "42501" or "permission denied" in low:
+            hint = (
+                f": the store is read-only for the database user {url.username}: ask the"
+                " database administrator to grant INSERT, UPDATE and DELETE on its tables,"
+                " or pass another --db"
+                if writing
+                else f": the database user {url.username} may not read the store: ask the"
+                " database administrator to grant SELECT on its tables"
+            )
+        elif code == "53100" or "disk is full" in low or "no space left" in low:
+            disk = "the disk" if self.is_sqlite else "the database server's disk"
+            hint = f": {disk} is full; free some space and try again{unchanged}"
+        elif "disk i/o error" in low:
+            hint = (
+                ": the disk reported an I/O error (is it full, or a network drive that went"
+                f" away?); try again when it is fixed{unchanged}"
+            )
         elif "not a database" in low or "malformed" in low:
             hint = ": this file is not an okrkit store (not a SQLite database)"
+        elif (
+            "unable to open" in low
+            and file is not None
+            and file.exists()
+            and not os.access(file.absolute().parent, os.W_OK)
+        ):
+            hint = (
+                f": the store's folder is read-only, and SQLite must create {file.name}-shm"
+                " there to read the store; copy it to a writable place or get write access to"
+                " the folder, or pass another --db"
+            )
         elif "unable to open" in low:
             hint = ": check the path and the folder's permissions"
         return StoreError(f"cannot {action} at {self._safe_url()}{hint} [{detail}]")
