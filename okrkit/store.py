@@ -9,6 +9,11 @@ read and a stale one raises :class:`~okrkit.errors.ConflictError` instead of ove
 Check-ins are never overwritten: a correction marks the old row ``corrected`` and adds the new one
 with a link to it; a deletion marks the row ``deleted``. :meth:`Store.checkins` shows the history.
 
+Objectives and key results keep their edit history as revisions: every write that changes one
+records its new version with the time, the action, the author and a snapshot of its fields, in
+the same transaction. :meth:`Store.history` lists them, :meth:`Store.revision` shows one and
+:meth:`Store.restore` writes an old one back as a new version.
+
 Examples
 --------
 >>> from okrkit import load_yaml
@@ -26,7 +31,7 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -51,7 +56,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SCHEMA_VERSION", "ImportSummary", "Store", "resolve_url"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ENV_URL = "OKRKIT_DATABASE_URL"
 DEFAULT_FILE = "okrkit.db"
 
@@ -269,23 +274,81 @@ def _tables(sa: Any) -> tuple[sa.MetaData, dict[str, sa.Table]]:
             sa.Column("voter", text, nullable=False),
             sa.Column("created_at", sa.DateTime, nullable=False),
         ),
+        # The edit history of objectives and key results (schema version 2). A version number
+        # belongs to one id across the store: a deleted and re-added id carries on counting.
+        "revisions": sa.Table(
+            "revisions",
+            md,
+            sa.Column("id", text, primary_key=True),
+            sa.Column("version", integer, primary_key=True),
+            sa.Column("kind", text, nullable=False),
+            sa.Column("cycle", text, nullable=False, index=True),
+            sa.Column("objective", text, nullable=True),
+            sa.Column("at", sa.DateTime, nullable=False),
+            sa.Column("action", text, nullable=False),
+            sa.Column("author", text, nullable=False, default=""),
+            sa.Column("snapshot", text, nullable=False),
+        ),
     }
     return md, t
 
 
+#: One encoder for every row: ``json.dumps`` with options builds a new one per call.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
 def _row(obj: Any, skip: Iterable[str] = ()) -> dict[str, Any]:
     """A model object as column values; silenced findings as a JSON object (or NULL)."""
-    out = {f.name: getattr(obj, f.name) for f in fields(obj) if f.name not in set(skip)}
+    cls = type(obj)
+    if cls not in _FIELD_NAMES:
+        _FIELD_NAMES[cls] = tuple(f.name for f in fields(obj))
+    skipped = set(skip)
+    out = {name: getattr(obj, name) for name in _FIELD_NAMES[cls] if name not in skipped}
     if "silence" in out:
-        out["silence"] = json.dumps(dict(out["silence"]), ensure_ascii=False) or None
-        if out["silence"] == "{}":
-            out["silence"] = None
+        out["silence"] = _JSON.encode(dict(out["silence"])) if out["silence"] else None
     return out
 
 
 def _silence(text: str | None) -> tuple[tuple[str, str], ...]:
     """The ``silence`` column back as (code, reason) pairs."""
     return tuple(sorted(json.loads(text).items())) if isinstance(text, str) and text else ()
+
+
+_KINDS: dict[str, type[Objective] | type[KeyResult]] = {
+    "objective": Objective,
+    "key_result": KeyResult,
+}
+
+
+def _values(obj: Objective | KeyResult) -> dict[str, Any]:
+    """A model object's own fields (an objective's key results have their own history)."""
+    return {k: getattr(obj, k) for k in _own_keys(type(obj))}
+
+
+def _own_keys(cls: type[Objective] | type[KeyResult]) -> tuple[str, ...]:
+    return _OWN_KEYS[cls]
+
+
+_OWN_KEYS: dict[type[Any], tuple[str, ...]] = {
+    cls: tuple(k for k in cls.file_keys() if k != "key_results") for cls in _KINDS.values()
+}
+
+
+def _snapshot(values: Mapping[str, Any]) -> str:
+    """Fields as JSON in the file form, which ``from_dict`` reads back; empty ones left out."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if value is None or value == () or key == "key_results":
+            continue
+        out[key] = (
+            dict(value) if key == "silence" else list(value) if type(value) is tuple else value
+        )
+    return _JSON.encode(out)
+
+
+def _from_snapshot(kind: str, text: str) -> Objective | KeyResult:
+    return _KINDS[kind].from_dict(json.loads(text))
 
 
 class Store:
@@ -330,7 +393,11 @@ class Store:
                     )
         try:
             self.engine = self._make_engine(sa)
-            self._ensure_schema(create)
+            try:
+                self._ensure_schema(create)
+            except BaseException:
+                self.engine.dispose()  # a store refused on opening holds no connection
+                raise
         except sa.exc.SQLAlchemyError as exc:
             raise self._store_error(exc, "open") from None
 
@@ -479,6 +546,7 @@ class Store:
             if not create:
                 raise StoreError(f"{self._safe_url()} is not an okrkit store: run 'okrkit init'")
             with self._write("create the store") as conn:
+                self._lock_schema(conn)
                 # Another process may have created it while this one waited for the lock.
                 names = set(sa.inspect(conn).get_table_names())
                 if meta.name not in names:
@@ -488,15 +556,70 @@ class Store:
                         meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
                     )
         with self._read() as conn:
-            found = conn.execute(
-                sa.select(meta.c.value).where(meta.c.key == "schema_version")
-            ).scalar()
+            found = self._schema_version(conn)
+        if found in _UPGRADES:
+            with self._write("upgrade the store") as conn:
+                self._lock_schema(conn)
+                # Another process may have upgraded it while this one waited for the lock.
+                while (found := self._schema_version(conn)) in _UPGRADES:
+                    _UPGRADES[found](self, conn)
         if found != str(SCHEMA_VERSION):
             raise SchemaVersionError(
                 f"the store {self._safe_url()} has schema version {found}, this okrkit reads"
                 f" version {SCHEMA_VERSION}: upgrade okrkit, or export with the okrkit that wrote"
                 " it and import here"
             )
+
+    def _schema_version(self, conn: sa.Connection) -> str | None:
+        meta = self.tables["meta"]
+        found = conn.execute(
+            self._sa.select(meta.c.value).where(meta.c.key == "schema_version")
+        ).scalar()
+        return None if found is None else str(found)
+
+    def _lock_schema(self, conn: sa.Connection) -> None:
+        """Serialise creating and upgrading the schema across processes.
+
+        SQLite does it already: a write transaction holds the file's write lock from its
+        ``BEGIN IMMEDIATE``. PostgreSQL creates tables concurrently and the second creator fails
+        on the catalog, so the transaction first takes an advisory lock, held until it ends.
+        """
+        if not self.is_sqlite:
+            conn.execute(self._sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+
+    def _upgrade_1(self, conn: sa.Connection) -> None:
+        """Schema 1 to 2: add the revisions, one ``import`` revision per objective and KR."""
+        sa = self._sa
+        t = self.tables
+        o, kr, links = t["objectives"], t["key_results"], t["alignments"]
+        self._metadata.create_all(conn, tables=[t["revisions"]])
+        parents: dict[str, list[str]] = {}
+        for child, parent in conn.execute(
+            sa.select(links.c.child, links.c.parent).order_by(links.c.child, links.c.position)
+        ):
+            parents.setdefault(child, []).append(parent)
+        now = _utcnow()
+        revisions = []
+        for row in conn.execute(sa.select(o).order_by(o.c.cycle, o.c.position)):
+            values = _fields_of(row, Objective.file_keys(), skip=("key_results", "aligns_to"))
+            values["aligns_to"] = tuple(parents.get(row.id, ()))
+            revisions.append(
+                _revision_row("objective", values, row.version, row.cycle, None, now, "import", "")
+            )
+        for row in conn.execute(
+            sa.select(kr, o.c.cycle)
+            .join(o, o.c.id == kr.c.objective)
+            .order_by(o.c.cycle, o.c.position, kr.c.position)
+        ):
+            values = _fields_of(row, KeyResult.file_keys())
+            revisions.append(
+                _revision_row(
+                    "key_result", values, row.version, row.cycle, row.objective, now, "import", ""
+                )
+            )
+        self._log(conn, revisions)
+        meta = t["meta"]
+        conn.execute(meta.update().where(meta.c.key == "schema_version").values(value="2"))
 
     def _refuse_foreign(self, names: set[str]) -> None:
         if names:
@@ -640,12 +763,14 @@ class Store:
 
     # --- importing -----------------------------------------------------------------------------
 
-    def import_set(self, okrs: OkrSet, *, replace: bool = False) -> ImportSummary:
+    def import_set(self, okrs: OkrSet, *, replace: bool = False, author: str = "") -> ImportSummary:
         """Add an OKR set to the store in one transaction.
 
         The set's cycle is created when new. Objectives, key results, KPIs and initiatives whose
         ids are already in the store are refused, unless ``replace`` is true: then the stored
-        ones (with their key results and check-ins) are replaced by the file's.
+        ones (with their key results and check-ins) are replaced by the file's. Each objective
+        and key result gets a revision (``import``, ``replace``, or ``delete`` for a key result
+        a replaced objective no longer has), by ``author``.
 
         Raises
         ------
@@ -653,9 +778,17 @@ class Store:
             When ids already exist (and ``replace`` is false), or the cycle exists with other dates.
         """
         with self._write("import") as conn:
-            return self._import(conn, okrs, replace=replace)
+            return self._import(conn, okrs, replace=replace, author=author)
 
-    def _import(self, conn: sa.Connection, okrs: OkrSet, *, replace: bool) -> ImportSummary:
+    def _import(
+        self,
+        conn: sa.Connection,
+        okrs: OkrSet,
+        *,
+        replace: bool,
+        action: str = "import",
+        author: str = "",
+    ) -> ImportSummary:
         sa = self._sa
         t = self.tables
         self._put_cycle(conn, okrs.cycle)
@@ -680,6 +813,9 @@ class Store:
                 " to overwrite them (their check-ins in the store are replaced by the file's),"
                 " or give new ids"
             )
+        now = _utcnow()
+        keep = {*incoming["objectives"], *incoming["key_results"]}
+        revisions = self._deletions(conn, existing, keep, now, author) if existing else []
         if existing:
             for name in incoming:
                 table = t[name]
@@ -706,7 +842,41 @@ class Store:
                         col = "kpi" if name == "kpis" else "initiative"
                         conn.execute(link.delete().where(link.c[col].in_(chunk)))
                         conn.execute(table.delete().where(table.c.id.in_(chunk)))
-        self._insert_set(conn, okrs)
+        versions = {
+            i: v + 1
+            for i, v in self._last_versions(
+                conn, incoming["objectives"] + incoming["key_results"]
+            ).items()
+        }
+        self._insert_set(conn, okrs, versions)
+        replaced, cycle = set(existing), okrs.cycle.id
+        for o in okrs.objectives:
+            revisions.append(
+                _revision_row(
+                    "objective",
+                    _values(o),
+                    versions.get(o.id, 1),
+                    cycle,
+                    None,
+                    now,
+                    "replace" if o.id in replaced else action,
+                    author,
+                )
+            )
+            revisions += [
+                _revision_row(
+                    "key_result",
+                    _values(kr),
+                    versions.get(kr.id, 1),
+                    cycle,
+                    o.id,
+                    now,
+                    "replace" if kr.id in replaced else action,
+                    author,
+                )
+                for kr in o.key_results
+            ]
+        self._log(conn, revisions)
         return ImportSummary(
             cycle=okrs.cycle.id,
             objectives=len(okrs.objectives),
@@ -716,6 +886,87 @@ class Store:
             checkins=len(okrs.checkins),
             replaced=tuple(sorted(existing)),
         )
+
+    def _deletions(
+        self, conn: sa.Connection, ids: list[str], keep: set[str], at: dt.datetime, author: str
+    ) -> list[dict[str, Any]]:
+        """The ``delete`` revisions of what replacing ``ids`` removes and ``keep`` does not hold.
+
+        Replacing an objective removes its key results; those the import brings back (``keep``)
+        get a ``replace`` revision instead. Read before the rows are deleted.
+        """
+        sa = self._sa
+        t = self.tables
+        o, kr, links = t["objectives"], t["key_results"], t["alignments"]
+        out = []
+        seen = set(keep)  # a key result can come up twice: by its id and by its objective's
+        for chunk in _chunks(ids, 500):
+            dropped = [i for i in chunk if i not in keep]  # ids the file gives to a KPI, say
+            for row in conn.execute(sa.select(o).where(o.c.id.in_(dropped))) if dropped else ():
+                values = _fields_of(row, Objective.file_keys(), skip=("key_results", "aligns_to"))
+                values["aligns_to"] = tuple(
+                    conn.execute(
+                        sa.select(links.c.parent)
+                        .where(links.c.child == row.id)
+                        .order_by(links.c.position)
+                    ).scalars()
+                )
+                out.append(
+                    _revision_row(
+                        "objective", values, row.version + 1, row.cycle, None, at, "delete", author
+                    )
+                )
+            found = list(
+                conn.execute(sa.select(kr.c.id).where(kr.c.objective.in_(chunk))).scalars()
+            )
+            if dropped:
+                found += conn.execute(sa.select(kr.c.id).where(kr.c.id.in_(dropped))).scalars()
+            gone = [i for i in found if i not in seen]
+            seen.update(gone)
+            if gone:
+                out += self._kr_deletions(conn, gone, at, author)
+        return out
+
+    def _kr_deletions(
+        self, conn: sa.Connection, ids: list[str], at: dt.datetime, author: str
+    ) -> list[dict[str, Any]]:
+        """The ``delete`` revisions of key results, read before they are deleted."""
+        sa = self._sa
+        kr, o = self.tables["key_results"], self.tables["objectives"]
+        query = sa.select(kr, o.c.cycle).join(o, o.c.id == kr.c.objective)
+        return [
+            _revision_row(
+                "key_result",
+                _fields_of(row, KeyResult.file_keys()),
+                row.version + 1,
+                row.cycle,
+                row.objective,
+                at,
+                "delete",
+                author,
+            )
+            for chunk in _chunks(ids, 500)
+            for row in conn.execute(query.where(kr.c.id.in_(chunk)))
+        ]
+
+    def _last_versions(self, conn: sa.Connection, ids: list[str]) -> dict[str, int]:
+        """The latest revision's version of each of ``ids`` that has a history."""
+        sa = self._sa
+        r = self.tables["revisions"]
+        out: dict[str, int] = {}
+        for chunk in _chunks(ids, 500):
+            for ident, version in conn.execute(
+                sa.select(r.c.id, sa.func.max(r.c.version))
+                .where(r.c.id.in_(chunk))
+                .group_by(r.c.id)
+            ):
+                out[ident] = int(version)
+        return out
+
+    def _log(self, conn: sa.Connection, revisions: list[dict[str, Any]]) -> None:
+        """Write revision rows, many per statement."""
+        for chunk in _chunks(revisions, 5000):
+            conn.execute(self.tables["revisions"].insert(), chunk)
 
     def _delete_key_results(self, conn: sa.Connection, ids: Iterable[str]) -> None:
         t = self.tables
@@ -740,8 +991,12 @@ class Store:
         found = conn.execute(sa.select(sa.func.max(table.c.position)).where(where)).scalar()
         return int(found) + 1 if found is not None else 0
 
-    def _insert_set(self, conn: sa.Connection, okrs: OkrSet) -> None:
+    def _insert_set(
+        self, conn: sa.Connection, okrs: OkrSet, versions: Mapping[str, int] | None = None
+    ) -> None:
+        """Insert a set's rows; objectives and key results at ``versions`` (default 1)."""
         t = self.tables
+        versions = versions or {}
         cycle = okrs.cycle.id
         base = self._next_position(conn, t["objectives"], t["objectives"].c.cycle == cycle)
         objectives, links, krs = [], [], []
@@ -751,14 +1006,14 @@ class Store:
                     **_row(o, ("key_results", "aligns_to")),
                     "cycle": cycle,
                     "position": base + i,
-                    "version": 1,
+                    "version": versions.get(o.id, 1),
                 }
             )
             links += [
                 {"child": o.id, "parent": p, "position": j} for j, p in enumerate(o.aligns_to)
             ]
             krs += [
-                {**_row(kr), "objective": o.id, "position": j, "version": 1}
+                {**_row(kr), "objective": o.id, "position": j, "version": versions.get(kr.id, 1)}
                 for j, kr in enumerate(o.key_results)
             ]
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -931,14 +1186,23 @@ class Store:
 
     # --- edits with optimistic versions ---------------------------------------------------------
 
-    def update_objective(self, ident: str, version: int, **changes: Any) -> int:
+    def update_objective(
+        self, ident: str, version: int, *, author: str = "", **changes: Any
+    ) -> int:
         """Change fields of an objective read at ``version``; returns the new version.
+
+        The change is recorded as a revision (``update``) by ``author``.
 
         Raises
         ------
         ConflictError
             When somebody else changed the objective since ``version`` was read.
         """
+        return self._update_objective(ident, version, changes, "update", author)
+
+    def _update_objective(
+        self, ident: str, version: int, changes: Mapping[str, Any], action: str, author: str
+    ) -> int:
         if "key_results" in changes or "id" in changes:
             raise ValidationError("cannot change id or key_results with update_objective")
         sa = self._sa
@@ -963,34 +1227,52 @@ class Store:
             updated = replace(current, **changes)
             self._bump(conn, o, ident, version, _row(updated, ("key_results", "aligns_to", "id")))
             if "aligns_to" in changes:
-                conn.execute(links.delete().where(links.c.child == ident))
-                if updated.aligns_to:
-                    conn.execute(
-                        links.insert(),
-                        [
-                            {"child": ident, "parent": p, "position": i}
-                            for i, p in enumerate(updated.aligns_to)
-                        ],
-                    )
+                self._set_parents(conn, ident, updated.aligns_to)
+            self._revise(conn, updated, version + 1, row.cycle, None, action, author)
             return version + 1
 
-    def update_key_result(self, ident: str, version: int, **changes: Any) -> int:
-        """Change fields of a key result read at ``version``; returns the new version."""
+    def _set_parents(self, conn: sa.Connection, ident: str, parents: tuple[str, ...]) -> None:
+        links = self.tables["alignments"]
+        conn.execute(links.delete().where(links.c.child == ident))
+        if parents:
+            conn.execute(
+                links.insert(),
+                [{"child": ident, "parent": p, "position": i} for i, p in enumerate(parents)],
+            )
+
+    def update_key_result(
+        self, ident: str, version: int, *, author: str = "", **changes: Any
+    ) -> int:
+        """Change fields of a key result read at ``version``; returns the new version.
+
+        The change is recorded as a revision (``update``) by ``author``.
+
+        Raises
+        ------
+        ConflictError
+            When somebody else changed the key result since ``version`` was read.
+        """
         if "id" in changes:
             raise ValidationError("cannot change a key result's id")
         sa = self._sa
-        kr = self.tables["key_results"]
+        kr, o = self.tables["key_results"], self.tables["objectives"]
         with self._write(f"update key result {ident}") as conn:
-            row = conn.execute(sa.select(kr).where(kr.c.id == ident)).first()
+            row = conn.execute(
+                sa.select(kr, o.c.cycle).join(o, o.c.id == kr.c.objective).where(kr.c.id == ident)
+            ).first()
             if row is None:
                 raise NotFoundError(f"no key result {ident!r} in the store")
             current = KeyResult(**_fields_of(row, KeyResult.file_keys()))
             updated = replace(current, **changes)
             self._bump(conn, kr, ident, version, _row(updated, ("id",)))
+            self._revise(conn, updated, version + 1, row.cycle, row.objective, "update", author)
             return version + 1
 
-    def add_key_result(self, objective: str, key_result: KeyResult) -> int:
-        """Add a key result at the end of an objective's list; returns its version (1).
+    def add_key_result(self, objective: str, key_result: KeyResult, *, author: str = "") -> int:
+        """Add a key result at the end of an objective's list; returns its version.
+
+        The version is 1 for a new id; an id that was deleted before carries on counting from
+        its history. The addition is recorded as a revision (``add``) by ``author``.
 
         Raises
         ------
@@ -1001,32 +1283,43 @@ class Store:
             initiative in the store.
         """
         sa = self._sa
-        t = self.tables
-        kr = t["key_results"]
+        o = self.tables["objectives"]
         with self._write(f"add key result {key_result.id}") as conn:
-            o = t["objectives"]
-            if conn.execute(sa.select(o.c.id).where(o.c.id == objective)).first() is None:
+            cycle = conn.execute(sa.select(o.c.cycle).where(o.c.id == objective)).scalar()
+            if cycle is None:
                 raise NotFoundError(f"no objective {objective!r} in the store")
-            for name in ("objectives", "key_results", "kpis", "initiatives"):
-                table = t[name]
-                if conn.execute(sa.select(table.c.id).where(table.c.id == key_result.id)).first():
-                    raise ConflictError(
-                        f"the id {key_result.id!r} is already used in the store;"
-                        " give the key result another id"
-                    )
-            position = self._next_position(conn, kr, kr.c.objective == objective)
-            conn.execute(
-                kr.insert().values(
-                    **_row(key_result), objective=objective, position=position, version=1
-                )
-            )
-        return 1
+            self._refuse_taken(conn, key_result.id, "key result")
+            version = self._last_versions(conn, [key_result.id]).get(key_result.id, 0) + 1
+            self._insert_key_result(conn, key_result, objective, version)
+            self._revise(conn, key_result, version, cycle, objective, "add", author)
+        return version
 
-    def delete_key_result(self, ident: str, version: int) -> None:
+    def _refuse_taken(self, conn: sa.Connection, ident: str, what: str) -> None:
+        t = self.tables
+        for name in ("objectives", "key_results", "kpis", "initiatives"):
+            table = t[name]
+            if conn.execute(self._sa.select(table.c.id).where(table.c.id == ident)).first():
+                raise ConflictError(
+                    f"the id {ident!r} is already used in the store; give the {what} another id"
+                )
+
+    def _insert_key_result(
+        self, conn: sa.Connection, key_result: KeyResult, objective: str, version: int
+    ) -> None:
+        kr = self.tables["key_results"]
+        position = self._next_position(conn, kr, kr.c.objective == objective)
+        conn.execute(
+            kr.insert().values(
+                **_row(key_result), objective=objective, position=position, version=version
+            )
+        )
+
+    def delete_key_result(self, ident: str, version: int, *, author: str = "") -> None:
         """Delete a key result read at ``version``.
 
         Only a key result without check-ins, and that no KPI or initiative points at, can be
-        deleted: its history is never thrown away.
+        deleted: its history is never thrown away. The deletion is a revision (``delete``, one
+        version up, by ``author``); :meth:`restore` brings the key result back.
 
         Raises
         ------
@@ -1071,12 +1364,20 @@ class Store:
                         field="key_result",
                         fix=f"remove {ident} from the {what} first",
                     )
-            conn.execute(kr.delete().where(kr.c.id == ident))
+            revisions = self._kr_deletions(conn, [ident], _utcnow(), author)
+            if conn.execute(kr.delete().where(kr.c.id == ident, kr.c.version == version)).rowcount:
+                self._log(conn, revisions)
+            else:  # PostgreSQL: somebody else changed or deleted it since the version was read
+                raise ConflictError(
+                    f"{ident} was changed by somebody else since you read version {version};"
+                    " reload it and decide again"
+                )
 
-    def move_key_result(self, ident: str, version: int, objective: str) -> int:
+    def move_key_result(self, ident: str, version: int, objective: str, *, author: str = "") -> int:
         """Move a key result, with its check-ins, to another objective of the same cycle.
 
-        Returns the key result's new version. Its check-in history stays with it.
+        Returns the key result's new version. Its check-in history stays with it. The move is
+        recorded as a revision (``move``) by ``author``.
 
         Raises
         ------
@@ -1091,9 +1392,7 @@ class Store:
         kr, o = self.tables["key_results"], self.tables["objectives"]
         with self._write(f"move key result {ident}") as conn:
             row = conn.execute(
-                sa.select(kr.c.objective, o.c.cycle)
-                .join(o, o.c.id == kr.c.objective)
-                .where(kr.c.id == ident)
+                sa.select(kr, o.c.cycle).join(o, o.c.id == kr.c.objective).where(kr.c.id == ident)
             ).first()
             if row is None:
                 raise NotFoundError(f"no key result {ident!r} in the store")
@@ -1109,14 +1408,40 @@ class Store:
                 )
             position = self._next_position(conn, kr, kr.c.objective == objective)
             self._bump(conn, kr, ident, version, {"objective": objective, "position": position})
+            moved = KeyResult(**_fields_of(row, KeyResult.file_keys()))
+            self._revise(conn, moved, version + 1, row.cycle, objective, "move", author)
             return version + 1
 
-    def realign(self, ident: str, version: int, parents: Iterable[str]) -> int:
+    def realign(self, ident: str, version: int, parents: Iterable[str], *, author: str = "") -> int:
         """Point an objective at new parent objectives; returns its new version.
 
-        The same as ``update_objective(ident, version, aligns_to=parents)``.
+        The same as ``update_objective(ident, version, aligns_to=parents)``, recorded as a
+        revision ``realign``.
         """
-        return self.update_objective(ident, version, aligns_to=tuple(parents))
+        return self._update_objective(
+            ident, version, {"aligns_to": tuple(parents)}, "realign", author
+        )
+
+    def _revise(
+        self,
+        conn: sa.Connection,
+        obj: Objective | KeyResult,
+        version: int,
+        cycle: str,
+        objective: str | None,
+        action: str,
+        author: str,
+    ) -> None:
+        """Record one objective's or key result's new ``version`` as a revision."""
+        kind = "objective" if isinstance(obj, Objective) else "key_result"
+        self._log(
+            conn,
+            [
+                _revision_row(
+                    kind, _values(obj), version, cycle, objective, _utcnow(), action, author
+                )
+            ],
+        )
 
     def _bump(
         self,
@@ -1140,6 +1465,271 @@ class Store:
                 " reload it and apply your change again"
             )
 
+    # --- history ---------------------------------------------------------------------------------
+
+    def history(self, ident: str, cycle: str | Cycle | None = None) -> pd.DataFrame:
+        """The revisions of an objective or a key result, oldest first.
+
+        Parameters
+        ----------
+        ident
+            The objective's or key result's id.
+        cycle
+            Only the revisions made while it was in this cycle (default: all of them).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per revision: ``version``; ``at``, the time in UTC; ``action`` (``import``,
+            ``replace``, ``carry_over``, ``add``, ``update``, ``realign``, ``move``, ``delete``
+            or ``restore``); ``author``; ``record`` (``objective`` or ``key_result``);
+            ``cycle``; for a key result its ``objective``; then its fields as they were after
+            the change (a deletion shows them as they were when it was deleted).
+
+        Raises
+        ------
+        NotFoundError
+            When the store holds no revision of ``ident`` (in ``cycle``).
+
+        Examples
+        --------
+        >>> from okrkit import load_yaml
+        >>> store = Store("sqlite://")
+        >>> _ = store.import_set(load_yaml(
+        ...     "cycle: 2026-Q1\\nobjectives:\\n- id: O1\\n  title: Delight customers\\n"
+        ...     "  key_results:\\n  - {id: K1, title: NPS 30 to 40, start: 30, target: 40}\\n"
+        ... ))
+        >>> store.update_key_result("K1", 1, target=45, author="ana")
+        2
+        >>> store.history("K1")[["version", "action", "author", "objective", "target"]]
+           version  action author objective  target
+        0        1  import               O1    40.0
+        1        2  update    ana        O1    45.0
+        """
+        sa = self._sa
+        r = self.tables["revisions"]
+        cycle_id = None if cycle is None else self.cycle(cycle).id
+        query = sa.select(r).where(r.c.id == ident)
+        if cycle_id is not None:
+            query = query.where(r.c.cycle == cycle_id)
+        with self._read() as conn:
+            rows = conn.execute(query.order_by(r.c.version)).all()
+        if not rows:
+            raise NotFoundError(_no_history(ident, cycle_id))
+        records = []
+        for row in rows:
+            obj = _from_snapshot(row.kind, row.snapshot)
+            record = {
+                "version": row.version,
+                "at": row.at,
+                "action": row.action,
+                "author": row.author,
+                "record": row.kind,
+                "cycle": row.cycle,
+            }
+            if row.kind == "key_result":
+                record["objective"] = row.objective
+            record.update((k, getattr(obj, k)) for k in _own_keys(type(obj)) if k != "id")
+            records.append(record)
+        return pd.DataFrame(records)
+
+    def revision(
+        self, ident: str, version: int, cycle: str | Cycle | None = None
+    ) -> Objective | KeyResult:
+        """An objective or a key result as it was at ``version``.
+
+        An objective comes without key results: each of them has a history of its own. The
+        version of a deletion shows the object as it was when it was deleted.
+
+        Raises
+        ------
+        NotFoundError
+            When the store holds no such version of ``ident`` (in ``cycle``); the message lists
+            the versions it has.
+
+        Examples
+        --------
+        >>> from okrkit import load_yaml
+        >>> store = Store("sqlite://")
+        >>> _ = store.import_set(load_yaml(
+        ...     "cycle: 2026-Q1\\nobjectives:\\n- {id: O1, title: Delight customers}\\n"
+        ... ))
+        >>> store.update_objective("O1", 1, title="Delight every customer")
+        2
+        >>> store.revision("O1", 1).title
+        'Delight customers'
+        >>> store.revision("O1", 3)
+        Traceback (most recent call last):
+        ...
+        okrkit.errors.NotFoundError: O1 has no version 3; it has versions 1-2
+        """
+        cycle_id = None if cycle is None else self.cycle(cycle).id
+        with self._read() as conn:
+            row = self._find_revision(conn, ident, version, cycle_id)
+        return _from_snapshot(row.kind, row.snapshot)
+
+    def restore(
+        self,
+        ident: str,
+        version: int,
+        *,
+        current_version: int,
+        cycle: str | Cycle | None = None,
+        author: str = "",
+    ) -> int:
+        """Write an old version of an objective or a key result back, as a new version.
+
+        The fields it had at ``version`` replace the current ones; an objective keeps its
+        present key results, a key result stays under its present objective. A deleted key
+        result (or objective) is created again, a key result under the objective it had when it
+        was deleted. The restore is itself a revision (``restore``, by ``author``).
+
+        Parameters
+        ----------
+        ident
+            The objective's or key result's id.
+        version
+            The version to bring back (see :meth:`history`).
+        current_version
+            The version you read it at now (after a deletion: the deletion's version). A stale
+            one raises :class:`~okrkit.errors.ConflictError`, as every update does.
+        cycle
+            Look for ``version`` among this cycle's revisions only.
+        author
+            Who restores it, for the history.
+
+        Returns
+        -------
+        int
+            The new version.
+
+        Raises
+        ------
+        NotFoundError
+            When there is no such version (the message lists those there are), or a deleted key
+            result's objective is gone too.
+        ConflictError
+            When it changed since ``current_version`` was read, or its id is now used by
+            something else.
+        ValidationError
+            When ``version`` is a deletion, which holds nothing to restore.
+
+        Examples
+        --------
+        >>> from okrkit import load_yaml
+        >>> store = Store("sqlite://")
+        >>> _ = store.import_set(load_yaml(
+        ...     "cycle: 2026-Q1\\nobjectives:\\n- id: O1\\n  title: Delight customers\\n"
+        ...     "  key_results:\\n  - {id: K1, title: NPS 30 to 40, start: 30, target: 40}\\n"
+        ... ))
+        >>> store.update_key_result("K1", 1, target=45)
+        2
+        >>> store.restore("K1", 1, current_version=2, author="ana")
+        3
+        >>> store.load().key_result("K1").target
+        40.0
+        >>> store.history("K1")["action"].tolist()
+        ['import', 'update', 'restore']
+        """
+        cycle_id = None if cycle is None else self.cycle(cycle).id
+        with self._write(f"restore {ident}") as conn:
+            rev = self._find_revision(conn, ident, version, cycle_id)
+            if rev.action == "delete":
+                raise ValidationError(
+                    f"version {version} of {ident} is its deletion, which holds nothing to restore",
+                    field="version",
+                    fix=f"restore version {version - 1}, what it was when it was deleted",
+                )
+            old = _from_snapshot(rev.kind, rev.snapshot)
+            if isinstance(old, Objective):
+                cycle_now, parent = self._restore_objective(conn, old, current_version, rev)
+            else:
+                cycle_now, parent = self._restore_key_result(conn, old, current_version)
+            self._revise(conn, old, current_version + 1, cycle_now, parent, "restore", author)
+        return current_version + 1
+
+    def _restore_objective(
+        self, conn: sa.Connection, old: Objective, current_version: int, rev: Any
+    ) -> tuple[str, None]:
+        sa = self._sa
+        o = self.tables["objectives"]
+        cycle = conn.execute(sa.select(o.c.cycle).where(o.c.id == old.id)).scalar()
+        if cycle is not None:
+            self._bump(
+                conn, o, old.id, current_version, _row(old, ("key_results", "aligns_to", "id"))
+            )
+        else:
+            self._refuse_stale(conn, old.id, current_version)
+            self._refuse_taken(conn, old.id, "objective")
+            cycle = rev.cycle
+            position = self._next_position(conn, o, o.c.cycle == cycle)
+            conn.execute(
+                o.insert().values(
+                    **_row(old, ("key_results", "aligns_to")),
+                    cycle=cycle,
+                    position=position,
+                    version=current_version + 1,
+                )
+            )
+        self._set_parents(conn, old.id, old.aligns_to)
+        return str(cycle), None
+
+    def _restore_key_result(
+        self, conn: sa.Connection, old: KeyResult, current_version: int
+    ) -> tuple[str, str]:
+        sa = self._sa
+        kr, o, r = self.tables["key_results"], self.tables["objectives"], self.tables["revisions"]
+        row = conn.execute(
+            sa.select(kr.c.objective, o.c.cycle)
+            .join(o, o.c.id == kr.c.objective)
+            .where(kr.c.id == old.id)
+        ).first()
+        if row is not None:
+            self._bump(conn, kr, old.id, current_version, _row(old, ("id",)))
+            return str(row.cycle), str(row.objective)
+        self._refuse_stale(conn, old.id, current_version)
+        parent = conn.execute(
+            sa.select(r.c.objective).where(r.c.id == old.id, r.c.version == current_version)
+        ).scalar()
+        cycle = conn.execute(sa.select(o.c.cycle).where(o.c.id == parent)).scalar()
+        if parent is None or cycle is None:
+            raise NotFoundError(
+                f"cannot restore key result {old.id}: its objective {parent} is no longer in the"
+                " store; restore the objective first, or add the old key result to another"
+                " objective (revision(), then add_key_result())"
+            )
+        self._refuse_taken(conn, old.id, "key result")
+        self._insert_key_result(conn, old, parent, current_version + 1)
+        return str(cycle), str(parent)
+
+    def _refuse_stale(self, conn: sa.Connection, ident: str, version: int) -> None:
+        """For a deleted object: ``version`` must be its latest revision's (the deletion)."""
+        found = self._last_versions(conn, [ident]).get(ident)
+        if found != version:
+            raise ConflictError(
+                f"{ident} was changed by somebody else (version {found}, you read {version});"
+                " reload it and apply your change again"
+            )
+
+    def _find_revision(
+        self, conn: sa.Connection, ident: str, version: int, cycle: str | None
+    ) -> Any:
+        r = self.tables["revisions"]
+        query = self._sa.select(r).where(r.c.id == ident)
+        if cycle is not None:
+            query = query.where(r.c.cycle == cycle)
+        rows = conn.execute(query.order_by(r.c.version)).all()
+        for row in rows:
+            if row.version == version:
+                return row
+        if not rows:
+            raise NotFoundError(_no_history(ident, cycle))
+        where = f" in cycle {cycle}" if cycle else ""
+        raise NotFoundError(
+            f"{ident} has no version {version}{where}; it has versions"
+            f" {_spans([row.version for row in rows])}"
+        )
+
     # --- carry-over ----------------------------------------------------------------------------
 
     def carry_over(
@@ -1149,6 +1739,7 @@ class Store:
         ids: Iterable[str] = (),
         *,
         as_of: dt.date | None = None,
+        author: str = "",
     ) -> OkrSet:
         """Copy unfinished objectives, with their unfinished key results, into the next cycle.
 
@@ -1158,7 +1749,7 @@ class Store:
         start not done, qualitative key results ungraded; no check-ins are copied. Alignment
         to a parent that is carried over too follows the parent's copy. ``ids`` picks objectives
         (default: every unfinished one). Returns the carried set; it is stored in one
-        transaction.
+        transaction, each copy with a revision ``carry_over`` by ``author``.
 
         Raises
         ------
@@ -1220,8 +1811,62 @@ class Store:
                 )
             )
         carried = OkrSet(cycle=target, objectives=tuple(objectives))
-        self.import_set(carried)
+        with self._write("carry over") as conn:
+            self._import(conn, carried, replace=False, action="carry_over", author=author)
         return carried
+
+
+#: Upgrade steps by the schema version they start from (each moves one version up).
+_UPGRADES: dict[str, Callable[[Store, sa.Connection], None]] = {"1": Store._upgrade_1}
+#: The PostgreSQL advisory lock key that serialises creating and upgrading a store ("okrkit").
+_SCHEMA_LOCK = 0x6F6B726B6974
+
+
+def _utcnow() -> dt.datetime:
+    """Now in UTC, without a time zone (how the store keeps times on every backend)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _revision_row(
+    kind: str,
+    values: Mapping[str, Any],
+    version: int,
+    cycle: str,
+    objective: str | None,
+    at: dt.datetime,
+    action: str,
+    author: str,
+) -> dict[str, Any]:
+    return {
+        "id": values["id"],
+        "version": version,
+        "kind": kind,
+        "cycle": cycle,
+        "objective": objective,
+        "at": at,
+        "action": action,
+        "author": author,
+        "snapshot": _snapshot(values),
+    }
+
+
+def _no_history(ident: str, cycle: str | None) -> str:
+    where = f" in cycle {cycle}" if cycle else ""
+    return (
+        f"no objective or key result {ident!r} in the store's history{where}:"
+        " check the id (and the cycle)"
+    )
+
+
+def _spans(numbers: list[int]) -> str:
+    """Sorted numbers as runs: ``[1, 2, 3, 5]`` -> ``'1-3, 5'``."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def _wal(cursor: Any) -> None:

@@ -1,6 +1,8 @@
 """The store: round trips, schema, transactions, check-ins, versions, concurrency, carry-over.
 
-Real SQLite files in ``tmp_path`` (and ``sqlite://`` in memory where the file does not matter).
+Most tests run on both backends through the ``db_url`` fixture: a fresh SQLite file, then a fresh
+PostgreSQL database. Those about SQLite files themselves (paths, foreign or broken files, WAL,
+threads of one process on one file) use a SQLite file in ``tmp_path``.
 """
 
 from __future__ import annotations
@@ -218,14 +220,42 @@ def assert_same(before: list[tuple[str, OkrSet, pd.DataFrame]], store: Store) ->
         pdt.assert_frame_equal(hist_b, hist_a)
 
 
+def run_sql(url: str, *statements: str) -> list[tuple[Any, ...]]:
+    """Run raw SQL on a store's database, as another tool would; the last query's rows."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    rows: list[tuple[Any, ...]] = []
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                result = conn.exec_driver_sql(statement)
+                rows = [tuple(r) for r in result.all()] if result.returns_rows else []
+    finally:
+        engine.dispose()
+    return rows
+
+
+def table_names(url: str) -> set[str]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        return set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
+    """A SQLite file, for the tests about files."""
     return tmp_path / "okrkit.db"
 
 
 @pytest.fixture
-def store(db: Path) -> Any:
-    with Store(db) as s:
+def store(db_url: str) -> Any:
+    """An empty store on SQLite, then on PostgreSQL."""
+    with Store(db_url) as s:
         yield s
 
 
@@ -253,10 +283,10 @@ def test_all_templates_share_one_store(store: Store) -> None:
     assert len(loaded.kpis) == sum(len(s.kpis) for s in sets.values())
 
 
-@pytest.mark.parametrize("kind", ["file", "memory"])
-def test_rich_set_round_trips(kind: str, db: Path) -> None:
+@pytest.mark.parametrize("kind", ["database", "memory"])
+def test_rich_set_round_trips(kind: str, db_url: str) -> None:
     okrs = rich_okrs()
-    with Store(db if kind == "file" else "sqlite://") as store:
+    with Store(db_url if kind == "database" else "sqlite://") as store:
         summary = store.import_set(okrs)
         assert (summary.objectives, summary.key_results, summary.kpis) == (3, 8, 2)
         assert (summary.initiatives, summary.checkins) == (2, 8)
@@ -267,10 +297,10 @@ def test_rich_set_round_trips(kind: str, db: Path) -> None:
     assert all(isinstance(i, int) for i in ids) and len(set(ids)) == len(ids)
 
 
-def test_round_trip_survives_reopening_the_file(db: Path) -> None:
-    with Store(db) as store:
+def test_round_trip_survives_reopening_the_store(db_url: str) -> None:
+    with Store(db_url) as store:
         store.import_set(rich_okrs())
-    with Store(db, create=False) as store:
+    with Store(db_url, create=False) as store:
         assert without_ids(store.load("2026-H1")) == rich_okrs()
 
 
@@ -307,39 +337,35 @@ def test_frames_of_an_empty_cycle_have_the_columns(store: Store) -> None:
 # --- schema and opening ------------------------------------------------------------------------
 
 
-def test_schema_version_is_stored(db: Path) -> None:
-    Store(db).close()
-    with sqlite3.connect(db) as con:
-        rows = con.execute("SELECT key, value FROM okrkit_meta").fetchall()
-    assert ("schema_version", str(SCHEMA_VERSION)) in rows
+def test_schema_version_is_stored(db_url: str) -> None:
+    Store(db_url).close()
+    rows = run_sql(db_url, "SELECT key, value FROM okrkit_meta")
+    assert rows == [("schema_version", str(SCHEMA_VERSION))]
 
 
 @pytest.mark.parametrize("version", [str(SCHEMA_VERSION + 1), "0", "banana"])
-def test_other_schema_version_is_refused(db: Path, version: str) -> None:
-    Store(db).close()
-    with sqlite3.connect(db) as con:
-        con.execute("UPDATE okrkit_meta SET value = ? WHERE key = 'schema_version'", (version,))
-    with pytest.raises(SchemaVersionError, match=f"schema version {version}"):
-        Store(db)
+def test_other_schema_version_is_refused(db_url: str, version: str) -> None:
+    Store(db_url).close()
+    run_sql(db_url, f"UPDATE okrkit_meta SET value = '{version}' WHERE key = 'schema_version'")
+    with pytest.raises(SchemaVersionError, match=f"schema version {version}, ") as info:
+        Store(db_url)
+    assert "upgrade okrkit" in str(info.value)
+    assert run_sql(db_url, "SELECT value FROM okrkit_meta") == [(version,)]  # left as it was
 
 
-def test_missing_schema_version_row_is_refused(db: Path) -> None:
-    Store(db).close()
-    with sqlite3.connect(db) as con:
-        con.execute("DELETE FROM okrkit_meta")
+def test_missing_schema_version_row_is_refused(db_url: str) -> None:
+    Store(db_url).close()
+    run_sql(db_url, "DELETE FROM okrkit_meta")
     with pytest.raises(SchemaVersionError):
-        Store(db)
+        Store(db_url)
 
 
-def test_foreign_sqlite_file_is_refused(db: Path) -> None:
-    with sqlite3.connect(db) as con:
-        con.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL)")
+def test_foreign_database_is_refused(db_url: str) -> None:
+    run_sql(db_url, "CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL)")
     with pytest.raises(SchemaVersionError, match="invoices") as info:
-        Store(db)
+        Store(db_url)
     assert "not an okrkit store" in str(info.value)
-    with sqlite3.connect(db) as con:  # and nothing was added to it
-        names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert names == {"invoices"}
+    assert table_names(db_url) == {"invoices"}  # and nothing was added to it
 
 
 def test_non_database_file_is_a_readable_store_error(tmp_path: Path) -> None:
@@ -504,10 +530,10 @@ def test_failure_mid_import_leaves_the_store_as_before(
     original = Store._insert_set
     seen: list[_FailingConnection] = []
 
-    def failing(self: Store, conn: Any, okrs: OkrSet) -> None:
+    def failing(self: Store, conn: Any, okrs: OkrSet, *args: Any) -> None:
         proxy = _FailingConnection(conn, "kpis", error or _sa_error())
         seen.append(proxy)
-        original(self, proxy, okrs)
+        original(self, proxy, okrs, *args)
 
     monkeypatch.setattr(Store, "_insert_set", failing)
     incoming = rich_okrs() if replace else small_okrs("2026-Q2", prefix="N-")
@@ -780,12 +806,12 @@ def test_update_unknown_id(ci_store: Store, kind: str) -> None:
         getattr(ci_store, f"update_{kind}")("NOPE", 1, title="x")
 
 
-def test_aligns_to_change_persists(ci_store: Store, db: Path) -> None:
+def test_aligns_to_change_persists(ci_store: Store, db_url: str) -> None:
     version = ci_store.update_objective("O2", 1, aligns_to=["ELSEWHERE", "O1"])
-    with Store(db) as other:
+    with Store(db_url) as other:
         assert other.load().objective("O2").aligns_to == ("ELSEWHERE", "O1")
     ci_store.update_objective("O2", version, aligns_to=[])
-    with Store(db) as other:
+    with Store(db_url) as other:
         assert other.load().objective("O2").aligns_to == ()
         assert other.load().objective("O1").aligns_to == ()
 
@@ -817,11 +843,10 @@ _WORKER = textwrap.dedent(
 WRITERS = {"A": 200, "B": 201}
 
 
-@pytest.fixture(scope="module")
-def race(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, list[dict[str, str]]]:
-    """Two processes started together on one SQLite file: an update race, then 200+ check-ins."""
-    tmp = tmp_path_factory.mktemp("race")
-    db, go = tmp / "shared.db", tmp / "go"
+@pytest.fixture
+def race(db_url: str, tmp_path: Path) -> tuple[str, int, list[dict[str, str]]]:
+    """Two processes started together on one store: an update race, then 200+ check-ins."""
+    db, go = db_url, tmp_path / "go"
     with Store(db) as store:
         store.import_set(small_okrs())
         version = store.versions()["O1"]
@@ -856,7 +881,7 @@ def race(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, list[dict
 
 
 def test_concurrent_processes_lose_no_checkins(
-    race: tuple[Path, int, list[dict[str, str]]],
+    race: tuple[str, int, list[dict[str, str]]],
 ) -> None:
     db, _, _ = race
     with Store(db) as store:
@@ -869,7 +894,7 @@ def test_concurrent_processes_lose_no_checkins(
 
 
 def test_concurrent_updates_from_one_version_one_wins(
-    race: tuple[Path, int, list[dict[str, str]]],
+    race: tuple[str, int, list[dict[str, str]]],
 ) -> None:
     db, version, results = race
     winners = [r["name"] for r in results if r["update"] == "ok"]
@@ -881,8 +906,60 @@ def test_concurrent_updates_from_one_version_one_wins(
         assert store.versions()["O1"] == version + 1
 
 
+_OPENER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    import sqlalchemy
+    from okrkit import Store
+
+    url, go = sys.argv[1], Path(sys.argv[2])
+    print("ready", flush=True)
+    while not go.exists():
+        time.sleep(0.001)
+    with Store(url) as store:
+        print(len(store.cycles()), flush=True)
+    """
+)
+
+
+def test_concurrent_first_opens_by_processes(db_url: str, tmp_path: Path) -> None:
+    """Processes creating the schema of one new store at the same moment all get it."""
+    go = tmp_path / "go"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _OPENER, db_url, str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(4)
+    ]
+    try:
+        for p in procs:  # every process has imported okrkit before any of them opens the store
+            assert p.stdout is not None
+            line = p.stdout.readline()
+            assert line == "ready\n", p.stderr.read() if p.stderr else line
+        go.touch()
+        for p in procs:
+            out, err = p.communicate(timeout=120)
+            assert (p.returncode, out, err) == (0, "0\n", "")
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    assert run_sql(db_url, "SELECT key, value FROM okrkit_meta") == [
+        ("schema_version", str(SCHEMA_VERSION))
+    ]
+    with Store(db_url) as store:  # the one schema works
+        store.import_set(small_okrs())
+        assert store.history("K1")["version"].tolist() == [1]
+
+
 def test_concurrent_first_opens_of_a_new_store(tmp_path: Path) -> None:
-    """Kernels opening a store that does not exist yet all get it; none sees a clash."""
+    """Kernels (threads) opening a SQLite file that does not exist yet all get it; no clash."""
     errors: list[Exception] = []
     for trial in range(8):
         db = tmp_path / f"new-{trial}.db"
