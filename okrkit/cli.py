@@ -167,6 +167,25 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("id", type=int)
     a.add_argument("--reason", default="")
 
+    s = sub.add_parser("history", help="the revisions of an objective or a key result")
+    s.add_argument("id", metavar="ID")
+    s.add_argument("--cycle", help="only the revisions made in this cycle (default: all)")
+    s.add_argument("--format", "-f", choices=("table", "json", "csv"), default="table")
+    s.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="store")
+
+    s = sub.add_parser(
+        "restore",
+        help="write an old version of an objective or a key result back, as a new version",
+        description="The fields it had at --version replace the current ones (see 'okrkit"
+        " history ID'); a deleted key result comes back under its objective. The restore is"
+        " itself a new revision.",
+    )
+    s.add_argument("id", metavar="ID")
+    s.add_argument("--version", type=int, required=True, metavar="N", help="the version to restore")
+    s.add_argument("--cycle", help="look for the version in this cycle's revisions only")
+    s.add_argument("--author", help="who restores it (default: $USER)")
+    s.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="store")
+
     s = sub.add_parser(
         "notebook",
         help="write a ready notebook for a department, seeding its starter OKRs",
@@ -694,6 +713,67 @@ def cmd_checkin(args: argparse.Namespace) -> int:
     raise UsageError("choose an action: add, list, correct or delete")
 
 
+#: The fields ``okrkit history`` shows, after version, time, action, author and cycle.
+HISTORY_FIELDS = (
+    "objective",
+    "title",
+    "owner",
+    "level",
+    "kind",
+    "aligns_to",
+    "type",
+    "weight",
+    "start",
+    "target",
+    "current",
+    "unit",
+    "done",
+    "grade",
+    "threshold",
+    "direction",
+    "confidence",
+)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        df = store.history(args.id, args.cycle)
+    fields = [c for c in HISTORY_FIELDS if c in df.columns and (df[c].map(_field_cell) != "").any()]
+    df = df[["version", "at", "action", "author", "cycle", *fields]]
+    if args.format == "json":
+        print(df.to_json(orient="records", date_format="iso", force_ascii=False))
+    elif args.format == "csv":
+        _print_csv(df.astype(object).where(df.notna(), "").to_dict("records"))
+    else:
+        rows = [("VERSION", "AT (UTC)", "ACTION", "AUTHOR", "CYCLE", *(c.upper() for c in fields))]
+        for rec in df.to_dict("records"):
+            at = rec["at"].strftime("%Y-%m-%d %H:%M:%S")
+            rows.append(
+                (
+                    str(rec["version"]),
+                    at,
+                    *(_field_cell(rec[c]) for c in ("action", "author", "cycle", *fields)),
+                )
+            )
+        _print_table(rows)
+    return 0
+
+
+def _field_cell(value: Any) -> str:
+    return ", ".join(value) if isinstance(value, tuple) else _cell(value)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        latest = int(store.history(args.id)["version"].iloc[-1])
+        author = args.author if args.author is not None else os.environ.get("USER", "")
+        new = store.restore(
+            args.id, args.version, current_version=latest, cycle=args.cycle, author=author
+        )
+    print(f"restored {args.id} to version {args.version}: now version {new}")
+    return 0
+
+
 def _cell(value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
@@ -783,6 +863,8 @@ COMMANDS = {
     "report": cmd_report,
     "carry-over": cmd_carry_over,
     "checkin": cmd_checkin,
+    "history": cmd_history,
+    "restore": cmd_restore,
     "notebook": cmd_notebook,
     "workshop": cmd_workshop,
 }
