@@ -490,8 +490,20 @@ class Store:
         writing = action not in ("open", "read the store")
         unchanged = " (nothing was written)" if writing else ""
         file = Path(url.database) if self.is_sqlite and url.database else None
+        no_wal_index = (  # SQLite must create the -shm file to read a WAL store, and cannot
+            file is not None
+            and file.exists()
+            and not Path(f"{file}-shm").exists()
+            and not os.access(file.absolute().parent, os.W_OK)
+        )
         hint = ""
-        if code == "25006" or "readonly" in low or "read-only" in low:
+        if no_wal_index and not writing and ("unable to open" in low or "readonly" in low):
+            hint = (
+                f": the store's folder is read-only, and SQLite must create {url.database}-shm"
+                " there to read the store; copy it to a writable place or get write access to"
+                " the folder, or pass another --db"
+            )
+        elif code == "25006" or "readonly" in low or "read-only" in low:
             hint = (
                 ": the store is read-only (this process may not write the file); copy it to a"
                 " writable place or get write access, or pass another --db"
@@ -518,17 +530,6 @@ class Store:
             )
         elif "not a database" in low or "malformed" in low:
             hint = ": this file is not an okrkit store (not a SQLite database)"
-        elif (
-            "unable to open" in low
-            and file is not None
-            and file.exists()
-            and not os.access(file.absolute().parent, os.W_OK)
-        ):
-            hint = (
-                f": the store's folder is read-only, and SQLite must create {file.name}-shm"
-                " there to read the store; copy it to a writable place or get write access to"
-                " the folder, or pass another --db"
-            )
         elif "unable to open" in low:
             hint = ": check the path and the folder's permissions"
         return StoreError(f"cannot {action} at {self._safe_url()}{hint} [{detail}]")
