@@ -432,7 +432,7 @@ class Store:
             poolclass=sa.pool.StaticPool if memory else sa.pool.QueuePool,
             **extra,
         )
-        read_only = bool(extra)
+        read_only = bool(extra) or url.query.get("mode") == "ro"  # or a URI with mode=ro
 
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
@@ -503,6 +503,8 @@ class Store:
                 " there to read the store; copy it to a writable place or get write access to"
                 " the folder, or pass another --db"
             )
+        elif self.is_sqlite and url.query.get("mode") == "ro" and "readonly" in low:
+            hint = ": the store is read-only (opened with mode=ro); drop mode=ro from the URL"
         elif code == "25006" or "readonly" in low or "read-only" in low:
             hint = (
                 ": the store is read-only (this process may not write the file); copy it to a"
