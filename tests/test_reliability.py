@@ -645,7 +645,7 @@ def test_read_only_sqlite_mount(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_read_only_sqlite_uri(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "okrkit.db"
     yaml_file = read_only_seed(f"sqlite:///{db}", tmp_path)
-    assert_read_only(f"sqlite:///file:{db}?mode=ro&uri=true", yaml_file, SQLITE_ADVICE, capsys)
+    assert_read_only(f"sqlite:///file:{db}?mode=ro&uri=true", yaml_file, "drop mode=ro", capsys)
 
 
 def test_read_only_postgresql_database(
