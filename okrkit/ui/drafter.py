@@ -4,8 +4,18 @@ Pick an objective, pick one of its key results (or "new"), choose the type and f
 that type needs; Save writes to the store at once. While the title is typed the view shows the
 sentence "We will [objective], as measured by [KR1], [KR2] and [new title]." and what
 :func:`okrkit.wording.assess_key_result` makes of the title. A keystroke reads nothing from the
-store: the objective and its key results are cached when the view loads. After a save the view
-reloads and shows the quality findings of the objective (:func:`okrkit.checks.check_set`).
+store: the objective and its key results are cached when the view loads. The view shows the
+quality findings of the objective shown (:func:`okrkit.objective_checks.check_objective`, the
+findings :func:`okrkit.checks.check_set` has about it), checked when the objective is first shown
+and again when one of its key results is saved.
+
+Save and Delete answer at once, also in a cycle of a thousand key results: one write, then one
+cheap read of the versions of the cycle's objectives and key results. When nobody else wrote
+meanwhile, the view updates the set it holds and re-checks the objective edited (and forgets the
+findings of objectives with a key result of the same title, which OKR203 compares); otherwise it
+reads the cycle again. Refresh reads the versions and reads the cycle again only when they
+changed (or, once the cycle has ended and the quarter-end checks judge the scores, when the
+cycle's check-ins changed).
 
 The rules live in plain functions here and in the package (:func:`kr_sentence`,
 :func:`parse_number`, :func:`next_key_result_id`, the model's checks), so they are tested without
@@ -15,6 +25,8 @@ a browser.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime as dt
 import html
 import math
 import re
@@ -23,10 +35,11 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from okrkit.checks import Finding, check_set
+from okrkit.checks import Finding
 from okrkit.cycles import Cycle
 from okrkit.errors import OkrkitError, ValidationError
 from okrkit.model import KR_TYPE_FIELDS, KR_TYPES, KeyResult, Objective, OkrSet
+from okrkit.objective_checks import check_objective, title_key
 from okrkit.ui.base import View
 from okrkit.wording import Assessment, assess_key_result, detect_language
 
@@ -120,6 +133,12 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 # --- the rules, as plain functions -----------------------------------------------------------
+
+
+def _today() -> dt.date:
+    """The day the quality checks judge (the quarter-end checks run from the cycle's last day)."""
+    return dt.date.today()
+
 
 
 def _lower_first(text: str) -> str:
@@ -265,6 +284,11 @@ class KrDrafter(View):
         type does not use are hidden (``layout.display == "none"``).
     sentence, wording, findings
         HTML: the OKR as a sentence, the verdict on the title's wording, the quality findings.
+    okrs, versions
+        The cycle's set and the versions of its objectives and key results, as last read or
+        saved.
+    quality
+        The quality findings of the objective shown (silenced ones included).
     save_button, delete_button, refresh_button
         The actions.
     """
@@ -285,8 +309,8 @@ class KrDrafter(View):
         self.cycle: Cycle | None = None
         self.okrs: OkrSet | None = None
         self.versions: dict[str, int] = {}
-        self.quality: list[Finding] = []
         self._objective: Objective | None = None
+        self._findings: dict[str, list[Finding]] = {}
         self._muted = False
 
         t = self.t
@@ -363,23 +387,45 @@ class KrDrafter(View):
     # --- reading the store (never on a keystroke) ---------------------------------------------
 
     def refresh(self, *, objective: str | None = None, key_result: str | None = None) -> None:
-        """Read the cycle again; keep (or pick) the objective and key result shown."""
+        """Read the cycle again if it changed; keep (or pick) the objective and key result shown.
+
+        One read of the versions of the cycle's objectives and key results says whether anybody
+        changed one since the view read them; the cycle is read again only then (or, once the
+        cycle has ended, when its check-ins changed: the quarter-end checks score them).
+        """
         try:
             self.cycle = self.store.cycle(self._cycle_arg)
             # Versions before the data: a write in between makes the save a conflict, never a
             # silent overwrite of a change this view has not shown.
-            self.versions = self.store.versions(self.cycle)
-            self.okrs = self.store.load(self.cycle)
-            self.quality = check_set(self.okrs, lang=self.lang)
+            versions = self.store.versions(self.cycle)
+            if self.okrs is None or versions != self.versions or self._checkins_changed():
+                self.okrs = self.store.load(self.cycle)
+                self.versions = versions
+                self._findings = {}
         except OkrkitError as exc:
             self.show_error(self.t("load_failed", message=str(exc)))
             return
+        self._show_set(objective=objective, key_result=key_result)
+
+    def _checkins_changed(self) -> bool:
+        """Whether the cycle's active check-ins differ from those held, once the cycle has ended.
+
+        Before its last day no check shown here reads check-ins, so they are not compared.
+        """
+        if self.okrs is None or self.cycle is None or _today() < self.cycle.end:
+            return False
+        ids = self.store.checkins(cycle=self.cycle)["id"]
+        return {int(i) for i in ids} != {c.id for c in self.okrs.checkins}
+
+    def _show_set(self, *, objective: str | None, key_result: str | None) -> None:
+        """Show the set held: the objective list, then ``objective`` and ``key_result``."""
+        assert self.okrs is not None
         wanted = objective or self.objective_pick.value
         ids = [o.id for o in self.okrs.objectives]
+        options = [(f"{o.id} · {o.title}", o.id) for o in self.okrs.objectives]
         with self._quiet():
-            self.objective_pick.options = [
-                (f"{o.id} · {o.title}", o.id) for o in self.okrs.objectives
-            ]
+            if options != list(self.objective_pick.options):
+                self.objective_pick.options = options
             self.objective_pick.value = (wanted if wanted in ids else ids[0]) if ids else None
         if not ids:
             self._objective = None
@@ -505,12 +551,24 @@ class KrDrafter(View):
             )
         return "".join(parts)
 
+    @property
+    def quality(self) -> list[Finding]:
+        """The quality findings of the objective shown, silenced ones included."""
+        if self._objective is None or self.okrs is None:
+            return []
+        ident = self._objective.id
+        if ident not in self._findings:
+            self._findings[ident] = check_objective(
+                self.okrs, ident, as_of=_today(), lang=self.lang
+            )
+        return self._findings[ident]
+
     def _show_findings(self) -> None:
         if self._objective is None:
             self.findings.value = ""
             return
         ident = self._objective.id
-        found = [f for f in self.quality if f.objective == ident and f.silenced is None]
+        found = [f for f in self.quality if f.silenced is None]
         if not found:
             self.findings.value = f"<p>{html.escape(self.t('no_findings', objective=ident))}</p>"
             return
@@ -544,24 +602,33 @@ class KrDrafter(View):
         )
 
     def save(self) -> None:
-        """Add the new key result, or update the selected one at the version read."""
+        """Add the new key result, or update the selected one at the version read.
+
+        One write, then one read of the versions (see :meth:`_written`).
+        """
         if self._objective is None or self.cycle is None:
             self.show_error(self.t("no_objective"))
             return
-        objective = self._objective.id
+        objective = self._objective
         values = self.form_values()
         ident = self.kr_pick.value
         if ident:
-            self.store.update_key_result(ident, self.versions[ident], **values)
+            version = self.store.update_key_result(ident, self.versions[ident], **values)
+            krs = [
+                dataclasses.replace(kr, **values) if kr.id == ident else kr
+                for kr in objective.key_results
+            ]
             message = self.t("updated", id=ident)
         else:
             taken = set(self.store.versions(self.cycle))
             if self.okrs is not None:
                 taken |= self.okrs.ids
-            ident = next_key_result_id(objective, taken)
-            self.store.add_key_result(objective, KeyResult(id=ident, **values))
+            ident = next_key_result_id(objective.id, taken)
+            added = KeyResult(id=ident, **values)
+            version = self.store.add_key_result(objective.id, added)
+            krs = [*objective.key_results, added]
             message = self.t("added", id=ident)
-        self.refresh(objective=objective, key_result=ident)
+        self._written(objective, krs, {ident: version}, key_result=ident)
         self.show_ok(message)
 
     def delete(self) -> None:
@@ -570,9 +637,56 @@ class KrDrafter(View):
         if not ident or self._objective is None:
             self.show_error(self.t("pick_to_delete"))
             return
+        objective = self._objective
         self.store.delete_key_result(ident, self.versions[ident])
-        self.refresh(objective=self._objective.id)
+        krs = [kr for kr in objective.key_results if kr.id != ident]
+        self._written(objective, krs, {ident: None}, key_result=None)
         self.show_ok(self.t("deleted", id=ident))
+
+    def _written(
+        self,
+        objective: Objective,
+        key_results: Sequence[KeyResult],
+        versions: Mapping[str, int | None],
+        *,
+        key_result: str | None,
+    ) -> None:
+        """Show the set after this view wrote ``objective``'s new ``key_results``.
+
+        ``versions`` are the new versions of the key results written (``None``: deleted). When
+        the store's versions are exactly those held plus these, nobody else wrote since the view
+        read the cycle: the held set is updated and the objective re-checked, nothing is read
+        but the versions. Otherwise the cycle is read again.
+        """
+        assert self.okrs is not None and self.cycle is not None
+        expected = {**self.versions}
+        for ident, version in versions.items():
+            if version is None:
+                expected.pop(ident, None)
+            else:
+                expected[ident] = version
+        if self.store.versions(self.cycle) != expected:  # somebody else wrote meanwhile
+            self.refresh(objective=objective.id, key_result=key_result)
+            return
+        try:
+            updated = dataclasses.replace(objective, key_results=tuple(key_results))
+            okrs = dataclasses.replace(
+                self.okrs,
+                objectives=tuple(
+                    updated if o.id == objective.id else o for o in self.okrs.objectives
+                ),
+            )
+        except ValidationError:  # the set as held no longer holds together: read what is stored
+            self.versions = {}
+            self.refresh(objective=objective.id, key_result=key_result)
+            return
+        # OKR203 compares titles across objectives: forget the findings of those sharing one.
+        titles = {title_key(kr.title) for kr in (*objective.key_results, *key_results)} - {""}
+        for o in okrs.objectives:
+            if o.id == objective.id or any(title_key(kr.title) in titles for kr in o.key_results):
+                self._findings.pop(o.id, None)
+        self.okrs, self.versions = okrs, expected
+        self._show_set(objective=objective.id, key_result=key_result)
 
 
 def kr_drafter(

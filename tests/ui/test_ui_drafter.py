@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from okrkit import CheckIn, KeyResult, Objective, OkrSet
+from okrkit import CheckIn, KeyResult, Objective, OkrSet, check_set
 from okrkit.errors import ValidationError
 from okrkit.model import KR_TYPE_FIELDS, KR_TYPES
 from okrkit.store import Store
@@ -496,3 +499,168 @@ def test_the_verdict_is_shown_once(store: Store) -> None:
     view = make(store)
     view.title.value = "Grow ARR from $2M to $2.4M"
     assert text(view.wording).count("Measurable") == 1
+
+
+# --- what an edit costs: one write and one versions read; the set is not read again ------------
+
+
+@contextmanager
+def counting(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
+    """Count the store calls of the view and the quality checks it runs."""
+    import okrkit.objective_checks
+
+    seen: Counter[str] = Counter()
+
+    def spy(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            seen[name] += 1
+            return function(*args, **kwargs)
+
+        return run
+
+    names = ("load", "frames", "versions", "checkins")
+    writes = ("update_key_result", "add_key_result", "delete_key_result")
+    with monkeypatch.context() as patch:
+        for name in names + writes:
+            patch.setattr(store, name, spy(name, getattr(store, name)))
+        checks = okrkit.objective_checks
+        patch.setattr(checks, "check_set", spy("check_set", checks.check_set))
+        yield seen
+
+
+def findings_of(okrs: OkrSet, objective: str) -> list[Any]:
+    """What the whole-set check finds about ``objective``: the view shows the same."""
+    return [f for f in check_set(okrs) if f.objective == objective]
+
+
+def test_save_add_and_delete_write_once_and_read_only_versions(
+    store: Store, other: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = make(store)
+    view.kr_pick.value = "MKT-1-KR3"
+    view.title.value = "Onboard 1,500 community members"
+    with counting(store, monkeypatch) as seen:
+        view.save_button.click()
+    assert "Saved MKT-1-KR3" in text(view.status)
+    # One write, one versions read, one check of the objective edited (a set of one objective).
+    assert seen == {"update_key_result": 1, "versions": 1, "check_set": 1}
+    assert view.okrs == other.load(CYCLE)  # the view's copy is what the store holds
+    assert view.quality == findings_of(view.okrs, "MKT-1")
+
+    view.kr_pick.value = ""
+    view.title.value = "Ship the brand book"
+    view.type_pick.value = "milestone"
+    with counting(store, monkeypatch) as seen:
+        view.save_button.click()
+    assert "Added MKT-1-KR5" in text(view.status)
+    assert seen == {"add_key_result": 1, "versions": 2, "check_set": 1}  # ids in use, then after
+    assert view.okrs == other.load(CYCLE)
+
+    with counting(store, monkeypatch) as seen:
+        view.delete_button.click()
+    assert "Deleted MKT-1-KR5" in text(view.status)
+    assert seen == {"delete_key_result": 1, "versions": 1, "check_set": 1}
+    assert view.okrs == other.load(CYCLE)
+    assert view.quality == findings_of(view.okrs, "MKT-1")
+
+
+def test_the_cost_of_a_save_does_not_grow_with_the_set(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def cost() -> Counter[str]:
+        view = make(store)
+        view.kr_pick.value = "MKT-1-KR3"
+        view.title.value = f"Onboard {len(view.okrs.objectives)} community members"
+        with counting(store, monkeypatch) as seen:
+            view.save_button.click()
+        return seen
+
+    small = cost()
+    store.import_set(
+        OkrSet(
+            cycle=CYCLE,
+            objectives=[
+                Objective(
+                    id=f"T-{i}",
+                    title=f"Team goal {i}",
+                    key_results=[
+                        KeyResult(id=f"T-{i}-KR1", title=f"Ship {i} things", start=0, target=i + 1)
+                    ],
+                )
+                for i in range(150)
+            ],
+        )
+    )
+    assert cost() == small == {"update_key_result": 1, "versions": 1, "check_set": 1}
+
+
+def test_picking_an_objective_checks_it_once(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    view = make(store)
+    with counting(store, monkeypatch) as seen:
+        view.objective_pick.value = "MKT-2"
+        view.objective_pick.value = "MKT-1"
+        view.objective_pick.value = "MKT-2"
+    assert seen == {"check_set": 1}  # MKT-2's findings, kept; nothing read from the store
+    assert view.quality == findings_of(view.okrs, "MKT-2")
+
+
+def test_another_kernels_write_is_read_before_the_save_answers(
+    store: Store, other: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = make(store)
+    other.update_key_result("MKT-2-KR1", other.versions(CYCLE)["MKT-2-KR1"], title="Renamed")
+    view.title.value = "Ship the brand book"
+    view.type_pick.value = "milestone"
+    with counting(store, monkeypatch) as seen:
+        view.save_button.click()
+    assert "Added MKT-1-KR5" in text(view.status)
+    assert seen["load"] == 1  # the versions told: the cycle is read again
+    assert view.okrs == other.load(CYCLE)
+    assert view.okrs.key_result("MKT-2-KR1").title == "Renamed"
+
+
+def test_a_title_shared_with_another_objective_rechecks_it_there(store: Store) -> None:
+    view = make(store)
+    elsewhere = view.okrs.objective("MKT-2").key_results[0]
+    view.kr_pick.value = "MKT-1-KR3"
+    view.title.value = elsewhere.title  # MKT-1 comes first: MKT-2's key result is now the copy
+    view.save_button.click()
+    view.objective_pick.value = "MKT-2"
+    assert any(f.code == "OKR203" and f.item == elsewhere.id for f in view.quality)
+    assert view.quality == findings_of(view.okrs, "MKT-2")
+    assert "OKR203" in text(view.findings)
+
+
+def test_refresh_without_changes_reads_no_set(
+    store: Store, other: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    import okrkit.ui.drafter
+
+    monkeypatch.setattr(okrkit.ui.drafter, "_today", lambda: dt.date(2026, 2, 1))
+    view = make(store)
+    with counting(store, monkeypatch) as seen:
+        view.refresh_button.click()
+    assert seen == {"versions": 1}  # during the cycle no check shown reads check-ins
+    other.update_key_result("MKT-1-KR2", other.versions(CYCLE)["MKT-1-KR2"], title="Moved on")
+    with counting(store, monkeypatch) as seen:
+        view.refresh_button.click()
+    assert seen["load"] == 1
+    assert ("MKT-1-KR2: Moved on", "MKT-1-KR2") in view.kr_pick.options
+
+
+def test_after_the_cycle_refresh_reads_new_check_ins_for_the_quarter_end_checks(
+    store: Store, other: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    import okrkit.ui.drafter
+
+    monkeypatch.setattr(okrkit.ui.drafter, "_today", lambda: dt.date(2026, 4, 2))
+    view = make(store)
+    other.add_checkin(CheckIn(key_result="MKT-1-KR2", date="2026-03-20", value=3))
+    with counting(store, monkeypatch) as seen:
+        view.refresh_button.click()
+    assert seen["checkins"] == 1 and seen["load"] == 1
+    assert view.okrs == other.load(CYCLE)
