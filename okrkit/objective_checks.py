@@ -97,8 +97,8 @@ def check_objective(
     mine = {kr.id for kr in own.key_results}
     part = OkrSet(
         cycle=okrs.cycle,
-        objectives=objectives,
-        checkins=[c for c in okrs.checkins if c.key_result in mine],
+        objectives=tuple(objectives),
+        checkins=tuple(c for c in okrs.checkins if c.key_result in mine),
     )
     config = config or CheckConfig()
     # The owner and KPI rules are about no objective: skip them.
