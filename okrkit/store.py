@@ -48,7 +48,7 @@ from okrkit.errors import (
     StoreError,
     ValidationError,
 )
-from okrkit.frames import Frames, from_frames, to_frames
+from okrkit.frames import FRAME_COLUMNS, Frames, from_frames, to_frames
 from okrkit.model import CHECKIN_FIELD, CheckIn, KeyResult, Objective, OkrSet
 
 if TYPE_CHECKING:
@@ -695,25 +695,34 @@ class Store:
         with self._read() as conn:
 
             def frame(query: Any) -> pd.DataFrame:
+                # The driver's plain tuples: building a frame from SQLAlchemy rows costs 4x more.
                 result = conn.execute(query)
-                return pd.DataFrame(result.all(), columns=list(result.keys()))
+                columns = list(result.keys())
+                rows = result.cursor.fetchall() if result.cursor is not None else []
+                result.close()
+                return pd.DataFrame.from_records(rows, columns=columns, coerce_float=False)
+
+            def columns(table: Any, name: str) -> list[Any]:
+                return [table.c[k] for k in FRAME_COLUMNS[name] if k in table.c]
 
             o, kr, ci = t["objectives"], t["key_results"], t["checkins"]
-            objectives = frame(sa.select(o).where(o.c.cycle == c.id).order_by(o.c.position))
+            objectives = frame(
+                sa.select(*columns(o, "objectives")).where(o.c.cycle == c.id).order_by(o.c.position)
+            )
             links = frame(
-                sa.select(t["alignments"])
+                sa.select(t["alignments"].c.child, t["alignments"].c.parent)
                 .join(o, o.c.id == t["alignments"].c.child)
                 .where(o.c.cycle == c.id)
                 .order_by(t["alignments"].c.position)
             )
             krs = frame(
-                sa.select(kr)
+                sa.select(*columns(kr, "key_results"))
                 .join(o, o.c.id == kr.c.objective)
                 .where(o.c.cycle == c.id)
                 .order_by(o.c.position, kr.c.position)
             )
             checkins = frame(
-                sa.select(ci)
+                sa.select(*columns(ci, "checkins"))
                 .join(kr, kr.c.id == ci.c.key_result)
                 .join(o, o.c.id == kr.c.objective)
                 .where(o.c.cycle == c.id, ci.c.state == "active")
@@ -735,7 +744,7 @@ class Store:
         kpis["measures"] = _grouped(kpis["id"], measures, "kpi", "key_result")
         inits["supports"] = _grouped(inits["id"], supports, "initiative", "key_result")
         for df in (objectives, krs, kpis, inits):
-            df["silence"] = [_silence(v) for v in df["silence"]]
+            df["silence"] = [_silence(v) for v in df["silence"].tolist()]
         empty = to_frames(OkrSet(cycle=c))
         return Frames(
             cycle=c,
@@ -1906,8 +1915,8 @@ def _carried_id(ident: str, source: Cycle, target: Cycle) -> str:
 def _grouped(ids: pd.Series, links: pd.DataFrame, key: str, value: str) -> list[tuple[str, ...]]:
     if links.empty:
         return [() for _ in range(len(ids))]
-    groups = links.groupby(key, sort=False)[value].agg(tuple)
-    return [groups.get(i, ()) for i in ids]
+    found = ids.map(links.groupby(key, sort=False)[value].agg(tuple))
+    return [v if isinstance(v, tuple) else () for v in found.tolist()]
 
 
 def _conform(df: pd.DataFrame, like: pd.DataFrame) -> pd.DataFrame:
@@ -1918,18 +1927,20 @@ def _conform(df: pd.DataFrame, like: pd.DataFrame) -> pd.DataFrame:
         if str(dtype) == "object":
             # The empty frame cannot tell text from other objects: infer the dtype from the
             # values as to_frames does (pandas' string dtype for text with gaps, else object).
-            values = [None if _is_missing(v) else v for v in out[col].tolist()]
-            out[col] = pd.Series(values, index=out.index, dtype=None)
+            if out[col].dtype == object:
+                values = out[col].where(out[col].notna(), None).tolist()
+                out[col] = pd.Series(values, index=out.index, dtype=None)
+            elif out.empty:
+                out[col] = out[col].astype(object)
+            continue
+        if str(dtype).startswith("datetime64"):
+            out[col] = pd.to_datetime(out[col]).astype(dtype)
             continue
         try:
             out[col] = out[col].astype(dtype)
         except (TypeError, ValueError):
             out[col] = pd.array(out[col].tolist(), dtype=dtype)
     return out.reset_index(drop=True)
-
-
-def _is_missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 def _fields_of(row: Any, names: Iterable[str], skip: Iterable[str] = ()) -> dict[str, Any]:
