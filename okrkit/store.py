@@ -380,7 +380,7 @@ class Store:
         is_sqlite = self.url.startswith("sqlite")
         self.is_sqlite = is_sqlite
         if is_sqlite:
-            path = sa.engine.make_url(self.url).database
+            path = _sqlite_path(sa.engine.make_url(self.url))
             if path and path != ":memory:":
                 if not create and not Path(path).exists():
                     raise StoreError(
@@ -1949,6 +1949,18 @@ def _fields_of(row: Any, names: Iterable[str], skip: Iterable[str] = ()) -> dict
     if "silence" in out:
         out["silence"] = _silence(out["silence"])
     return out
+
+
+def _sqlite_path(url: Any) -> str | None:
+    """The file of a SQLite URL, also of a URI one (``sqlite:///file:PATH?mode=ro&uri=true``)."""
+    path: str | None = url.database
+    if path and url.query.get("uri") and path.startswith("file:"):
+        from urllib.parse import unquote
+
+        path = unquote(path[len("file:") :].split("?", 1)[0])
+        if path.startswith("//"):  # file://host/path: only the local host
+            path = "/" + path[2:].split("/", 1)[-1]
+    return path
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

@@ -637,11 +637,6 @@ def test_read_only_sqlite_mount(tmp_path: Path, capsys: pytest.CaptureFixture[st
         subprocess.run(["umount", "-l", str(view)], check=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Store.__init__ checks the path of a 'sqlite:///file:...?mode=ro&uri=true' URL as a"
-    " plain path ('no store at file:/...')",
-)
 def test_read_only_sqlite_uri(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "okrkit.db"
     yaml_file = read_only_seed(f"sqlite:///{db}", tmp_path)
