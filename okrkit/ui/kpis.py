@@ -3,10 +3,15 @@
 The board is a view: the rules it shows live in :mod:`okrkit.kpis`
 (:func:`~okrkit.kpis.kpi_status` and :func:`~okrkit.kpis.kpi_missing_parts`), plain functions on
 the KPI frame.
+
+Refresh reads the cycle's frames once and scores only the key results the KPIs measure; when the
+KPIs and those scores are what the board already shows, the table is left as it is (nothing is
+sent to the browser).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from typing import Any
 
@@ -118,6 +123,7 @@ class KpiBoard(View):
         super().__init__(store, lang=lang)
         self.cycle = store.cycle(cycle)
         self.rows = pd.DataFrame()
+        self._shown: Any = None
         self.summary = widgets.HTML()
         self.table = widgets.HTML()
         self.refresh_button = widgets.Button(description=self.t("refresh"), icon="refresh")
@@ -136,7 +142,17 @@ class KpiBoard(View):
         """Read the cycle's KPIs and key results again and re-render the board."""
         frames = self.store.frames(self.cycle)
         kpis = frames.kpis.reset_index(drop=True)
-        krs = score(frames).key_results.set_index("id")
+        measured = {ident for ids in kpis["measures"] for ident in ids}
+        k = frames.key_results
+        k = k[k["id"].isin(measured)]
+        o = frames.objectives
+        only = dataclasses.replace(
+            frames,
+            objectives=o[o["id"].isin(k["objective"])],
+            key_results=k,
+            checkins=frames.checkins[frames.checkins["key_result"].isin(measured)],
+        )
+        krs = score(only).key_results.set_index("id")  # a key result's score is its own
         rows = kpis[["id", "name", "current", "direction"]].copy()
         rows["status"] = kpi_status(kpis)
         rows["missing"] = kpi_missing_parts(kpis)
@@ -145,7 +161,13 @@ class KpiBoard(View):
         if kpis.empty:
             self.summary.value = f"<i>{html.escape(self.t('empty', cycle=self.cycle.id))}</i>"
             self.table.value = ""
+            self._shown = None
             return
+        # As text, so that two missing values (NaN) compare equal.
+        shown = repr((kpis.to_dict("records"), krs[["title", "score", "band"]].to_dict("index")))
+        if shown == self._shown:
+            return
+        self._shown = shown
         counts = rows["status"].value_counts()
         self.summary.value = html.escape(
             self.t(

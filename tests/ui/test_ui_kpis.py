@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 import re
@@ -11,10 +12,11 @@ from typing import Any
 
 import pytest
 
-from okrkit import KPI, OkrSet, check_set, load_template
+from okrkit import KPI, CheckIn, OkrSet, check_set, load_template, score
 from okrkit.kpis import kpi_missing_parts
 from okrkit.store import Store
 from okrkit.ui import kpi_board
+from okrkit.ui.checkin import format_number
 from okrkit.ui.i18n import COMMON
 from okrkit.ui.kpis import TEXT, KpiBoard
 
@@ -183,3 +185,26 @@ def test_an_unexpected_error_shows_the_generic_message(
     assert text(board.status.value) == COMMON["en"]["unexpected"]
     assert board.table.value == before
     assert "boom" in caplog.text
+
+
+def test_refresh_reads_once_and_sends_nothing_when_nothing_changed(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    board = kpi_board(store, cycle=CYCLE)
+    reads: list[str] = []
+    sent: list[str] = []
+    frames = store.frames
+    monkeypatch.setattr(store, "frames", lambda *a, **k: reads.append("frames") or frames(*a, **k))
+    board.table.observe(lambda change: sent.append("table"), names="value")
+    board.summary.observe(lambda change: sent.append("summary"), names="value")
+    board.refresh_button.click()
+    assert reads == ["frames"] and sent == []  # the same board: nothing changes in the browser
+    with Store(tmp_path / "okrkit.db") as other:  # another kernel checks in on a measured KR
+        other.add_checkin(CheckIn(key_result="MKT-2-KR1", date="2026-02-10", value=400))
+    board.refresh_button.click()
+    assert reads == ["frames", "frames"] and sent == ["table"]
+    scores = score(store.frames(CYCLE), dt.date.today()).key_results.set_index("id")
+    shown = format_number(scores.loc["MKT-2-KR1", "score"])
+    assert f"MKT-2-KR1 {store.load(CYCLE).key_result('MKT-2-KR1').title} ({shown}" in text(
+        row_html(board, "MKT-KPI-1")
+    )
