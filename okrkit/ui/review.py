@@ -173,6 +173,8 @@ class QuarterReview(View):
         Each key result's score and band.
     headers : dict[str, ipywidgets.HTML]
         Each objective's title, kind, score, band, status and expectation.
+    labels : dict[str, ipywidgets.HTML]
+        Each key result's id, title, type, weight and numbers.
     objective_scores, kr_scores : dict[str, dict]
         The latest scores by id (rows of :attr:`Scores.objectives <okrkit.Scores>` and
         :attr:`Scores.key_results <okrkit.Scores>`).
@@ -201,6 +203,8 @@ class QuarterReview(View):
         self.inputs: dict[str, Any] = {}
         self.results: dict[str, Any] = {}
         self.headers: dict[str, Any] = {}
+        self.labels: dict[str, Any] = {}
+        self._shape: list[tuple[str, tuple[tuple[str, str], ...]]] = []
         self.objective_scores: dict[str, dict[str, Any]] = {}
         self.kr_scores: dict[str, dict[str, Any]] = {}
         self.carried: dict[str, str] = {}
@@ -267,7 +271,12 @@ class QuarterReview(View):
     # --- building -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Read the cycle from the store again and rebuild the table."""
+        """Read the cycle from the store again and show it.
+
+        When the cycle still has the same objectives and key results (same ids and types, in the
+        same order), the table keeps its cells and only their values change; otherwise it is
+        built again.
+        """
         frames: Frames = self.store.frames(self.cycle)
         scores = score(frames, self.as_of)
         self._kpis, self._initiatives = frames.kpis.iloc[0:0], frames.initiatives.iloc[0:0]
@@ -286,14 +295,40 @@ class QuarterReview(View):
         self.carried = self._carried_before()
         self.objective_scores = {r["id"]: r for r in scores.objectives.to_dict("records")}
         self.kr_scores = {r["id"]: r for r in scores.key_results.to_dict("records")}
-        self.inputs, self.results, self.headers = {}, {}, {}
+        self._kr_order: dict[str, list[str]] = {oid: [] for oid in self._o_frames}
+        for ident, oid in zip(
+            frames.key_results["id"], frames.key_results["objective"], strict=True
+        ):
+            self._kr_order.setdefault(oid, []).append(ident)
+        shape = [
+            (oid, tuple((k, self._kr_rows[k]["type"]) for k in krs))
+            for oid, krs in self._kr_order.items()
+        ]
+        if shape == self._shape and self.table.children:
+            self._update_cells()
+        else:
+            self._build_cells()
+            self._shape = shape
+        self._render_summary()
+
+    def _build_cells(self) -> None:
+        """Build the table's cells from what is held, and free the cells they replace."""
+        self.inputs, self.results, self.headers, self.labels = {}, {}, {}, {}
         cells: list[Any] = []
-        for o in objectives.to_dict("records"):
-            cells += self._section(o)
+        for oid in self._kr_order:
+            cells += self._section(oid)
         old, self.table.children = self.table.children, cells
         for cell in old:  # free the replaced widgets (their shared layouts and styles stay)
             cell.close()
-        self._render_summary()
+
+    def _update_cells(self) -> None:
+        """Show what is held in the table's cells; a cell whose text is the same sends nothing."""
+        for oid in self._kr_order:
+            self._render_header(oid)
+        for ident, kr in self._kr_rows.items():
+            self.labels[ident].value = self._kr_label(kr)
+            self._set_quietly(ident, self._shown(kr))
+            self._render_result(ident)
 
     def _shared(self, cls: Any, **kwargs: Any) -> Any:
         """A new ``cls`` widget with the layout (unless given) and style shared by its kind."""
@@ -302,18 +337,30 @@ class QuarterReview(View):
             style = self._styles[cls] = cls.class_traits()["style"].klass()
         return cls(**({"layout": self._cell_layout, "style": style} | kwargs))
 
-    def _section(self, objective: Mapping[str, Any]) -> list[Any]:
+    def _section(self, oid: str) -> list[Any]:
         """The cells of one objective: its header across the grid, then a row per key result."""
-        oid = objective["id"]
         header = self._shared(widgets.HTML, layout=self._header_layout)
         self.headers[oid] = header
         self._render_header(oid)
         cells: list[Any] = [header]
-        krs = self._kr_frames.get(oid)
-        for kr in krs.to_dict("records") if krs is not None else []:
+        for ident in self._kr_order[oid]:
+            kr = self._kr_rows[ident]
             label = self._shared(widgets.HTML, value=self._kr_label(kr))
-            cells += [label, self._input(kr), self._result(kr["id"])]
+            self.labels[ident] = label
+            cells += [label, self._input(kr), self._result(ident)]
         return cells
+
+    def _shown(self, kr: Mapping[str, Any]) -> Any:
+        """What the input of key result ``kr`` shows: its reading at the as-of date, else a
+        start (a grade of 0, not done, the start value or the guardrail's threshold)."""
+        kind, shown = kr["type"], self.kr_scores[kr["id"]]["value"]
+        if kind == "qualitative":
+            return 0.0 if _missing(shown) else float(shown)
+        if kind == "milestone":
+            return bool(shown == 1.0)
+        if _missing(shown):
+            shown = kr["threshold"] if kind == "guardrail" else kr["start"]
+        return float(shown)
 
     def _kr_label(self, kr: Mapping[str, Any]) -> str:
         esc = html.escape
@@ -337,12 +384,12 @@ class QuarterReview(View):
 
     def _input(self, kr: Mapping[str, Any]) -> Any:
         ident, kind = kr["id"], kr["type"]
-        shown = self.kr_scores[ident]["value"]
+        shown = self._shown(kr)
         widget: Any
         if kind == "qualitative":
             widget = self._shared(
                 widgets.FloatSlider,
-                value=0.0 if _missing(shown) else float(shown),
+                value=shown,
                 min=0.0,
                 max=1.0,
                 step=0.05,
@@ -353,15 +400,13 @@ class QuarterReview(View):
         elif kind == "milestone":
             widget = self._shared(
                 widgets.Checkbox,
-                value=bool(shown == 1.0),
+                value=shown,
                 description=self.t("done"),
                 indent=False,
                 layout=self._input_layout,
             )
         else:
-            if _missing(shown):
-                shown = kr["threshold"] if kind == "guardrail" else kr["start"]
-            widget = self._shared(widgets.FloatText, value=float(shown), layout=self._input_layout)
+            widget = self._shared(widgets.FloatText, value=shown, layout=self._input_layout)
         widget.observe(self.safe(functools.partial(self._on_change, ident)), names="value")
         self.inputs[ident] = widget
         return widget

@@ -183,13 +183,47 @@ def test_refresh_shows_what_another_kernel_recorded(store: Store, db: Path) -> N
     with Store(db, create=False) as other:
         other.add_checkin(CheckIn(key_result="MKT-3-KR3", date="2026-03-20", grade=0.9))
     assert view.inputs["MKT-3-KR3"].value == 0.0
-    old = view.inputs["MKT-3-KR3"]
+    cells = list(view.table.children)
     view.refresh_button.click()
     assert view.inputs["MKT-3-KR3"].value == 0.9
     assert view.objective_scores["MKT-3"]["score"] == pytest.approx(0.6)
-    assert old.comm is None  # the replaced widgets are closed
-    view.inputs["MKT-3-KR3"].value = 1.0  # the new widgets are wired
+    assert "0.6" in text(view.headers["MKT-3"].value)
+    # The same key results: every cell is kept, only values change (nothing is rebuilt).
+    assert len(view.table.children) == len(cells)
+    assert all(a is b for a, b in zip(view.table.children, cells, strict=True))
+    assert [r["grade"] for r in history(db, "MKT-3-KR3")] == [0.9]  # showing it wrote nothing
+    view.inputs["MKT-3-KR3"].value = 1.0  # the kept widgets are still wired
     assert [r["grade"] for r in history(db, "MKT-3-KR3")] == [0.9, 1.0]
+
+
+def test_refresh_rebuilds_the_table_when_the_key_results_change(store: Store, db: Path) -> None:
+    view = review(store)
+    old = view.inputs["MKT-3-KR3"]
+    with Store(db, create=False) as other:
+        other.add_key_result(
+            "MKT-2", KeyResult(id="MKT-2-KR9", title="Publish 4 case studies", start=0, target=4)
+        )
+        other.update_key_result(
+            "MKT-3-KR3", other.versions(CYCLE)["MKT-3-KR3"], title="Renamed elsewhere"
+        )
+    view.refresh_button.click()
+    assert "MKT-2-KR9" in view.inputs and "Publish 4 case studies" in view.labels["MKT-2-KR9"].value
+    assert "Renamed elsewhere" in view.labels["MKT-3-KR3"].value
+    assert old.comm is None  # the replaced widgets are closed
+    view.inputs["MKT-2-KR9"].value = 3  # the new widgets are wired
+    assert [r["value"] for r in history(db, "MKT-2-KR9")] == [3.0]
+
+
+def test_refresh_shows_a_renamed_key_result_in_the_kept_cells(store: Store, db: Path) -> None:
+    view = review(store)
+    label = view.labels["MKT-3-KR3"]
+    with Store(db, create=False) as other:
+        other.update_key_result(
+            "MKT-3-KR3", other.versions(CYCLE)["MKT-3-KR3"], title="Renamed <elsewhere>"
+        )
+    view.refresh_button.click()
+    assert view.labels["MKT-3-KR3"] is label
+    assert "Renamed &lt;elsewhere&gt;" in label.value
 
 
 # --- summary and carry-over ------------------------------------------------------------------
