@@ -140,7 +140,6 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-
 def _lower_first(text: str) -> str:
     """``text`` with a lower-case first letter, unless it starts an acronym ("NPS", "Q3")."""
     text = text.strip().rstrip(".!;:").strip()
