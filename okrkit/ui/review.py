@@ -204,6 +204,8 @@ class QuarterReview(View):
         self.results: dict[str, Any] = {}
         self.headers: dict[str, Any] = {}
         self.labels: dict[str, Any] = {}
+        self._held: tuple[Any, ...] | None = None
+        self._problems: set[str] = set()
         self._shape: list[tuple[str, tuple[tuple[str, str], ...]]] = []
         self.objective_scores: dict[str, dict[str, Any]] = {}
         self.kr_scores: dict[str, dict[str, Any]] = {}
@@ -265,7 +267,7 @@ class QuarterReview(View):
         return {
             str(old): str(new)
             for old, new in zip(objectives["carried_from"], objectives["id"], strict=True)
-            if isinstance(old, str) and old in self._o_frames
+            if isinstance(old, str) and old in self._kr_order
         }
 
     # --- building -----------------------------------------------------------------------------
@@ -273,33 +275,36 @@ class QuarterReview(View):
     def refresh(self) -> None:
         """Read the cycle from the store again and show it.
 
-        When the cycle still has the same objectives and key results (same ids and types, in the
-        same order), the table keeps its cells and only their values change; otherwise it is
-        built again.
+        First a few cheap reads say whether anything the review shows changed since it read
+        the cycle (:meth:`_stamp`); when nothing did, nothing more is read. When the cycle still
+        has the same objectives and key results (same ids and types, in the same order), the
+        table keeps its cells and only their values change; otherwise it is built again.
         """
+        # The stamp before the data: a write in between shows as a change on the next refresh.
+        stamp = self._stamp()
+        if stamp == self._held and self.table.children:
+            for ident in list(self._problems):
+                self._render_result(ident)
+            return
         frames: Frames = self.store.frames(self.cycle)
         scores = score(frames, self.as_of)
         self._kpis, self._initiatives = frames.kpis.iloc[0:0], frames.initiatives.iloc[0:0]
-        objectives = frames.objectives.reset_index(drop=True)
-        self._o_frames = {o: objectives.iloc[[i]] for i, o in enumerate(objectives["id"])}
-        self._kr_frames = {o: g for o, g in frames.key_results.groupby("objective", sort=False)}
+        # The frames of one objective, and its check-ins as records, are cut out when it is
+        # rescored (see :meth:`_objective_frames`), not for every objective on each read.
+        self._frames = frames
+        self._checkins: dict[str, list[dict[str, Any]]] = {}
         self._kr_objective = dict(
             zip(frames.key_results["id"], frames.key_results["objective"], strict=True)
         )
         self._kr_rows = {r["id"]: r for r in frames.key_results.to_dict("records")}
-        self._checkins: dict[str, list[dict[str, Any]]] = {o: [] for o in self._o_frames}
-        for rec in frames.checkins.to_dict("records"):
-            objective = self._kr_objective.get(rec["key_result"])
-            if objective is not None:
-                self._checkins[objective].append(_record(rec))
+        self._kr_order: dict[str, list[str]] = {oid: [] for oid in frames.objectives["id"]}
+        for ident, oid in self._kr_objective.items():
+            self._kr_order.setdefault(oid, []).append(ident)
         self.carried = self._carried_before()
         self.objective_scores = {r["id"]: r for r in scores.objectives.to_dict("records")}
         self.kr_scores = {r["id"]: r for r in scores.key_results.to_dict("records")}
-        self._kr_order: dict[str, list[str]] = {oid: [] for oid in self._o_frames}
-        for ident, oid in zip(
-            frames.key_results["id"], frames.key_results["objective"], strict=True
-        ):
-            self._kr_order.setdefault(oid, []).append(ident)
+        self._problems.clear()
+        self._held = stamp
         shape = [
             (oid, tuple((k, self._kr_rows[k]["type"]) for k in krs))
             for oid, krs in self._kr_order.items()
@@ -310,6 +315,19 @@ class QuarterReview(View):
             self._build_cells()
             self._shape = shape
         self._render_summary()
+
+    def _stamp(self) -> tuple[Any, ...]:
+        """What changes whenever something the review shows changes in the store.
+
+        The versions of the cycle's objectives and key results, the ids of its active check-ins
+        (a correction or a deletion changes them) and the versions of the next cycle's objectives
+        (those carried over). Three small reads instead of the whole cycle.
+        """
+        following = (
+            self.store.versions(self.next_cycle) if self.next_cycle in self.store.cycles() else None
+        )
+        ids = frozenset(int(i) for i in self.store.checkins(cycle=self.cycle)["id"])
+        return self.store.versions(self.cycle), ids, following
 
     def _build_cells(self) -> None:
         """Build the table's cells from what is held, and free the cells they replace."""
@@ -424,6 +442,10 @@ class QuarterReview(View):
         return f"<span style='{style}padding:0 .4em;border-radius:3px'>{html.escape(text)}</span>"
 
     def _render_result(self, ident: str, *, problem: str = "") -> None:
+        if problem:
+            self._problems.add(ident)
+        else:
+            self._problems.discard(ident)
         s = self.kr_scores[ident]
         band = s["band"] if isinstance(s["band"], str) else None
         parts = [
@@ -583,10 +605,16 @@ class QuarterReview(View):
             )
             message = "recorded"
         oid = self._kr_objective[ident]
-        kept = [r for r in self._checkins[oid] if r["key_result"] != ident]
+        held = self._objective_checkins(oid)
+        kept = [r for r in held if r["key_result"] != ident]
         kept += [_record(r) for r in fresh.to_dict("records")]
         kept.append(_record({**{f: getattr(saved, f) for f in _CHECKIN_COLUMNS}}))
         self._checkins[oid] = kept
+        if self._held is not None:  # what the view now shows of the key result's check-ins
+            versions, ids, following = self._held
+            was = {r["id"] for r in held if r["key_result"] == ident}
+            now = {r["id"] for r in kept if r["key_result"] == ident}
+            self._held = (versions, (ids - was) | now, following)
         self.rescore(oid)
         if field == "done":
             text = self.t("done") if new else self.t("not_done")
@@ -597,16 +625,25 @@ class QuarterReview(View):
         self.show_ok(self.t(message, kr=ident, reading=text, date=self.as_of.isoformat()))
         return saved
 
+    def _objective_checkins(self, oid: str) -> list[dict[str, Any]]:
+        """The check-ins held of objective ``oid``'s key results, as records."""
+        if oid not in self._checkins:
+            mine = set(self._kr_order.get(oid, ()))
+            checkins = self._frames.checkins
+            rows = checkins[checkins["key_result"].isin(mine)]
+            self._checkins[oid] = [_record(rec) for rec in rows.to_dict("records")]
+        return self._checkins[oid]
+
     def rescore(self, oid: str) -> None:
         """Score objective ``oid`` again from the check-ins held, and re-render its rows."""
-        krs = self._kr_frames.get(oid)
-        if krs is None:
+        if not self._kr_order.get(oid):
             return
+        objectives, krs = self._frames.objectives, self._frames.key_results
         frames = Frames(
             cycle=self.cycle,
-            objectives=self._o_frames[oid],
-            key_results=krs,
-            checkins=_checkin_frame(self._checkins[oid]),
+            objectives=objectives[objectives["id"] == oid],
+            key_results=krs[krs["objective"] == oid],
+            checkins=_checkin_frame(self._objective_checkins(oid)),
             kpis=self._kpis,
             initiatives=self._initiatives,
         )

@@ -410,3 +410,38 @@ def test_grades_update_scores_in_a_store_of_1000_key_results(tmp_path: Path) -> 
         # (40/100 + 0 + 0.8 + 1.0) / 4 = 0.55
         assert view.objective_scores["O30"]["score"] == pytest.approx(0.55)
         assert text(view.status.value).startswith("Saved O180-qualitative")
+
+
+# --- what Refresh costs ------------------------------------------------------------------------
+
+
+def counting(store: Store, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Count the store reads of a view from now on."""
+    seen: dict[str, int] = {}
+    for name in ("frames", "load", "versions", "checkins"):
+        function = getattr(store, name)
+
+        def run(*args: Any, _name: str = name, _f: Any = function, **kwargs: Any) -> Any:
+            seen[_name] = seen.get(_name, 0) + 1
+            return _f(*args, **kwargs)
+
+        monkeypatch.setattr(store, name, run)
+    return seen
+
+
+def test_refresh_reads_no_cycle_when_nothing_changed(
+    store: Store, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = review(store)
+    view.inputs["MKT-3-KR3"].value = 0.5  # this view's own write is accounted for
+    cells = list(view.table.children)
+    seen = counting(store, monkeypatch)
+    view.refresh_button.click()
+    assert "frames" not in seen and "load" not in seen
+    assert seen == {"versions": 1, "checkins": 1}  # the stamp: versions and check-in ids
+    assert list(view.table.children) == cells
+    with Store(db, create=False) as other:
+        other.add_checkin(CheckIn(key_result="MKT-1-KR4", date="2026-03-30", value=30))
+    view.refresh_button.click()
+    assert seen.get("frames") == 1  # a check-in elsewhere: the cycle is read again
+    assert view.kr_scores["MKT-1-KR4"]["checkins"] == 1
