@@ -5,9 +5,9 @@ that type needs; Save writes to the store at once. While the title is typed the 
 sentence "We will [objective], as measured by [KR1], [KR2] and [new title]." and what
 :func:`okrkit.wording.assess_key_result` makes of the title. A keystroke reads nothing from the
 store: the objective and its key results are cached when the view loads. The view shows the
-quality findings of the objective shown (:func:`okrkit.objective_checks.check_objective`, the
-findings :func:`okrkit.checks.check_set` has about it), checked when the objective is first shown
-and again when one of its key results is saved.
+quality findings of the objective shown: those :func:`okrkit.checks.check_set` finds when the view
+reads the cycle, and after a save those :func:`okrkit.objective_checks.check_objective` finds
+about the objective edited (the same findings, from a check of that objective alone).
 
 Save and Delete answer at once, also in a cycle of a thousand key results: one write, then one
 cheap read of the versions of the cycle's objectives and key results. When nobody else wrote
@@ -35,7 +35,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from okrkit.checks import Finding
+from okrkit.checks import Finding, check_set
 from okrkit.cycles import Cycle
 from okrkit.errors import OkrkitError, ValidationError
 from okrkit.model import KR_TYPE_FIELDS, KR_TYPES, KeyResult, Objective, OkrSet
@@ -398,9 +398,13 @@ class KrDrafter(View):
             # silent overwrite of a change this view has not shown.
             versions = self.store.versions(self.cycle)
             if self.okrs is None or versions != self.versions or self._checkins_changed():
-                self.okrs = self.store.load(self.cycle)
-                self.versions = versions
-                self._findings = {}
+                okrs = self.store.load(self.cycle)
+                found = check_set(okrs, as_of=_today(), lang=self.lang)
+                self._findings = {o.id: [] for o in okrs.objectives}
+                for f in found:
+                    if f.objective in self._findings:
+                        self._findings[f.objective].append(f)
+                self.okrs, self.versions = okrs, versions
         except OkrkitError as exc:
             self.show_error(self.t("load_failed", message=str(exc)))
             return

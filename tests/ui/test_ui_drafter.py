@@ -508,6 +508,7 @@ def test_the_verdict_is_shown_once(store: Store) -> None:
 def counting(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
     """Count the store calls of the view and the quality checks it runs."""
     import okrkit.objective_checks
+    import okrkit.ui.drafter
 
     seen: Counter[str] = Counter()
 
@@ -523,8 +524,9 @@ def counting(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[
     with monkeypatch.context() as patch:
         for name in names + writes:
             patch.setattr(store, name, spy(name, getattr(store, name)))
-        checks = okrkit.objective_checks
-        patch.setattr(checks, "check_set", spy("check_set", checks.check_set))
+        check_set = spy("check_set", okrkit.objective_checks.check_set)
+        patch.setattr(okrkit.objective_checks, "check_set", check_set)  # one objective's
+        patch.setattr(okrkit.ui.drafter, "check_set", check_set)  # the whole cycle's
         yield seen
 
 
@@ -594,13 +596,23 @@ def test_the_cost_of_a_save_does_not_grow_with_the_set(
     assert cost() == small == {"update_key_result": 1, "versions": 1, "check_set": 1}
 
 
-def test_picking_an_objective_checks_it_once(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_picking_an_objective_reads_and_checks_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     view = make(store)
     with counting(store, monkeypatch) as seen:
         view.objective_pick.value = "MKT-2"
         view.objective_pick.value = "MKT-1"
         view.objective_pick.value = "MKT-2"
-    assert seen == {"check_set": 1}  # MKT-2's findings, kept; nothing read from the store
+    assert seen == {}  # the findings of the check run when the cycle was read
+    assert view.quality == findings_of(view.okrs, "MKT-2")
+    view.objective_pick.value = "MKT-1"
+    view.kr_pick.value = "MKT-1-KR3"
+    view.title.value = "Onboard 1,600 community members"
+    view.save_button.click()
+    with counting(store, monkeypatch) as seen:
+        view.objective_pick.value = "MKT-2"  # no title in common with MKT-1's edit
+    assert seen == {}
     assert view.quality == findings_of(view.okrs, "MKT-2")
 
 
@@ -646,7 +658,7 @@ def test_refresh_without_changes_reads_no_set(
     other.update_key_result("MKT-1-KR2", other.versions(CYCLE)["MKT-1-KR2"], title="Moved on")
     with counting(store, monkeypatch) as seen:
         view.refresh_button.click()
-    assert seen["load"] == 1
+    assert seen["load"] == 1 and seen["check_set"] == 1  # the cycle, checked as a whole
     assert ("MKT-1-KR2: Moved on", "MKT-1-KR2") in view.kr_pick.options
 
 
