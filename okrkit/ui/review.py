@@ -9,6 +9,11 @@ old row in the history). The objective's score, band, status and expectation upd
 met or missed and aspirational ones exceeded, landed or short, and lists the unfinished
 objectives (score below 1.0) with a button that carries them into the next cycle
 (:meth:`Store.carry_over <okrkit.Store.carry_over>`).
+
+Refresh answers at once when nothing changed: it compares the versions of the cycle's objectives
+and key results, the ids of its active check-ins and the versions of the next cycle's objectives
+with those it shows, and reads the cycle only when they differ. With the same key results it keeps
+the table's cells (about three per key result) and changes only their values.
 """
 
 from __future__ import annotations
