@@ -278,6 +278,45 @@ def parse_cycle(value: object) -> Cycle:
         ) from None
 
 
+def find_alignment_loop(
+    parents: Mapping[str, Iterable[str]], roots: Iterable[str] | None = None
+) -> tuple[str, ...] | None:
+    """The first loop of alignment links reachable from ``roots`` (default: every id), else None.
+
+    ``parents`` maps an objective id to the ids it aligns to; ids missing from it have no
+    parents. The loop is given in alignment order and closes on its first id. The search is
+    iterative, so a chain of any length is safe.
+
+    Examples
+    --------
+    >>> find_alignment_loop({"A": ["B"], "B": ["C"], "C": ["A"]})
+    ('A', 'B', 'C', 'A')
+    >>> find_alignment_loop({"A": ["B"], "B": []}) is None
+    True
+    """
+    done: set[str] = set()
+    for root in parents if roots is None else roots:
+        if root in done:
+            continue
+        path = [root]
+        on_path = {root: 0}
+        todo = [iter(parents.get(root, ()))]
+        while todo:
+            parent = next(todo[-1], None)
+            if parent is None:
+                node = path.pop()
+                del on_path[node]
+                done.add(node)
+                todo.pop()
+            elif parent in on_path:
+                return (*path[on_path[parent] :], parent)
+            elif parent in parents and parent not in done:
+                on_path[parent] = len(path)
+                path.append(parent)
+                todo.append(iter(parents[parent]))
+    return None
+
+
 def loop_error(loop: tuple[str, ...]) -> AlignmentCycleError:
     """The error for an alignment loop found by :meth:`OkrSet.alignment_loop` (no place yet).
 
@@ -801,28 +840,7 @@ class OkrSet:
         search is iterative, so a chain of any length is safe. The alignment checks
         (:mod:`okrkit.alignment`, ``OKR601``) find loops across sets and the store.
         """
-        parents = {o.id: o.aligns_to for o in self.objectives}
-        done: set[str] = set()
-        for root in parents:
-            if root in done:
-                continue
-            path = [root]
-            on_path = {root: 0}
-            todo = [iter(parents[root])]
-            while todo:
-                parent = next(todo[-1], None)
-                if parent is None:
-                    node = path.pop()
-                    del on_path[node]
-                    done.add(node)
-                    todo.pop()
-                elif parent in on_path:
-                    return (*path[on_path[parent] :], parent)
-                elif parent in parents and parent not in done:
-                    on_path[parent] = len(path)
-                    path.append(parent)
-                    todo.append(iter(parents[parent]))
-        return None
+        return find_alignment_loop({o.id: o.aligns_to for o in self.objectives})
 
     def _require_krs(self, ids: Iterable[str], owner: str, name: str) -> None:
         for ident in ids:

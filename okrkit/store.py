@@ -49,7 +49,15 @@ from okrkit.errors import (
     ValidationError,
 )
 from okrkit.frames import FRAME_COLUMNS, Frames, from_frames, to_frames
-from okrkit.model import CHECKIN_FIELD, CheckIn, KeyResult, Objective, OkrSet
+from okrkit.model import (
+    CHECKIN_FIELD,
+    CheckIn,
+    KeyResult,
+    Objective,
+    OkrSet,
+    find_alignment_loop,
+    loop_error,
+)
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -861,6 +869,11 @@ class Store:
             ).items()
         }
         self._insert_set(conn, okrs, versions)
+        if any(o.aligns_to for o in okrs.objectives):
+            al = t["alignments"]
+            self._refuse_loops(
+                conn.execute(sa.select(al.c.child, al.c.parent)), [o.id for o in okrs.objectives]
+            )
         replaced, cycle = set(existing), okrs.cycle.id
         for o in okrs.objectives:
             revisions.append(
@@ -1251,6 +1264,30 @@ class Store:
                 links.insert(),
                 [{"child": ident, "parent": p, "position": i} for i, p in enumerate(parents)],
             )
+            # Only the links above this objective can close a loop through it.
+            above = conn.execute(
+                self._sa.text(
+                    "WITH RECURSIVE up(child, parent) AS ("
+                    " SELECT child, parent FROM alignments WHERE child = :ident"
+                    " UNION SELECT a.child, a.parent FROM alignments a"
+                    " JOIN up ON a.child = up.parent)"
+                    " SELECT child, parent FROM up"
+                ),
+                {"ident": ident},
+            ).all()
+            self._refuse_loops(above, [ident])
+
+    def _refuse_loops(self, links: Iterable[Any], roots: list[str]) -> None:
+        """Raise :class:`AlignmentCycleError` when ``links`` (child, parent) loop from ``roots``."""
+        parents: dict[str, list[str]] = {}
+        for child, parent in links:
+            parents.setdefault(child, []).append(parent)
+        loop = find_alignment_loop(parents, roots)
+        if loop and len(roots) == 1 and loop[0] == roots[0]:
+            # Name the link just written as the one that closes the loop.
+            loop = (*loop[1:], loop[1])
+        if loop:
+            raise loop_error(loop)
 
     def update_key_result(
         self, ident: str, version: int, *, author: str = "", **changes: Any

@@ -352,11 +352,6 @@ def test_import_of_a_cycle_with_other_dates_changes_nothing(store: Store, db: Pa
     assert digest(db) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Store.import_set (okrkit/store.py) stores an alignment loop; only the file loaders"
-    " refuse one",
-)
 def test_import_of_a_set_that_aligns_in_a_loop_changes_nothing(store: Store, db: Path) -> None:
     before = digest(db)
     with pytest.raises(AlignmentCycleError, match="L-1 -> L-2 -> L-1"):
@@ -364,11 +359,6 @@ def test_import_of_a_set_that_aligns_in_a_loop_changes_nothing(store: Store, db:
     assert digest(db) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Store.import_set (okrkit/store.py) does not check the links it adds against the"
-    " objectives already stored",
-)
 def test_import_that_closes_a_loop_through_the_store_changes_nothing(
     store: Store, db: Path
 ) -> None:

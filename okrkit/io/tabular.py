@@ -489,9 +489,10 @@ def load_xlsx(path: str | os.PathLike[str]) -> OkrSet:
     raw: dict[str, list[tuple[object, ...]]] = {}
     titles: dict[str, str] = {}
     try:
-        with warnings.catch_warnings():
+        # Our own handle: openpyxl leaves its file open when a broken workbook stops it.
+        with warnings.catch_warnings(), path.open("rb") as handle:
             warnings.simplefilter("ignore")  # openpyxl warns about features it drops
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)
             try:
                 sheets = {ws.title: ws for ws in book.worksheets}
                 titles = _match(sheets, str(path), "sheet")
@@ -541,9 +542,9 @@ def _explain_formula(
     import openpyxl
 
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), path.open("rb") as handle:
             warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(path, read_only=True, keep_links=False)
+            book = openpyxl.load_workbook(handle, read_only=True, keep_links=False)
             try:
                 sheet = book[titles[table]]
                 sheet.reset_dimensions()

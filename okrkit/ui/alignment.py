@@ -5,8 +5,9 @@ that encloses it, or of an earlier one); Save writes them to the store at once
 (:meth:`okrkit.Store.realign`, at the version read, so a concurrent edit is a readable conflict).
 The view lists the graph findings OKR601–OKR606 from :func:`okrkit.checks.check_sets`, message
 and fix in the view's language, and draws the alignment of all the store's cycles
-(:func:`okrkit.plots.draw_alignment`, as SVG). The store accepts a loop; the check reports it
-(OKR601).
+(:func:`okrkit.plots.draw_alignment`, as SVG). The store refuses a link that would close a loop;
+the status line names the loop and the pick stays for the user to change. A loop in a store
+written before that is reported (OKR601).
 
 Save answers at once, also with hundreds of objectives: it writes the change, checks that nobody
 else wrote meanwhile (else it reads the store again), reruns the link checks OKR601–OKR605 on the
