@@ -683,8 +683,11 @@ class KrDrafter(View):
             self.versions = {}
             self.refresh(objective=objective.id, key_result=key_result)
             return
-        # OKR203 compares titles across objectives: forget the findings of those sharing one.
-        titles = {title_key(kr.title) for kr in (*objective.key_results, *key_results)} - {""}
+        # OKR203 compares titles across objectives: forget the findings of the objectives that
+        # hold a title which a key result took or left.
+        before = {kr.id: title_key(kr.title) for kr in objective.key_results}
+        after = {kr.id: title_key(kr.title) for kr in key_results}
+        titles = {key for _ident, key in set(before.items()) ^ set(after.items())} - {""}
         for o in okrs.objectives:
             if o.id == objective.id or any(title_key(kr.title) in titles for kr in o.key_results):
                 self._findings.pop(o.id, None)

@@ -676,3 +676,25 @@ def test_after_the_cycle_refresh_reads_new_check_ins_for_the_quarter_end_checks(
         view.refresh_button.click()
     assert seen["checkins"] == 1 and seen["load"] == 1
     assert view.okrs == other.load(CYCLE)
+
+
+def test_after_edits_every_objective_shows_what_the_whole_set_check_finds(store: Store) -> None:
+    view = make(store)
+    shared = view.okrs.objective("MKT-2").key_results[1].title
+    edits = [
+        ("MKT-1", "MKT-1-KR3", shared),  # a copy of a later objective's key result
+        ("MKT-2", "MKT-2-KR1", "Raise NPS from 30 to 40"),
+        ("MKT-1", "MKT-1-KR3", "Onboard 1,200 community members"),  # and back to its own
+        ("MKT-3", "", shared),  # a new key result with that title
+    ]
+    for objective, kr, title in edits:
+        view.objective_pick.value = objective
+        view.kr_pick.value = kr
+        view.title.value = title
+        if not kr:
+            view.type_pick.value = "milestone"
+        view.save_button.click()
+        assert "Saved" in text(view.status) or "Added" in text(view.status)
+        for o in view.okrs.objectives:
+            view.objective_pick.value = o.id
+            assert view.quality == findings_of(view.okrs, o.id), (title, o.id)
