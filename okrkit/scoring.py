@@ -307,7 +307,10 @@ def score(
 
 def _elapsed(days: np.ndarray[Any, Any], cycle: Cycle) -> np.ndarray[Any, Any]:
     start = np.datetime64(cycle.start, "D").astype("int64")
-    return np.clip((days - start + 1) / cycle.days, 0.0, 1.0)  # type: ignore[no-any-return]
+    out = days.astype("float64")  # one new array, then in place: large temporaries are slow
+    out -= start - 1
+    out /= cycle.days
+    return np.clip(out, 0.0, 1.0, out=out)
 
 
 def score_key_results(frames: Frames, as_of: dt.date, config: ScoringConfig) -> pd.DataFrame:
@@ -368,8 +371,11 @@ def score_key_results(frames: Frames, as_of: dt.date, config: ScoringConfig) -> 
     grade = np.where(np.isnan(grade), krs["grade"].to_numpy("float64"), grade)
 
     # Guardrails: share of check-ins that held; fall back to current, then to "held".
-    c_threshold, c_below = threshold[codes], below[codes]
-    held = np.where(c_below, c_value <= c_threshold, c_value >= c_threshold)
+    side = np.where(below, -1.0, 1.0)  # held: (value - threshold) x side >= 0
+    held = c_value - threshold[codes]
+    held *= side[codes]
+    with np.errstate(invalid="ignore"):
+        held = held >= 0.0
     held_count = np.bincount(codes, weights=held.astype("float64"), minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = held_count / count
@@ -408,14 +414,14 @@ def score_key_results(frames: Frames, as_of: dt.date, config: ScoringConfig) -> 
     last[has] = days[latest_pos[has]].astype("datetime64[D]")
     return pd.DataFrame(
         {
-            "id": krs["id"].to_numpy(),
-            "objective": krs["objective"].to_numpy(),
-            "title": krs["title"].to_numpy(),
+            "id": krs["id"].array,
+            "objective": krs["objective"].array,
+            "title": krs["title"].array,
             "type": ktype,
-            "owner": krs["owner"].to_numpy(),
+            "owner": krs["owner"].array,
             "weight": krs["weight"].to_numpy("float64"),
             "kind": kind,
-            "unit": krs["unit"].to_numpy(),
+            "unit": krs["unit"].array,
             "value": shown_value,
             "score": kr_score,
             "band": band(kr_score, config),
@@ -443,16 +449,22 @@ def _forecast(
     """Least-squares line through (cycle start, 0) and each check-in, read at the cycle end."""
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         span = target - start
-        s = np.clip((c_value - start[codes]) / span[codes], 0.0, 1.0)
-    ok = ~np.isnan(s)
-    if not ok.all():
-        codes, s, days = codes[ok], s[ok], days[ok]
+        s = c_value - start[codes]
+        s /= span[codes]
+        np.clip(s, 0.0, 1.0, out=s)
+    # Check-ins without a score go to an extra bin n instead of being copied out.
+    missing = np.isnan(s)
+    bins = np.where(missing, n, codes) if missing.any() else codes
+    s[missing] = 0.0
     t = _elapsed(days, cycle)
-    cnt = np.bincount(codes, minlength=n).astype("float64")
-    st = np.bincount(codes, weights=t, minlength=n)
-    ss = np.bincount(codes, weights=s, minlength=n)
-    stt = np.bincount(codes, weights=t * t, minlength=n)
-    sts = np.bincount(codes, weights=t * s, minlength=n)
+
+    def total(weights: np.ndarray[Any, Any] | None = None) -> np.ndarray[Any, Any]:
+        return np.bincount(bins, weights=weights, minlength=n + 1)[:n].astype("float64")
+
+    cnt, st, ss = total(), total(t), total(s)
+    sts = total(t * s)
+    t *= t
+    stt = total(t)
     # Without check-ins, a given current value is one reading at the as-of date.
     only_current = (cnt == 0) & ~np.isnan(current)
     t_now = cycle.elapsed(as_of)
@@ -510,10 +522,10 @@ def score_objectives(
     expectation[np.isnan(o_score)] = None
     return pd.DataFrame(
         {
-            "id": objectives["id"].to_numpy(),
-            "title": objectives["title"].to_numpy(),
-            "owner": objectives["owner"].to_numpy(),
-            "level": objectives["level"].to_numpy(),
+            "id": objectives["id"].array,
+            "title": objectives["title"].array,
+            "owner": objectives["owner"].array,
+            "level": objectives["level"].array,
             "kind": kind,
             "key_results": count,
             "score": o_score,
