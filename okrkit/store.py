@@ -1075,8 +1075,33 @@ class Store:
             ("initiatives", inits),
             ("initiative_supports", supports),
         ):
-            for chunk in _chunks(rows, 5000):
-                conn.execute(t[name].insert(), chunk)
+            self._insert_many(conn, t[name], rows)
+
+    def _insert_many(
+        self, conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]
+    ) -> None:
+        """Insert rows of the same keys through the driver's ``executemany``, in chunks.
+
+        Each value goes through its column type's bind processor (dates as text on SQLite), as
+        ``conn.execute(table.insert(), rows)`` would do, without SQLAlchemy's per-row
+        bookkeeping, which costs more than the database's own work for large imports.
+        """
+        if not rows:
+            return
+        dialect = conn.dialect
+        keys = list(rows[0])
+        statement = table.insert().compile(dialect=dialect, column_keys=keys)
+        order = list(statement.positiontup or ()) if statement.positional else keys
+        processors = [(k, table.c[k].type.bind_processor(dialect)) for k in order]
+        convert = [(k, p) for k, p in processors if p is not None]
+        sql = str(statement)
+        for chunk in _chunks(rows, 5000):
+            if convert:
+                chunk = [{**row, **{k: p(row[k]) for k, p in convert}} for row in chunk]
+            params: list[Any] = (
+                [tuple(row[k] for k in order) for row in chunk] if statement.positional else chunk
+            )
+            conn.exec_driver_sql(sql, params)
 
     # --- check-ins -----------------------------------------------------------------------------
 

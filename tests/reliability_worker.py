@@ -103,9 +103,12 @@ def _import(store: Store, request: dict[str, Any], pipe: Connection) -> str:
         store.engine.dispose()
     seen: set[str] = set()
 
-    def after_execute(conn: Any, clause: Any, *args: Any) -> None:
-        name = getattr(getattr(clause, "table", None), "name", "")
-        if not isinstance(clause, sa.Insert) or name in seen:
+    def after_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        words = statement.split(None, 3)
+        if words[:2] != ["INSERT", "INTO"] or len(words) < 3:
+            return
+        name = words[2].strip('"')
+        if name in seen:
             return
         seen.add(name)
         if name == "objectives":
@@ -119,7 +122,7 @@ def _import(store: Store, request: dict[str, Any], pipe: Connection) -> str:
             pipe.send({"committing": True})
             pipe.recv()  # the test kills this process here
 
-    sa.event.listen(store.engine, "after_execute", after_execute)
+    sa.event.listen(store.engine, "after_cursor_execute", after_execute)
     sa.event.listen(store.engine, "commit", before_commit)
     return str(store.import_set(okrs, replace=True))
 

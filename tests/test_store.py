@@ -501,6 +501,14 @@ class _FailingConnection:
             self.inserted.append(table.name)
         return self._conn.execute(statement, *args, **kwargs)
 
+    def exec_driver_sql(self, sql: str, *args: Any, **kwargs: Any) -> Any:
+        words = sql.split()
+        if words[:2] == ["INSERT", "INTO"]:
+            if words[2].strip('"') == self._table:
+                raise self._error
+            self.inserted.append(words[2].strip('"'))
+        return self._conn.exec_driver_sql(sql, *args, **kwargs)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._conn, name)
 
