@@ -850,3 +850,22 @@ def test_save_replaces_an_existing_file(tmp_path: Path, small_set: OkrSet) -> No
     changed = dataclasses.replace(small_set, checkins=())
     save_yaml(changed, str(path))
     assert load_yaml(path) == changed
+
+
+def test_a_date_shared_by_several_checkins_round_trips() -> None:
+    # One date object for many check-ins: the file repeats it instead of writing an alias.
+    day = dt.date(2026, 2, 1)
+    okrs = OkrSet(
+        cycle="2026-Q1",
+        objectives=[
+            Objective(
+                id="O1",
+                title="Grow",
+                key_results=[KeyResult(id="K1", title="Visitors 0 to 9", start=0, target=9)],
+            )
+        ],
+        checkins=[CheckIn(key_result="K1", date=day, value=v) for v in (1, 2, 3)],
+    )
+    text = dump_yaml(okrs)
+    assert "&id" not in text and "*id" not in text
+    assert load_yaml(text) == okrs

@@ -426,7 +426,10 @@ def to_plain(okrs: OkrSet) -> dict[str, Any]:
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        # The loader refuses aliases, so never write one: a date object shared by several
+        # check-ins is written out each time.
+        return True
 
 
 # Texts such as "1e3" must be quoted, since the loader reads them as numbers.
