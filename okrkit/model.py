@@ -21,9 +21,11 @@ import html
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, ClassVar, Literal, Self, get_args
+
+import numpy as np
 
 from okrkit.cycles import Cycle, parse_date
 from okrkit.errors import AlignmentCycleError, InputError, ValidationError
@@ -71,6 +73,17 @@ MAX_ID = 200
 
 
 def _text(value: object, name: str, *, required: bool = False, ident: bool = False) -> str:
+    if type(value) is str and value.isascii():
+        # The common case, without regular expressions: for ASCII, the unstorable character is
+        # NUL and the invisible ones are exactly those str.isprintable refuses.
+        if ident or name == "id":
+            value = value.strip()
+        if (
+            (value.isprintable() if ident else "\x00" not in value)
+            and len(value) <= (MAX_ID if ident else MAX_TEXT)
+            and (not required or value.strip())
+        ):
+            return value
     if value is None:
         value = ""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -125,6 +138,8 @@ def _short(value: object, room: int = 60) -> str:
 
 
 def _number(value: object, name: str, *, optional: bool = True) -> float | None:
+    if type(value) is float and math.isfinite(value):
+        return value
     if value is None:
         if optional:
             return None
@@ -352,17 +367,11 @@ class _Record:
     @classmethod
     def file_keys(cls) -> tuple[str, ...]:
         """The keys a file may use for this kind of record, in file order."""
-        return tuple(f.name for f in fields(cls) if f.name not in cls._internal)  # type: ignore[arg-type]
+        return _keys(cls)[0]
 
     @classmethod
     def required_keys(cls) -> tuple[str, ...]:
-        from dataclasses import MISSING
-
-        return tuple(
-            f.name
-            for f in fields(cls)  # type: ignore[arg-type]
-            if f.default is MISSING and f.default_factory is MISSING
-        )
+        return _keys(cls)[2]
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], **place: Any) -> Self:
@@ -378,16 +387,17 @@ class _Record:
                 **place,
             )
         lines = getattr(data, "lines", {})
-        allowed = cls.file_keys()
-        for key in data:
-            if key not in allowed:
-                raise InputError(
-                    f"unknown key {_short(key)} in {_a(cls.__name__)}",
-                    field=str(key),
-                    fix=f"allowed keys: {', '.join(allowed)}",
-                    **_with_line(place, lines.get(key)),
-                )
-        for key in cls.required_keys():
+        allowed, known, required = _keys(cls)
+        if not known.issuperset(data):
+            for key in data:
+                if key not in known:
+                    raise InputError(
+                        f"unknown key {_short(key)} in {_a(cls.__name__)}",
+                        field=str(key),
+                        fix=f"allowed keys: {', '.join(allowed)}",
+                        **_with_line(place, lines.get(key)),
+                    )
+        for key in required:
             if data.get(key) is None:
                 raise ValidationError(
                     f"{_a(cls.__name__)} needs '{key}'",
@@ -399,6 +409,21 @@ class _Record:
             return cls(**dict(data))
         except ValidationError as exc:
             raise exc.at(**_with_line(place, lines.get(exc.field))) from None
+
+
+_KEYS: dict[type, tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]] = {}
+
+
+def _keys(cls: type) -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]:
+    """The file keys of a record class (in order and as a set) and its required keys."""
+    if cls not in _KEYS:
+        every = fields(cls)
+        names = tuple(f.name for f in every if f.name not in getattr(cls, "_internal", ()))
+        required = tuple(
+            f.name for f in every if f.default is MISSING and f.default_factory is MISSING
+        )
+        _KEYS[cls] = names, frozenset(names), required
+    return _KEYS[cls]
 
 
 def _with_line(place: Mapping[str, Any], line: int | None) -> dict[str, Any]:
@@ -687,6 +712,106 @@ class CheckIn(_Record):
         return "value" if self.value is not None else "done" if self.done is not None else "grade"
 
 
+def checkins_from_columns(columns: Mapping[str, Sequence[object]]) -> list[CheckIn] | None:
+    """Check-ins built from whole columns, checked column by column instead of one by one.
+
+    ``columns`` maps the keys of :class:`CheckIn` (and ``id``) to equally long sequences of
+    plain values, ``None`` for a missing one. The result equals ``[CheckIn(**row) ...]`` with
+    the missing values left out. ``None`` is returned, and nothing built, when a value is not
+    already in its checked form (a number as text, an id with spaces around it, a bad value):
+    the caller then builds the check-ins one by one, which raises the exact error.
+    """
+    unknown = set(columns) - {"id", *CheckIn.file_keys()}
+    n = len(next(iter(columns.values()), ()))
+    if unknown or any(len(col) != n for col in columns.values()):
+        return None
+    empty: Sequence[object] = (None,) * n
+    col = {name: columns.get(name, empty) for name in ("id", *CheckIn.file_keys())}
+    if not (
+        _types(col["id"]) <= {int, _NONE}
+        and _types(col["key_result"]) <= {str}
+        and _types(col["date"]) <= {dt.date}
+        and _types(col["done"]) <= {bool, _NONE}
+        and _texts(col["key_result"], "key_result", required=True, ident=True)
+        and _texts(col["note"], "note")
+        and _texts(col["author"], "author")
+    ):
+        return None
+    value, grade = _floats(col["value"], float), _floats(col["grade"], float)
+    done = _floats(col["done"], bool)
+    if value is None or grade is None or done is None:
+        return None
+    if ((grade < 0.0) | (grade > 1.0)).any():
+        return None
+    given = (~np.isnan(value)).astype(np.int8) + ~np.isnan(grade) + ~np.isnan(done)
+    if n and not (given == 1).all():
+        return None
+    try:
+        confidence = [_CONFIDENCES[c] for c in col["confidence"]]
+    except (KeyError, TypeError):
+        return None
+    if not _types(col["confidence"]) <= {int, float, _NONE}:  # True == 1 as a key
+        return None
+    note = [v if v is not None else "" for v in col["note"]] if None in col["note"] else col["note"]
+    author = (
+        [v if v is not None else "" for v in col["author"]]
+        if None in col["author"]
+        else col["author"]
+    )
+    new = object.__new__
+    slot = {f.name: getattr(CheckIn, f.name).__set__ for f in fields(CheckIn)}
+    set_id, set_kr, set_date = slot["id"], slot["key_result"], slot["date"]
+    set_value, set_done, set_grade = slot["value"], slot["done"], slot["grade"]
+    set_conf, set_note, set_author = slot["confidence"], slot["note"], slot["author"]
+    out = []
+    for ident, kr, day, v, d, g, c, nt, au in zip(
+        col["id"], col["key_result"], col["date"], col["value"], col["done"], col["grade"],
+        confidence, note, author, strict=True,
+    ):  # fmt: skip
+        item = new(CheckIn)
+        set_id(item, ident)
+        set_kr(item, kr)
+        set_date(item, day)
+        set_value(item, v)
+        set_done(item, d)
+        set_grade(item, g)
+        set_conf(item, c)
+        set_note(item, nt)
+        set_author(item, au)
+        out.append(item)
+    return out
+
+
+_NONE = type(None)
+_CONFIDENCES: dict[object, int | None] = {None: None, **{float(i): i for i in range(1, 11)}}
+
+
+def _types(column: Sequence[object]) -> set[type]:
+    return set(map(type, column))
+
+
+def _texts(column: Sequence[object], name: str, **how: bool) -> bool:
+    """True when every value of ``column`` is ``None`` or text that :func:`_text` keeps as is."""
+    if not _types(column) <= {str, _NONE}:
+        return False
+    try:
+        return all(_text(v, name, **how) == v for v in set(column) if v is not None)
+    except ValidationError:
+        return False
+
+
+def _floats(column: Sequence[object], kind: type) -> np.ndarray[Any, np.dtype[np.float64]] | None:
+    """``column`` (values of type ``kind`` and ``None``) as a float array, ``None`` as NaN;
+    ``None`` when a value is NaN, infinite or of another type."""
+    if not _types(column) <= {kind, _NONE}:
+        return None
+    array = np.array(column, dtype=np.float64)
+    missing = np.isnan(array)
+    if np.isinf(array).any() or int(missing.sum()) != column.count(None):
+        return None
+    return array
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class KPI(_Record):
     """A key performance indicator: a measure of ongoing health.
@@ -780,6 +905,9 @@ class OkrSet:
             ("checkins", CheckIn),
         ):
             items = tuple(getattr(self, name) or ())
+            if _types(items) <= {cls}:
+                _set(self, name, items)
+                continue
             for i, item in enumerate(items):
                 if not isinstance(item, cls):
                     raise ValidationError(
@@ -814,7 +942,17 @@ class OkrSet:
             self._require_krs(k.measures, f"KPI {k.id}", "measures")
         for ini in self.initiatives:
             self._require_krs(ini.supports, f"initiative {ini.id}", "supports")
+        expects = {ident: CHECKIN_FIELD[kr.type] for ident, kr in krs.items()}
         for i, c in enumerate(self.checkins):
+            expected = expects.get(c.key_result)
+            if expected == "value":
+                if c.value is not None:
+                    continue
+            elif expected == "done":
+                if c.value is None and c.done is not None:
+                    continue
+            elif expected == "grade" and c.value is None and c.done is None:
+                continue
             found = krs.get(c.key_result)
             if found is None:
                 raise ValidationError(
