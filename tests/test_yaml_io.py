@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -21,6 +23,7 @@ from okrkit import (
     load_yaml,
     save_yaml,
 )
+from okrkit.demo_org import demo_org
 from okrkit.io.yaml_io import read_yaml, to_plain
 
 # Each case edits VALID_YAML: (old text, bad replacement, good replacement, error class, field,
@@ -869,3 +872,124 @@ def test_a_date_shared_by_several_checkins_round_trips() -> None:
     text = dump_yaml(okrs)
     assert "&id" not in text and "*id" not in text
     assert load_yaml(text) == okrs
+
+
+# --- libyaml and the pure-Python reader -------------------------------------------------------
+
+CORPUS = Path(__file__).resolve().parent / "bad_inputs" / "yaml"
+
+
+@pytest.fixture(params=["libyaml", "pure"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Read YAML with libyaml, and again as where PyYAML is installed without it."""
+    if request.param == "pure":
+        monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    elif not yaml.__with_libyaml__:
+        pytest.skip("PyYAML is installed without libyaml")
+    return str(request.param)
+
+
+def _outcome(text: str) -> tuple[Any, ...]:
+    """What reading ``text`` gives: the data with every line, or the error with its place."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            items = [(k, plain(v)) for k, v in value.items()]
+            return (type(value).__name__, value.line, value.lines, items)  # type: ignore[attr-defined]
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return (type(value).__name__, value)
+
+    try:
+        return ("read", plain(read_yaml(text, source="f.yaml")))
+    except InputError as exc:
+        return ("refused", str(exc), exc.line)
+
+
+def _corpus_texts() -> list[Any]:
+    out = []
+    for path in sorted(CORPUS.glob("*.yaml")) + TEMPLATE_PATHS:
+        with contextlib.suppress(UnicodeDecodeError):  # those are refused before parsing
+            out.append(pytest.param(path.read_text("utf-8"), id=path.stem))
+    return out
+
+
+@pytest.mark.parametrize("text", _corpus_texts())
+def test_libyaml_and_pure_python_read_alike(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML is installed without libyaml")
+    fast = _outcome(text)
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    assert fast == _outcome(text)
+
+
+@pytest.mark.parametrize(("text", "problem", "line"), SAFETY_CASES)
+def test_both_readers_refuse_unsafe_or_broken_yaml(
+    reader: str, tmp_path: Path, text: str, problem: str, line: int | None
+) -> None:
+    test_unsafe_or_broken_yaml_is_refused(tmp_path, text, problem, line)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cycle: 2026-Q1\nobjectives:\n  - id: O1\n    title: T\n",
+        "a: [1, -2, 010, 0x1F, 1_000, '7', 1:30, +5]\n",
+        "a: [1.5, 1e6, -2.5E-3, .inf, -.Inf, .nan, 1_0.5, 6.5e+2]\n",
+        "a: [2026-02-03, 2026-2-3, 2026-02-30, 2026-02-03T09:30:00Z, '2026-02-03']\n",
+        "a: [yes, No, on, OFF, true, ~, null, '', \"\", !!str 5]\n",
+        "a:\n  b:\n    - {c: d, e: [f, {g: h}]}\n    - |\n      block\n      text\n",
+        "i: >\n  folded\n  text\n\nj: |-\n  kept\n",
+        "a: &x 1\nb: [&y 2]\n",  # anchors without aliases
+        "\ufeffa: 1\r\nb: 2\r\n",
+        "a: \"\\u00e5 \\t \\x41\"\nb: 'it''s'\n",
+        "? a\n: 1\n",
+        "--- \na: 1\n...\n",
+        "%YAML 1.1\n---\na: 1\n",
+        "a: =\n",
+        "a: 2026-Q1\n<<: {b: 1}\n",
+        "a: 1\n---\nb: 2\n",
+        "a: [" * 60 + "]" * 60 + "\n",
+        'a: "\\ud800"\n',
+        "a: \ud800\n",
+    ],
+)
+def test_libyaml_and_pure_python_read_odd_yaml_alike(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML is installed without libyaml")
+    fast = _outcome(text)
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    assert fast == _outcome(text)
+
+
+def test_both_readers_keep_lines(reader: str) -> None:
+    test_read_yaml_keeps_lines()
+
+
+def test_both_readers_refuse_a_very_deep_nesting(reader: str) -> None:
+    # libyaml's own composer recurses in C and would crash the process on this.
+    with pytest.raises(InputError, match="nests more than 50 levels") as info:
+        read_yaml("cycle: 2026-Q1\nobjectives: " + "[\n" * 100_000 + "]\n" * 100_000)
+    assert info.value.line == 52  # the 51st bracket
+
+
+def test_a_large_set_reads_alike_with_both_readers(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = dump_yaml(demo_org(30))
+    fast = _outcome(text)
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    assert fast == _outcome(text)
+    assert load_yaml(text) == demo_org(30)
+
+
+def test_valid_yaml_is_read_by_libyaml_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML is installed without libyaml")
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the pure-Python reader was used")
+
+    monkeypatch.setattr(yaml, "load", refuse)
+    okrs = load_yaml(VALID_YAML)
+    assert okrs.objectives[0].id == "O1"

@@ -7,6 +7,7 @@ point at it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -118,8 +119,146 @@ _FLOAT_1_2 = re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$")
 _Loader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_1_2, list("-+0123456789"))
 
 
+class _Unsure(Exception):
+    """The libyaml reading met something only :class:`_Loader` says the right thing about."""
+
+
+_SCALAR_NODE = yaml.ScalarNode
+_EVENT_KINDS = {
+    yaml.ScalarEvent: 0,
+    yaml.MappingStartEvent: 1,
+    yaml.SequenceStartEvent: 2,
+    yaml.MappingEndEvent: 3,
+    yaml.SequenceEndEvent: 3,
+}
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_FLOAT = "tag:yaml.org,2002:float"
+
+
+def _read_with_libyaml(text: str) -> Any:
+    """Read ``text`` with libyaml's parser, building the data of :class:`_Loader` from its events.
+
+    Only libyaml's parser runs (its composer recurses in C, and a deep enough nesting would crash
+    the process). The events are built into the same dicts, lists and scalars as
+    :class:`_Loader` builds, with the same lines. Whatever :class:`_Loader` refuses or treats
+    specially (an error, an alias, a tag, a merge key, a duplicate or non-text key, a nesting
+    deeper than :data:`MAX_DEPTH`, an odd number) raises :class:`_Unsure` at once, and the
+    caller reads the text again with :class:`_Loader`, which says what is wrong and where.
+    """
+    from yaml._yaml import CParser  # PyYAML's libyaml binding, loaded where it is used
+
+    try:
+        parser = CParser(text)
+        get = parser.get_event
+        get()  # the stream start
+        event: Any = get()
+        if isinstance(event, yaml.StreamEndEvent):
+            return None
+        if event.version or event.tags:  # %YAML and %TAG directives
+            raise _Unsure
+        data = _build(get)
+        if not isinstance(get(), yaml.StreamEndEvent):  # a second document
+            raise _Unsure
+        return data
+    except (yaml.YAMLError, UnicodeError, ValueError, TypeError, InputError):
+        raise _Unsure from None
+
+
+def _build(get: Any) -> Any:
+    """The one node of a document from its events, up to and including the document end."""
+    resolvers = _Loader.yaml_implicit_resolvers
+    loader = _Loader("")
+    construct = {
+        _INT: loader.construct_yaml_int,
+        _FLOAT: loader.construct_yaml_float,
+        _TIMESTAMP: loader.construct_yaml_timestamp,
+    }
+    bools = _Loader.bool_values
+    kinds = _EVENT_KINDS
+    no_key = object()
+    # The open collections, outermost first; for each open mapping, the key awaiting its value.
+    stack: list[Any] = []
+    keys: list[Any] = []
+    key_lines: list[int] = []
+    root: list[Any] = []
+    while True:
+        event = get()
+        kind = kinds.get(type(event))
+        if kind is None:
+            if isinstance(event, yaml.DocumentEndEvent) and not stack and root:
+                return root[0]
+            raise _Unsure  # an alias, or an event that cannot come here
+        if kind == 3:  # the end of a collection
+            stack.pop()
+            keys.pop()
+            key_lines.pop()
+            continue
+        if event.tag is not None or len(stack) >= MAX_DEPTH:
+            raise _Unsure
+        tag = _STR
+        if kind == 0:
+            value = event.value
+            if event.implicit[0]:  # a plain scalar: resolve its tag as _Loader does
+                for tag, regexp in resolvers.get(value[:1], ()):  # noqa: B007
+                    if regexp.match(value):
+                        break
+                else:
+                    tag = _STR
+                if tag == _STR:
+                    pass
+                elif tag == _INT and value.isdigit() and value[0] != "0" and len(value) < 4000:
+                    value = int(value)
+                elif tag == _TIMESTAMP and len(value) == 10:
+                    # An impossible date (2026-02-30) stays text, as in _Loader.
+                    with contextlib.suppress(ValueError):
+                        value = dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+                elif tag == _NULL:
+                    value = None
+                elif tag == _BOOL:
+                    value = bools[value.lower()]
+                elif tag in construct:
+                    value = construct[tag](
+                        _SCALAR_NODE(tag, value, event.start_mark, event.end_mark)
+                    )
+                else:  # a merge key (<<) or another tag without a constructor
+                    raise _Unsure
+        elif kind == 1:
+            value = _LineDict()
+            value.line = event.start_mark.line + 1
+            value.lines = {}
+        else:
+            value = []
+        if not stack:
+            root.append(value)
+        else:
+            parent = stack[-1]
+            if type(parent) is list:
+                parent.append(value)
+            elif keys[-1] is no_key:
+                if kind != 0 or tag != _STR or value in parent:
+                    raise _Unsure  # a key that is not text, or a duplicate key
+                keys[-1] = value
+                key_lines[-1] = event.start_mark.line + 1
+            else:
+                parent[keys[-1]] = value
+                parent.lines[keys[-1]] = key_lines[-1]
+                keys[-1] = no_key
+        if kind != 0:
+            stack.append(value)
+            keys.append(no_key)
+            key_lines.append(0)
+
+
 def read_yaml(text: str, *, source: str = "<text>") -> Any:
-    """Parse YAML text safely into plain Python data with line information."""
+    """Parse YAML text safely into plain Python data with line information.
+
+    Read with libyaml (PyYAML's C parser) where PyYAML has it, else with the pure-Python
+    :class:`_Loader`; both give the same data, and the same refusals with the same messages.
+    """
     long = _LONG_LINE.search(text)
     if long:
         raise InputError(
@@ -128,6 +267,11 @@ def read_yaml(text: str, *, source: str = "<text>") -> Any:
             line=text.count("\n", 0, long.start()) + 1,
             fix="a text in an OKR file holds at most 32,767 characters; shorten it",
         )
+    if yaml.__with_libyaml__:
+        try:
+            return _read_with_libyaml(text)
+        except _Unsure:
+            pass  # _Loader below refuses it with its message, or reads what libyaml refused
     try:
         # _Loader derives from SafeLoader: no Python objects, no aliases.
         return yaml.load(text, Loader=_Loader)
