@@ -18,8 +18,11 @@ True
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import gc
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -28,7 +31,15 @@ import pandas as pd
 
 from okrkit.cycles import Cycle
 from okrkit.errors import InputError, OkrkitError, ValidationError
-from okrkit.model import KPI, CheckIn, Initiative, KeyResult, Objective, OkrSet
+from okrkit.model import (
+    KPI,
+    CheckIn,
+    Initiative,
+    KeyResult,
+    Objective,
+    OkrSet,
+    checkins_from_columns,
+)
 
 __all__ = ["FRAME_COLUMNS", "Frames", "from_frames", "to_frames"]
 
@@ -122,8 +133,64 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def records(df: pd.DataFrame, name: str, *, source: str) -> list[tuple[int, dict[str, Any]]]:
-    """Rows of ``df`` as (row number, dict of plain values), refusing unknown columns."""
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def _plain_column(column: pd.Series) -> list[Any]:
+    """``[_plain(v) for v in column]``, done on the whole column for the usual dtypes."""
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        array = column.to_numpy()
+        values: list[Any] = array.tolist()
+        return [None if v != v else v for v in values] if np.isnan(array).any() else values
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        return list(column.to_numpy().tolist())
+    if isinstance(dtype, pd.BooleanDtype | pd.Int64Dtype):
+        return list(column.to_numpy(dtype=object, na_value=None).tolist())
+    if isinstance(dtype, np.dtype) and dtype.kind == "M":
+        days = column.to_numpy().astype("datetime64[D]")
+        known = days[~np.isnat(days)].astype(np.int64)
+        first, last = dt.date.min.toordinal() - _EPOCH, dt.date.max.toordinal() - _EPOCH
+        if not len(known) or (known.min() >= first and known.max() <= last):
+            unique, inverse = np.unique(days.astype(np.int64), return_inverse=True)
+            dates = [
+                dt.date.fromordinal(_EPOCH + d) if first <= d <= last else None  # None: NaT
+                for d in unique.tolist()
+            ]
+            return list(np.array(dates, dtype=object)[inverse].tolist())
+    values = column.tolist()
+    if set(map(type, values)) <= {str, type(None)}:
+        return values
+    return [_plain(v) for v in values]
+
+
+class Table:
+    """Numbered rows of one table as columns of plain values, ``None`` for a missing value.
+
+    What :func:`build_set` reads: check-ins are checked and built column by column when every
+    value is already in its checked form, other rows one by one.
+    """
+
+    __slots__ = ("columns", "numbers")
+
+    def __init__(self, numbers: list[int], columns: dict[str, list[Any]]) -> None:
+        self.numbers = numbers
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def records(self) -> list[tuple[int, dict[str, Any]]]:
+        """The rows as (row number, dict of the values that are not missing)."""
+        names = list(self.columns)
+        return [
+            (number, {k: v for k, v in zip(names, values, strict=True) if v is not None})
+            for number, *values in zip(self.numbers, *self.columns.values(), strict=True)
+        ]
+
+
+def table(df: pd.DataFrame, name: str, *, source: str) -> Table:
+    """The rows of ``df`` (numbered from 1) as a :class:`Table`, refusing unknown columns."""
     allowed = FRAME_COLUMNS[name]
     unknown = [c for c in df.columns if c not in allowed]
     if unknown:
@@ -132,12 +199,18 @@ def records(df: pd.DataFrame, name: str, *, source: str) -> list[tuple[int, dict
             source=source,
             fix=f"columns of {name}: {', '.join(allowed)}",
         )
-    out = []
-    for i, row in enumerate(df.to_dict("records"), start=1):
-        out.append(
-            (i, {k: v for k, v in ((k, _plain(v)) for k, v in row.items()) if v is not None})
+    if not df.columns.is_unique:  # df[name] would be a frame: take the rows as they come
+        rows = df.to_dict("records")
+        return Table(
+            list(range(1, len(rows) + 1)),
+            {str(c): [_plain(row[c]) for row in rows] for c in dict.fromkeys(df.columns)},
         )
-    return out
+    return Table(list(range(1, len(df) + 1)), {str(c): _plain_column(df[c]) for c in df.columns})
+
+
+def records(df: pd.DataFrame, name: str, *, source: str) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of ``df`` as (row number, dict of plain values), refusing unknown columns."""
+    return table(df, name, source=source).records()
 
 
 def from_frames(frames: Frames, *, source: str = "frames") -> OkrSet:
@@ -150,26 +223,53 @@ def from_frames(frames: Frames, *, source: str = "frames") -> OkrSet:
     """
     return build_set(
         frames.cycle,
-        {name: records(df, name, source=f"{source}.{name}") for name, df in frames},
+        {name: table(df, name, source=f"{source}.{name}") for name, df in frames},
         source=source,
     )
 
 
 def build_set(
     cycle: object,
-    tables: Mapping[str, list[tuple[int, dict[str, Any]]]],
+    tables: Mapping[str, Table | list[tuple[int, dict[str, Any]]]],
     *,
     source: str,
     sources: Mapping[str, str] | None = None,
 ) -> OkrSet:
     """Build an OKR set from numbered rows of the five tables (frames, CSV files, sheets)."""
+    with _gc_paused():
+        return _build_set(cycle, tables, source=source, sources=sources)
 
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: building millions of objects that all stay alive
+    would otherwise make it walk them again and again, for nothing to collect."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_set(
+    cycle: object,
+    tables: Mapping[str, Table | list[tuple[int, dict[str, Any]]]],
+    *,
+    source: str,
+    sources: Mapping[str, str] | None,
+) -> OkrSet:
     def src(name: str) -> str:
         return (sources or {}).get(name, f"{source}.{name}")
 
+    def rows(name: str) -> list[tuple[int, dict[str, Any]]]:
+        found = tables.get(name, [])
+        return found.records() if isinstance(found, Table) else found
+
     krs: dict[str, list[KeyResult]] = {}
     kr_objective: dict[str, str] = {}
-    for row, rec in tables.get("key_results", []):
+    for row, rec in rows("key_results"):
         objective = rec.pop("objective", None)
         kr = KeyResult.from_dict(rec, source=src("key_results"), row=row)
         if objective is None:
@@ -183,7 +283,7 @@ def build_set(
         krs.setdefault(str(objective).strip(), []).append(kr)
         kr_objective[kr.id] = str(objective).strip()
     objectives = []
-    for row, rec in tables.get("objectives", []):
+    for row, rec in rows("objectives"):
         if "key_results" in rec:
             raise InputError(
                 "key results go in their own table",
@@ -211,8 +311,14 @@ def build_set(
     ]
     built: dict[str, list[Any]] = {}
     for name, cls in kinds:
+        given = tables.get(name)
+        if name == "checkins" and isinstance(given, Table):
+            checkins = checkins_from_columns(given.columns)
+            if checkins is not None:
+                built[name] = checkins
+                continue
         built[name] = []
-        for row, rec in tables.get(name, []):
+        for row, rec in rows(name):
             checkin_id = rec.pop("id", None) if name == "checkins" else None
             if checkin_id is not None and not (
                 (isinstance(checkin_id, int) and not isinstance(checkin_id, bool))

@@ -21,7 +21,7 @@ import html
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, ClassVar, Literal, Self, get_args
 
@@ -61,6 +61,10 @@ KR_TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "guardrail": ("threshold", "direction", "current", "unit"),
 }
 _TYPED_FIELDS = ("start", "target", "current", "unit", "done", "grade", "threshold", "direction")
+# The typed fields that must stay empty, per key result type.
+_FOREIGN_FIELDS = {
+    kind: tuple(n for n in _TYPED_FIELDS if n not in own) for kind, own in KR_TYPE_FIELDS.items()
+}
 
 
 # --- field checks: each returns the normalised value or raises ValidationError -------------------
@@ -194,7 +198,7 @@ _CODE = re.compile(r"^OKR\d{3}$")
 
 def _silence(value: object, name: str = "silence") -> tuple[tuple[str, str], ...]:
     """Silenced findings as sorted (code, reason) pairs, from a mapping or pairs."""
-    if value is None:
+    if value is None or (type(value) is tuple and not value):
         return ()
     if isinstance(value, Mapping):
         items: list[tuple[object, ...]] = list(value.items())
@@ -353,8 +357,8 @@ def _a(noun: str) -> str:
     return f"an {noun}" if noun[:1].lower() in "aeio" else f"a {noun}"
 
 
-def _set(obj: object, name: str, value: object) -> None:
-    object.__setattr__(obj, name, value)
+#: Set a field of a frozen object (in ``__post_init__``).
+_set: Callable[[object, str, object], None] = object.__setattr__
 
 
 class _Record:
@@ -545,8 +549,8 @@ class KeyResult(_Record):
             )
         _set(self, "silence", _silence(self.silence))
         own = KR_TYPE_FIELDS[self.type]
-        for name in _TYPED_FIELDS:
-            if name not in own and getattr(self, name) is not None:
+        for name in _FOREIGN_FIELDS[self.type]:
+            if getattr(self, name) is not None:
                 raise ValidationError(
                     f"'{name}' does not belong to a {self.type} key result",
                     field=name,

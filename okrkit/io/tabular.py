@@ -39,7 +39,9 @@ import csv
 import datetime as dt
 import difflib
 import io
+import itertools
 import math
+import operator
 import os
 import re
 import shutil
@@ -50,9 +52,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from okrkit.cycles import Cycle
 from okrkit.errors import InputError, OkrkitError, ValidationError
-from okrkit.frames import FRAME_COLUMNS, build_set, records, to_frames
+from okrkit.frames import FRAME_COLUMNS, Table, build_set, records, to_frames
 from okrkit.io.yaml_io import MAX_BYTES, not_utf8
 from okrkit.model import OkrSet, loop_error, parse_cycle
 
@@ -297,6 +301,71 @@ def _rows(raw: Sequence[Sequence[object]], table: str, source: str) -> Rows:
     return out
 
 
+def _columns(raw: Sequence[Sequence[object]], table: str, source: str, *, texts: bool) -> Table:
+    """The rows of one table as columns: :func:`_rows`, done column by column for CSV.
+
+    With ``texts`` (every cell is a text, as the csv module reads them) a table of full rows is
+    converted a column at a time, each distinct text once. Any other table, and any table with
+    a cell that cannot be converted, goes through :func:`_rows`, which names the first problem.
+    """
+    columns = _header(raw[0] if raw else (), table, source)
+    fast = _text_columns(raw[1:], columns, table) if texts else None
+    if fast is not None:
+        return fast
+    rows = _rows(raw, table, source)
+    names = [c for c in columns if c is not None]
+    return Table([n for n, _ in rows], {c: [rec.get(c) for _, rec in rows] for c in names})
+
+
+def _text_columns(
+    body: Sequence[Sequence[object]], columns: Sequence[str | None], table: str
+) -> Table | None:
+    """:func:`_columns` for full rows of texts; ``None`` when a row needs :func:`_rows`."""
+    names = [c for c in columns if c is not None]
+    if len(names) < len(columns) or not set(map(len, body)) <= {len(columns)}:
+        return None
+    cells: list[list[str]] = [list(map(operator.itemgetter(i), body)) for i in range(len(columns))]
+    distinct = [set(column) for column in cells]
+    numbers = list(range(2, len(body) + 2))
+    # A row is blank when every cell is; one column without a blank cell shows there is none.
+    if not any(all(text.strip() for text in texts) for texts in distinct):
+        filled = np.zeros(len(body), dtype=bool)
+        for column, texts in zip(cells, distinct, strict=True):
+            seen = {text: bool(text.strip()) for text in texts}
+            filled |= np.fromiter(map(seen.__getitem__, column), dtype=bool, count=len(body))
+        cells = [list(itertools.compress(column, filled)) for column in cells]
+        distinct = [set(column) for column in cells]
+        numbers = list(itertools.compress(numbers, filled))
+    out: dict[str, list[Any]] = {}
+    for name, column, texts in zip(names, cells, distinct, strict=True):
+        kind = _KINDS[table].get(name, "text")
+        known: Mapping[str, Any] | None = _numbers(texts) if kind == "number" else None
+        if known is None:
+            try:
+                known = {text: _convert(text, kind) for text in texts}
+            except InputError:
+                return None
+        out[name] = list(map(known.__getitem__, column))
+    return Table(numbers, out)
+
+
+def _numbers(texts: set[str]) -> dict[str, float | None] | None:
+    """Number texts converted as :func:`_convert` does, with NumPy; ``None`` when a text is not
+    a plain number (``float`` also takes ``1_000``, ``nan``, and quoted or blank texts)."""
+    given = [text for text in texts if text != ""]
+    if not given or "_" in "".join(given) or max(map(len, given)) > 400:
+        return None
+    try:
+        numbers = np.array(given, dtype=object).astype(np.float64)
+    except ValueError:
+        return None
+    if not np.isfinite(numbers).all():
+        return None
+    known: dict[str, float | None] = dict(zip(given, numbers.tolist(), strict=True))
+    known[""] = None
+    return known
+
+
 def _cycle(rows: Rows, source: str) -> Cycle:
     if len(rows) != 1:
         raise InputError(
@@ -327,17 +396,17 @@ _ITEM = re.compile(r"^(?:KPI|initiative) (\S+) names|duplicate id '([^']+)'|key 
 
 
 def _locate(
-    exc: InputError | ValidationError, tables: Mapping[str, Rows], sources: Mapping[str, str]
+    exc: InputError | ValidationError, tables: Mapping[str, Table], sources: Mapping[str, str]
 ) -> InputError | ValidationError:
     """Point a set-level error (duplicate id, unknown key result) at its table and row."""
     place: tuple[str, int] | None = None
     m = re.search(r"check-in (\d+)", exc.problem)
     if exc.row is None and m and 0 < int(m.group(1)) <= len(tables["checkins"]):
-        place = ("checkins", tables["checkins"][int(m.group(1)) - 1][0])
+        place = ("checkins", tables["checkins"].numbers[int(m.group(1)) - 1])
     elif exc.row is None and (m := _ITEM.search(exc.problem)):
         ident = next(g for g in m.groups() if g)
         for table in ("objectives", "key_results", "kpis", "initiatives"):
-            for n, rec in tables[table]:
+            for n, rec in tables[table].records():
                 if str(rec.get("id", "")).strip() == ident:
                     place = (table, n)  # the last one: the duplicate
     if place is None:
@@ -370,18 +439,28 @@ def _match(names: Iterable[str], where: str, kind: str) -> dict[str, str]:
 
 
 def _load(
-    raw: Mapping[str, Sequence[Sequence[object]]], sources: dict[str, str], source: str
+    raw: Mapping[str, Sequence[Sequence[object]]],
+    sources: dict[str, str],
+    source: str,
+    *,
+    texts: bool = False,
 ) -> OkrSet:
-    """Build the set from the raw rows of every table (header first)."""
-    tables = {t: _rows(raw[t], t, sources[t]) if t in raw else [] for t in TABLES}
-    cycle = _cycle(tables["cycle"], sources["cycle"])
+    """Build the set from the raw rows of every table (header first); ``texts``: every cell
+    is a text (CSV)."""
+    tables = {
+        t: _columns(raw[t], t, sources[t], texts=texts) if t in raw else Table([], {})
+        for t in TABLES
+    }
+    cycle = _cycle(tables["cycle"].records(), sources["cycle"])
     try:
         okrs = build_set(cycle, tables, source=source, sources=sources)
     except (InputError, ValidationError) as exc:
         raise _locate(exc, tables, sources) from None
     loop = okrs.alignment_loop()
     if loop:  # point at the row whose aligns_to closes the loop
-        row = next(n for n, rec in tables["objectives"] if str(rec.get("id")).strip() == loop[-2])
+        row = next(
+            n for n, rec in tables["objectives"].records() if str(rec.get("id")).strip() == loop[-2]
+        )
         raise loop_error(loop).at(source=sources["objectives"], row=row)
     return okrs
 
@@ -463,7 +542,7 @@ def load_csv(folder: str | os.PathLike[str]) -> OkrSet:
         if table not in found:
             raise _missing(table, sources[table], "the file for")
     raw = {table: _read_csv(files[name]) for table, name in found.items()}
-    return _load(raw, sources, str(folder))
+    return _load(raw, sources, str(folder), texts=True)
 
 
 def load_xlsx(path: str | os.PathLike[str]) -> OkrSet:
