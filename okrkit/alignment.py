@@ -81,6 +81,8 @@ from okrkit.errors import AlignmentCycleError, ValidationError
 from okrkit.graph_checks import (
     GRAPH_MESSAGES,
     GraphFinding,
+    _read_objectives,  # the roll-up shares the loop check's reading and topological waves
+    _waves,
     cross_cycle_links,
     find_cycles,
     graph_findings,
@@ -589,63 +591,57 @@ def rollup(
         raise ValueError(f"weight {weight!r} is outside 0–1")
     if method not in ("weighted_mean", "weakest_link"):
         raise ValueError(f"unknown roll-up method {method!r}: use weighted_mean or weakest_link")
-    nodes = dict(graph.nodes(data=True))  # plain dicts: this loop must stay fast
-    objectives = [n for n, attrs in nodes.items() if attrs.get("kind") == "objective"]
-    is_objective = set(objectives)
-    parents: dict[Any, list[Any]] = {}
-    waiting = dict.fromkeys(objectives, 0)  # aligned children not rolled up yet
-    for node, links in graph.adjacency():
-        if node in is_objective:
-            ups = [
-                v
-                for v, attrs in links.items()
-                if v in is_objective and attrs.get("relation") == "aligns_to"
-            ]
-            parents[node] = ups
-            for v in ups:
-                waiting[v] += 1
+    objectives, attrs, child, parent = _read_objectives(graph)
+    size = len(objectives)
+    own = _floats([a.get("score") for a in attrs])
+    mass_of = _floats([a.get("weight") for a in attrs])
+    mass_of[np.isnan(mass_of)] = 1.0
     weakest = method == "weakest_link"
-    total = dict.fromkeys(objectives, 0.0)  # sum of weight × rolled score of scored children
-    mass = dict.fromkeys(objectives, 0.0)  # sum of their weights
-    count = dict.fromkeys(objectives, 0)
-    low = dict.fromkeys(objectives, math.inf)
-    high = dict.fromkeys(objectives, -math.inf)
-    out: dict[str, float] = {}
-    # Kahn's topological order: an objective is ready once all its children are done.
-    order = [n for n in objectives if waiting[n] == 0]
-    for node in order:  # the list grows while it is walked
-        own = _number(nodes[node].get("score"))
-        if count[node]:
+    total = np.zeros(size)  # sum of weight × rolled score of the scored children
+    mass = np.zeros(size)  # sum of their weights
+    count = np.zeros(size, dtype=np.int64)
+    low = np.full(size, np.inf)
+    high = np.full(size, -np.inf)
+    out = np.full(size, np.nan)
+    done = 0
+    for wave, leaving in _waves(child, parent, size):
+        value = own[wave]
+        with_children = count[wave] > 0
+        if with_children.any():
+            at = wave[with_children]
+            lo, hi = low[at], high[at]
             # Clamped to the children's range: the mean cannot leave it, rounding could.
-            agg = (
-                low[node] if weakest else min(max(total[node] / mass[node], low[node]), high[node])
-            )
-            if own is None:
-                value = agg
-            else:
-                blend = (1.0 - weight) * own + weight * agg
-                value = min(max(blend, min(own, agg)), max(own, agg))
-        else:
-            value = math.nan if own is None else own
-        out[node] = value
-        w = _number(nodes[node].get("weight"))
-        w = 1.0 if w is None else w
-        # A child without a score, or without weight in a weighted mean, does not count.
-        counts = not math.isnan(value) and (weakest or w > 0.0)
-        for parent in parents[node]:
-            if counts:
-                total[parent] += w * value
-                mass[parent] += w
-                count[parent] += 1
-                low[parent] = min(low[parent], value)
-                high[parent] = max(high[parent], value)
-            waiting[parent] -= 1
-            if waiting[parent] == 0:
-                order.append(parent)
-    if len(order) < len(objectives):
+            agg = lo if weakest else np.minimum(np.maximum(total[at] / mass[at], lo), hi)
+            mine = value[with_children]
+            blend = (1.0 - weight) * mine + weight * agg
+            blend = np.minimum(np.maximum(blend, np.fmin(mine, agg)), np.fmax(mine, agg))
+            value[with_children] = np.where(np.isnan(mine), agg, blend)
+        out[wave] = value
+        done += wave.size
+        if leaving.size:
+            # A child without a score, or without weight in a weighted mean, does not count.
+            c, p = child[leaving], parent[leaving]
+            v, w = out[c], mass_of[c]
+            counts = ~np.isnan(v) if weakest else ~np.isnan(v) & (w > 0.0)
+            c, p, v, w = c[counts], p[counts], v[counts], w[counts]
+            np.add.at(total, p, w * v)
+            np.add.at(mass, p, w)
+            np.add.at(count, p, 1)
+            np.minimum.at(low, p, v)
+            np.maximum.at(high, p, v)
+    if done < size:
         loop = find_cycles(graph)[0]  # the OKR601 finding: "objectives align in a loop: ..."
         raise AlignmentCycleError(f"{loop.message} ({loop.fix})")
-    return {node: out[node] for node in objectives}
+    # One NaN object for every unscored objective, as math.nan: equal results compare equal.
+    return dict(zip(objectives, [x if x == x else math.nan for x in out.tolist()], strict=True))
+
+
+def _floats(values: list[Any]) -> np.ndarray[Any, Any]:
+    """Attribute values as a float array: ``None``, NA and NaN -> NaN."""
+    try:
+        return np.array(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        return np.array([math.nan if (x := _number(v)) is None else x for v in values])
 
 
 # --- export ------------------------------------------------------------------------------------
