@@ -3,6 +3,12 @@
 YAML is read with a safe loader that also refuses aliases (no "billion laughs") and duplicate
 keys (the first value would be lost silently), and remembers the line of every key so that errors
 point at it.
+
+Where PyYAML has libyaml, its C parser reads the text and the events are built into data here
+(:func:`_read_with_libyaml`), many times faster than PyYAML's pure-Python loader. Any text that
+the fast reading is not sure of (bad syntax, an alias, a tag, a duplicate key, a deep nesting
+...) is read again by the pure-Python :class:`_Loader`, which refuses it with the same message
+and line with or without libyaml.
 """
 
 from __future__ import annotations
@@ -124,6 +130,7 @@ class _Unsure(Exception):
 
 
 _SCALAR_NODE = yaml.ScalarNode
+# 0 a scalar, 1 a mapping starts, 2 a list starts, 3 either ends; any other event is unsure.
 _EVENT_KINDS = {
     yaml.ScalarEvent: 0,
     yaml.MappingStartEvent: 1,
