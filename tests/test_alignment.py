@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -384,6 +385,12 @@ def test_stale_weeks_parameter() -> None:
     g = build_graph(stale_set([]), as_of=D(2026, 2, 14))  # 44 days into the cycle
     assert len(stale_key_results(g, weeks=6)) == 2
     assert stale_key_results(g, weeks=7) == []
+
+
+def test_stale_weeks_beyond_the_calendar() -> None:
+    g = build_graph(stale_set([]), as_of=D(2026, 2, 14))
+    assert stale_key_results(g, weeks=10**9) == []
+    assert len(stale_key_results(g, weeks=-(10**9))) == 2
 
 
 def test_finished_key_result_is_not_stale_but_a_guardrail_is() -> None:
@@ -877,6 +884,34 @@ def test_rollup_on_a_built_graph() -> None:
     )
     got = rollup(build_graph(okrs), weight=0.4)
     assert got["CO"] == pytest.approx(0.6 * 0.35 + 0.4 * 0.9)
+
+
+@pytest.mark.parametrize("method", ["weighted_mean", "weakest_link"])
+def test_rollup_of_a_long_chain_matches_step_by_step(method: str) -> None:
+    # 500 objectives each aligned to the next: 500 steps of the topological order.
+    n = 500
+    spec = {f"O{i}": (i / n, 1.0 + i % 3, (f"O{i + 1}",) if i + 1 < n else ()) for i in range(n)}
+    got = rollup(objective_graph(spec), weight=0.3, method=method)  # type: ignore[arg-type]
+    rolled = 0.0
+    for i in range(n):
+        rolled = 0.7 * (i / n) + 0.3 * rolled if i else 0.0
+        assert got[f"O{i}"] == pytest.approx(rolled, abs=1e-12)
+
+
+def test_rollup_reads_missing_scores_of_any_kind() -> None:
+    g = objective_graph({"P": (None, 1.0, ()), "A": (0.6, 1.0, ("P",)), "B": (None, 1.0, ("P",))})
+    g.nodes["B"]["score"] = pd.NA
+    got = rollup(g)
+    assert got["P"] == pytest.approx(0.6) and math.isnan(got["B"])
+
+
+def test_rollup_loop_raises_above_a_loop_too() -> None:
+    g = objective_graph(
+        {"A": (0.5, 1, ("B",)), "B": (0.5, 1, ("A",)), "P": (0.5, 1, ()), "C": (0.5, 1, ("P",))}
+    )
+    g.add_edge("A", "P", relation="aligns_to")
+    with pytest.raises(AlignmentCycleError, match="A -> B -> A"):
+        rollup(g)
 
 
 @pytest.mark.parametrize("method", ["weighted_mean", "weakest_link"])
