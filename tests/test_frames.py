@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -18,7 +20,8 @@ from okrkit import (
     load_yaml,
     to_frames,
 )
-from okrkit.frames import FRAME_COLUMNS
+from okrkit.demo_org import demo_org, demo_org_frames
+from okrkit.frames import FRAME_COLUMNS, _plain, build_set, records
 
 
 def _with(frames: Frames, **changes: pd.DataFrame) -> Frames:
@@ -205,3 +208,57 @@ def test_missing_optional_columns_are_fine(small_set: OkrSet) -> None:
     frames = to_frames(small_set)
     initiatives = frames.initiatives.drop(columns=["link", "owner"])
     assert from_frames(_with(frames, initiatives=initiatives)) == small_set
+
+
+def _records_one_by_one(df: pd.DataFrame) -> list[tuple[int, dict[str, Any]]]:
+    """Rows as :func:`okrkit.frames.records` gave them before it worked on columns."""
+    return [
+        (i, {k: v for k, v in ((k, _plain(v)) for k, v in row.items()) if v is not None})
+        for i, row in enumerate(df.to_dict("records"), start=1)
+    ]
+
+
+def test_columns_give_the_rows_cell_by_cell_conversion_gives() -> None:
+    frames = demo_org_frames(60)
+    checkins = frames.checkins.copy()
+    checkins.loc[[0, 3], "date"] = pd.NaT
+    checkins["note"] = checkins["note"].astype(object)
+    checkins.loc[1, "note"] = None
+    checkins.loc[2, "note"] = math.nan
+    checkins.loc[[4, 5], "done"] = pd.NA
+    for name, df in [*frames, ("checkins", checkins)]:
+        assert records(df, name, source=name) == _records_one_by_one(df), name
+
+
+def test_from_frames_equals_the_per_record_build() -> None:
+    frames = demo_org_frames(60)
+    okrs = from_frames(frames)
+    tables = {name: _records_one_by_one(df) for name, df in frames}
+    assert okrs == build_set(frames.cycle, tables, source="frames")
+    assert okrs == demo_org(60)
+    assert [c.id for c in okrs.checkins] == [None] * len(okrs.checkins)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "error", "field"),
+    [
+        ("value", "12", ValidationError, "value"),
+        ("grade", 1.5, ValidationError, "grade"),
+        ("confidence", 0.5, ValidationError, "confidence"),
+        ("key_result", "K\u200b1", ValidationError, "key_result"),
+        ("note", 5.5, ValidationError, "note"),
+        ("id", 2.5, InputError, "id"),
+    ],
+)
+def test_a_bad_checkin_among_many_names_its_row(
+    column: str, value: object, error: type[Exception], field: str
+) -> None:
+    frames = demo_org_frames(20)
+    checkins = frames.checkins.astype({column: object})
+    checkins.loc[40, column] = value
+    if column == "grade":
+        checkins.loc[40, ["value", "done"]] = [math.nan, pd.NA]
+    with pytest.raises(error) as info:
+        from_frames(_with(frames, checkins=checkins))
+    err = info.value
+    assert (err.source, err.row, err.field) == ("frames.checkins", 41, field)  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from okrkit import (
     OkrSet,
     ValidationError,
 )
+from okrkit.model import MAX_TEXT, checkins_from_columns
 
 METRIC = {"id": "K1", "title": "Visitors", "type": "metric", "start": 0, "target": 100}
 MILESTONE = {"id": "K2", "title": "Launch", "type": "milestone"}
@@ -443,3 +444,93 @@ def test_set_allows_alignment_outside_the_set() -> None:
 def test_set_equality_compares_content() -> None:
     assert _set() == _set()
     assert _set() != _set(cycle="2026-Q2")
+
+
+# --- check-ins built from whole columns -----------------------------------------------------------
+
+
+def _checkin_columns() -> dict[str, list[object]]:
+    day = dt.date(2026, 1, 5)
+    return {
+        "id": [None, 7, None],
+        "key_result": ["K1", "K2", "K3"],
+        "date": [day, day, dt.date(2026, 1, 12)],
+        "value": [3.5, None, None],
+        "done": [None, True, None],
+        "grade": [None, None, 0.7],
+        "confidence": [5.0, None, 10],
+        "note": ["on track", None, "ok"],
+        "author": [None, "Ana", "Bo"],
+    }
+
+
+def test_checkins_from_columns_equal_checkins_built_one_by_one() -> None:
+    columns = _checkin_columns()
+    built = checkins_from_columns(columns)
+    rows = [
+        dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)
+    ]
+    expected = [
+        CheckIn(**{k: v for k, v in row.items() if v is not None and k != "id"}) for row in rows
+    ]
+    assert built == expected
+    assert built is not None
+    assert [c.id for c in built] == [None, 7, None]
+    assert [type(c.confidence) for c in built] == [int, type(None), int]
+    assert built[0].author == "" and built[1].note == ""
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built[0].note = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("column", "row", "value"),
+    [
+        ("key_result", 0, " K1"),  # stripped one by one
+        ("key_result", 0, ""),
+        ("key_result", 1, "K\u200b2"),
+        ("key_result", 2, None),
+        ("date", 0, "2026-01-05"),
+        ("date", 0, dt.datetime(2026, 1, 5, 9)),
+        ("value", 0, math.nan),
+        ("value", 0, math.inf),
+        ("value", 0, 3),
+        ("value", 0, "3.5"),
+        ("value", 0, True),
+        ("value", 1, 2.0),  # two of value, done, grade
+        ("value", 0, None),  # none of them
+        ("grade", 2, 1.5),
+        ("grade", 2, -0.1),
+        ("done", 1, 1),
+        ("confidence", 0, 0.0),
+        ("confidence", 0, 5.5),
+        ("confidence", 0, True),
+        ("confidence", 0, "5"),
+        ("note", 0, 12),
+        ("note", 0, "a\x00b"),
+        ("author", 1, "x" * (MAX_TEXT + 1)),
+        ("id", 1, 7.0),
+        ("id", 1, True),
+    ],
+)
+def test_checkins_from_columns_leave_unchecked_values_to_the_per_record_path(
+    column: str, row: int, value: object
+) -> None:
+    columns = _checkin_columns()
+    columns[column][row] = value
+    assert checkins_from_columns(columns) is None
+
+
+def test_checkins_from_columns_refuse_unknown_and_uneven_columns() -> None:
+    assert checkins_from_columns({**_checkin_columns(), "colour": [None] * 3}) is None
+    assert checkins_from_columns({**_checkin_columns(), "note": ["a"]}) is None
+    assert checkins_from_columns({}) == []
+
+
+def test_ascii_fast_path_refuses_what_the_full_check_refuses() -> None:
+    for bad in ("a\x00b", "a\x1fb", "a\x7fb", " "):
+        with pytest.raises(ValidationError):
+            KeyResult(id=bad, title="t", start=0, target=1)
+    with pytest.raises(ValidationError, match="U\\+0000"):
+        Objective(id="O1", title="a\x00b")
+    assert Objective(id=" O1 ", title="tab\there", description="line\nbreak").id == "O1"
+    assert KeyResult(id="K1", title="t", start=0, target=1, unit="").unit is None

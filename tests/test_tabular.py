@@ -729,3 +729,65 @@ def test_xlsx_wrong_stored_size_is_ignored(tmp_path: Path) -> None:
                 assert b"<dimension" in data
             dst.writestr(name, data)
     assert read_tables(stale) == okrs
+
+
+# --- CSV read a column at a time ----------------------------------------------------------------
+
+
+def _cell_by_cell(folder: Path) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+    return {
+        t: tabular._rows(tabular._read_csv(folder / f"{t}.csv"), t, t)
+        for t in TABLES
+        if (folder / f"{t}.csv").exists()
+    }
+
+
+def _by_columns(folder: Path) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+    return {
+        t: tabular._columns(tabular._read_csv(folder / f"{t}.csv"), t, t, texts=True).records()
+        for t in TABLES
+        if (folder / f"{t}.csv").exists()
+    }
+
+
+def test_csv_columns_give_the_rows_cell_by_cell_conversion_gives(tmp_path: Path) -> None:
+    from okrkit.demo_org import demo_org
+
+    folder = write_csv(demo_org(40), tmp_path / "okrs")
+    assert _by_columns(folder) == _cell_by_cell(folder)
+    folder = write_csv(rich_set(), tmp_path / "rich")
+    assert _by_columns(folder) == _cell_by_cell(folder)
+
+
+@pytest.mark.parametrize(
+    "value", ["7", " 7 ", "'7", "+.5e1", "5.", "1_000", "nan", "-inf", "1e400", "٣", "", "  "]
+)
+def test_csv_number_columns_read_as_one_cell_reads(value: str, tmp_path: Path) -> None:
+    okrs = rich_set()
+    folder = write_csv(okrs, tmp_path / "okrs")
+    rows = read_csv_rows(folder / "checkins.csv")
+    rows.append(list(rows[1]))  # a second metric check-in, then the cell under test
+    rows[-1][rows[0].index("value")] = value
+    with (folder / "checkins.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    try:
+        expected: Any = _cell_by_cell(folder)
+    except InputError as exc:
+        expected = (type(exc), str(exc))
+    try:
+        got: Any = _by_columns(folder)
+    except InputError as exc:
+        got = (type(exc), str(exc))
+    assert got == expected
+
+
+def test_csv_blank_rows_are_skipped_and_rows_keep_their_numbers(tmp_path: Path) -> None:
+    folder = write_csv(rich_set(), tmp_path / "okrs")
+    rows = read_csv_rows(folder / "checkins.csv")
+    rows.insert(2, [""] * len(rows[0]))
+    rows.insert(4, [" "] * len(rows[0]))
+    with (folder / "checkins.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    got = _by_columns(folder)["checkins"]
+    assert got == _cell_by_cell(folder)["checkins"]
+    assert [n for n, _ in got][:4] == [2, 4, 6, 7]
