@@ -686,14 +686,39 @@ class CheckIn(_Record):
     id: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        _set(self, "key_result", _text(self.key_result, "key_result", required=True, ident=True))
-        _set(self, "date", parse_date(self.date, field="date"))
-        _set(self, "value", _number(self.value, "value"))
-        _set(self, "done", _flag(self.done, "done"))
-        _set(self, "grade", _grade(self.grade))
-        _set(self, "confidence", _confidence(self.confidence))
-        _set(self, "note", _text(self.note, "note"))
-        _set(self, "author", _text(self.author, "author"))
+        # Millions of check-ins are built at a time: a value already in its checked form (plain
+        # ASCII text, a finite float, ...) is kept without calling its check.
+        kr, value, done, grade = self.key_result, self.value, self.done, self.grade
+        if not (
+            type(kr) is str
+            and kr.isascii()
+            and kr.isprintable()
+            and 0 < len(kr) <= MAX_ID
+            and kr.strip() == kr
+        ):
+            _set(self, "key_result", _text(kr, "key_result", required=True, ident=True))
+        if type(self.date) is not dt.date:
+            _set(self, "date", parse_date(self.date, field="date"))
+        if value is not None and not (type(value) is float and math.isfinite(value)):
+            _set(self, "value", _number(value, "value"))
+        if done is not None and type(done) is not bool:
+            _set(self, "done", _flag(done, "done"))
+        if grade is not None and not (type(grade) is float and 0.0 <= grade <= 1.0):
+            _set(self, "grade", _grade(grade))
+        confidence = self.confidence
+        if confidence is not None and not (type(confidence) is int and 1 <= confidence <= 10):
+            _set(self, "confidence", _confidence(confidence))
+        for name in ("note", "author"):
+            text = getattr(self, name)
+            if not (
+                type(text) is str
+                and text.isascii()
+                and "\x00" not in text
+                and len(text) <= MAX_TEXT
+            ):
+                _set(self, name, _text(text, name))
+        if (value is None) + (done is None) + (grade is None) == 2:
+            return
         given = [n for n in ("value", "done", "grade") if getattr(self, n) is not None]
         if len(given) != 1:
             raise ValidationError(
