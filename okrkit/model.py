@@ -533,11 +533,16 @@ class KeyResult(_Record):
                 f"{self.weight!r} is not above 0", field="weight", fix="use a weight above 0"
             )
         _set(self, "weight", weight)
-        _set(self, "confidence", _confidence(self.confidence))
+        if self.confidence is not None:
+            _set(self, "confidence", _confidence(self.confidence))
         for name in ("start", "target", "current", "threshold"):
-            _set(self, name, _number(getattr(self, name), name))
-        _set(self, "grade", _grade(self.grade))
-        _set(self, "done", _flag(self.done, "done"))
+            value = getattr(self, name)
+            if value is not None and not (type(value) is float and math.isfinite(value)):
+                _set(self, name, _number(value, name))
+        if self.grade is not None:
+            _set(self, "grade", _grade(self.grade))
+        if self.done is not None:
+            _set(self, "done", _flag(self.done, "done"))
         if self.unit is not None:
             # An empty unit means no unit: files leave it out, so it must read back as None.
             _set(self, "unit", _text(self.unit, "unit") or None)
