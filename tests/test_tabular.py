@@ -791,3 +791,25 @@ def test_csv_blank_rows_are_skipped_and_rows_keep_their_numbers(tmp_path: Path) 
     got = _by_columns(folder)["checkins"]
     assert got == _cell_by_cell(folder)["checkins"]
     assert [n for n, _ in got][:4] == [2, 4, 6, 7]
+
+
+@given(
+    st.text(alphabet=st.sampled_from(["a", "é", " ", "'", ",", ";", "\t", "\n", "\r\n", "\r"])),
+    st.sampled_from([",", ";", "\t"]),
+)
+def test_plain_csv_split_reads_what_the_csv_module_reads(text: str, delimiter: str) -> None:
+    rows = tabular._split_plain(text, delimiter)
+    if rows is not None:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        assert rows == list(reader)
+
+
+def test_plain_csv_split_leaves_quotes_and_lone_carriage_returns_to_the_csv_module() -> None:
+    assert tabular._split_plain('id,title\nO1,"Grow, fast"\n', ",") is None
+    assert tabular._split_plain("id,title\rO1,Grow\n", ",") is None
+    assert tabular._split_plain("id,title\nO1,Gr\x00ow\n", ",") is None
+    assert tabular._split_plain("id;title\r\n\r\nO1;Grow\r\n", ";") == [
+        ["id", "title"],
+        [],
+        ["O1", "Grow"],
+    ]

@@ -489,11 +489,11 @@ def _read_csv(path: Path) -> list[list[str]]:
             f"cannot read the file: {exc.strerror}", source=source, fix="check its permissions"
         ) from None
     header = text.split("\n", 1)[0]
-    reader = csv.reader(
-        io.StringIO(text, newline=""),
-        delimiter=next((d for d in ",;\t" if d in header), ","),
-        strict=True,
-    )
+    delimiter = next((d for d in ",;\t" if d in header), ",")
+    plain = _split_plain(text, delimiter)
+    if plain is not None:
+        return plain
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         return list(reader)
     except csv.Error as exc:
@@ -510,6 +510,21 @@ def _read_csv(path: Path) -> list[list[str]]:
             line=reader.line_num,
             fix='check the quotes (") up to that line: a quote that opens a cell must close it',
         ) from None
+
+
+def _split_plain(text: str, delimiter: str) -> list[list[str]] | None:
+    """The rows the csv module reads from ``text``, by splitting lines and cells; ``None`` when
+    that would not give the same rows: a quote, a carriage return not ending a line, a NUL (the
+    csv module refuses it) or a line longer than the csv module's field size limit."""
+    text = text.replace("\r\n", "\n")
+    if '"' in text or "\r" in text or "\x00" in text:
+        return None
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    if lines and max(map(len, lines)) > csv.field_size_limit():
+        return None
+    return [line.split(delimiter) if line else [] for line in lines]
 
 
 def _missing(table: str, source: str, what: str) -> InputError:
