@@ -31,7 +31,6 @@ True
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -40,8 +39,8 @@ import numpy as np
 import pandas as pd
 
 from okrkit.cycles import Cycle
-from okrkit.frames import FRAME_COLUMNS, Frames, to_frames
-from okrkit.model import KPI, CheckIn, Initiative, KeyResult, Objective, OkrSet
+from okrkit.frames import FRAME_COLUMNS, Frames, from_frames, to_frames
+from okrkit.model import OkrSet
 
 __all__ = ["DEFAULT_CYCLE", "demo_org", "demo_org_frames"]
 
@@ -721,106 +720,8 @@ def demo_org(
     ValueError
         For a negative ``objectives`` or ``checkins_per_kr``.
     """
-    plan = _plan(objectives, seed, Cycle.parse(cycle), checkins_per_kr)
-    return _okr_set(plan)
-
-
-def _okr_set(plan: _Plan) -> OkrSet:
-    o, k, c = plan.objectives, plan.key_results, plan.checkins
-    ktype = k["type"].tolist()
-    start, target = k["start"].tolist(), k["target"].tolist()
-    threshold, direction = k["threshold"].tolist(), k["direction"].tolist()
-    krs_by_objective: dict[str, list[KeyResult]] = {}
-    for i, (ident, objective, title, kind, weight, unit) in enumerate(
-        zip(
-            k["id"], k["objective"], k["title"], ktype, k["weight"].tolist(), k["unit"], strict=True
-        )
-    ):
-        if kind == "metric":
-            kr = KeyResult(
-                id=ident,
-                title=title,
-                type="metric",
-                weight=weight,
-                start=start[i],
-                target=target[i],
-                unit=unit,
-            )
-        elif kind == "guardrail":
-            kr = KeyResult(
-                id=ident,
-                title=title,
-                type="guardrail",
-                weight=weight,
-                threshold=threshold[i],
-                direction=direction[i],
-                unit=unit,
-            )
-        elif kind == "milestone":
-            kr = KeyResult(id=ident, title=title, type="milestone", weight=weight, done=False)
-        else:
-            kr = KeyResult(id=ident, title=title, type="qualitative", weight=weight)
-        krs_by_objective.setdefault(objective, []).append(kr)
-    objectives = [
-        Objective(
-            id=ident,
-            title=title,
-            owner=owner,
-            level=level,
-            kind=kind,
-            aligns_to=parents,
-            key_results=tuple(krs_by_objective.get(ident, ())),
-        )
-        for ident, title, owner, level, kind, parents in zip(
-            o["id"], o["title"], o["owner"], o["level"], o["kind"], o["aligns_to"], strict=True
-        )
-    ]
-    # One date object per check-in: the YAML writer would turn shared ones into aliases.
-    ordinal = dt.date(1970, 1, 1).toordinal()
-    fromordinal = dt.date.fromordinal
-    dates = [fromordinal(ordinal + d) for d in c["date"].astype("int64").tolist()]
-    kr_ids = k["id"]
-    checkins = []
-    for kr, day, kind, value, done, grade, conf, note, author in zip(
-        c["key_result"].tolist(),
-        dates,
-        c["type"].tolist(),
-        c["value"].tolist(),
-        c["done"].tolist(),
-        c["grade"].tolist(),
-        c["confidence"].tolist(),
-        c["note"].tolist(),
-        c["author"].tolist(),
-        strict=True,
-    ):
-        if kind == "milestone":
-            fields: dict[str, Any] = {"done": done}
-        elif kind == "qualitative":
-            fields = {"grade": grade}
-        else:
-            fields = {"value": value}
-        checkins.append(
-            CheckIn(
-                key_result=kr_ids[kr],
-                date=day,
-                confidence=int(conf),
-                note=note,
-                author=author,
-                **fields,
-            )
-        )
-    kpis = [
-        KPI(**dict(zip(plan.kpis, row, strict=True)))
-        for row in zip(*plan.kpis.values(), strict=True)
-    ]
-    initiatives = [
-        Initiative(**dict(zip(plan.initiatives, row, strict=True)))
-        for row in zip(*plan.initiatives.values(), strict=True)
-    ]
-    return OkrSet(
-        cycle=plan.cycle,
-        objectives=tuple(objectives),
-        kpis=tuple(kpis),
-        initiatives=tuple(initiatives),
-        checkins=tuple(checkins),
+    # Validated through the column-wise path of from_frames: the same set as building each
+    # object with its constructor, several times faster for millions of check-ins.
+    return from_frames(
+        demo_org_frames(objectives, seed=seed, cycle=cycle, checkins_per_kr=checkins_per_kr)
     )
