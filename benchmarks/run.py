@@ -15,9 +15,9 @@ three ways in the same run:
 - **floor**: the bare pandas / NumPy / sqlite3 / libyaml operation that does the unavoidable part
   of the work (okrkit should stay within 2-3x of it).
 
-Each time is the best of ``--repeat`` runs (one run at 100k). At 100k the loops, and the okrkit
-imports that a 64 MiB file limit refuses, run on a 10 % slice of the organisation (its first
-objectives with their key results and check-ins) and are scaled by 10; the table says so. The
+Each time is the best of ``--repeat`` runs (one run at 100k). At 100k the loops, and the YAML
+and CSV imports, run on a 10 % slice of the organisation (its first objectives with their key
+results and check-ins) and are scaled by 10; the table says so. The
 results, with the machine, the load average and the targets met or not, go to ``--out``
 (default ``benchmarks/results.md``).
 """
@@ -77,7 +77,6 @@ from okrkit.wording import assess_key_result  # noqa: E402
 
 SAMPLE_FROM = 50_000  # from this size, loops run on a slice and are scaled
 SLICE = 10  # the slice is 1/SLICE of the objectives
-YAML_SLICE = 1_000  # objectives of the slice YAML imports are timed on above this size
 
 
 # --- timing --------------------------------------------------------------------------------------
@@ -1040,17 +1039,16 @@ def measure_size(
 
     with tempfile.TemporaryDirectory(prefix="okrkit-bench-") as tmp:
         folder = Path(tmp)
-        # --- import from YAML: the pure-Python YAML parser is slow, so above 1,000
-        # objectives all three run on a 1,000-objective slice and are scaled linearly ---
-        yaml_scale = max(1, n // YAML_SLICE)
-        yaml_set = slice_set(okrs, YAML_SLICE) if yaml_scale > 1 else okrs
+        # --- import from YAML: like CSV, on the slice where the loops use one ---
+        yaml_scale = scale
+        yaml_set = sample
         yaml_path = write_yaml(yaml_set, folder / "org.yaml")
         size = yaml_path.stat().st_size * yaml_scale
         notes = [f"file {'~' if yaml_scale > 1 else ''}{size / 2**20:.0f} MiB"]
         if size > MAX_BYTES:
             notes.append(f"over the {MAX_BYTES // 2**20} MiB limit of load_yaml")
         if yaml_scale > 1:
-            notes.append(f"all three x{yaml_scale} from a {YAML_SLICE:,}-objective slice")
+            notes.append(f"all three {note}")
 
         def by_yaml(value: float | None) -> float | None:
             return None if value is None else value * yaml_scale

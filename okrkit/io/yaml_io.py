@@ -28,7 +28,9 @@ from okrkit.model import KPI, CheckIn, Initiative, KeyResult, Objective, OkrSet,
 __all__ = ["dump_yaml", "load_yaml", "read_yaml", "save_yaml", "to_plain"]
 
 TOP_LEVEL_KEYS = ("cycle", "objectives", "kpis", "initiatives", "checkins")
-MAX_BYTES = 64 * 1024 * 1024
+#: The largest file read (YAML or CSV): 100,000 objectives with a quarter of weekly check-ins
+#: take about 700 MB of YAML. Anything larger is refused before it is read into memory.
+MAX_BYTES = 1024 * 1024 * 1024
 #: The deepest nesting of lists and mappings a file may use (an OKR file needs five or so).
 MAX_DEPTH = 50
 #: The longest line: longer than any text a field may hold (:data:`okrkit.model.MAX_TEXT`).
