@@ -130,9 +130,14 @@ def slice_set(okrs: OkrSet, objectives: int) -> OkrSet:
 # --- files ---------------------------------------------------------------------------------------
 
 
+class _Dumper(yaml.CSafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # okrkit refuses aliases; shared date objects are written out each time
+
+
 def write_yaml(okrs: OkrSet, path: Path) -> Path:
     """The set as okrkit YAML, written with libyaml (the pure-Python writer takes minutes)."""
-    text = yaml.dump(to_plain(okrs), Dumper=yaml.CSafeDumper, sort_keys=False, width=100)
+    text = yaml.dump(to_plain(okrs), Dumper=_Dumper, sort_keys=False, width=100)
     path.write_text(text, encoding="utf-8")
     return path
 
