@@ -1092,7 +1092,8 @@ class Store:
         keys = list(rows[0])
         statement = table.insert().compile(dialect=dialect, column_keys=keys)
         order = list(statement.positiontup or ()) if statement.positional else keys
-        processors = [(k, table.c[k].type.bind_processor(dialect)) for k in order]
+        types = {k: table.c[k].type.dialect_impl(dialect) for k in order}
+        processors = [(k, types[k].bind_processor(dialect)) for k in order]
         convert = [(k, p) for k, p in processors if p is not None]
         sql = str(statement)
         for chunk in _chunks(rows, 5000):

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -1204,3 +1205,33 @@ def test_delete_key_result_keeps_history(store: Store) -> None:
     with pytest.raises(ConflictError):
         store.delete_key_result("K2", versions["K2"] + 1)
     assert_same(before, store)
+
+
+def test_bulk_import_writes_values_as_sqlalchemy_does(tmp_path: Path) -> None:
+    # The bulk path hands rows to the driver itself: dates, times and booleans must still be
+    # stored in SQLAlchemy's SQLite format, the same as a single add_checkin writes them.
+    db = tmp_path / "okrkit.db"
+    with Store(db) as store:
+        store.import_set(small_okrs())
+        okrs = store.load()
+        metric = next(kr.id for _, kr in okrs.key_results() if kr.type == "metric")
+        store.add_checkin(CheckIn(key_result=metric, date=dt.date(2026, 3, 1), value=1))
+        store.import_set(rich_okrs())
+        with store._write("add check-ins") as conn:  # a time on the second, as SQLAlchemy
+            at = dt.datetime(2026, 3, 2, 12, 0, 0)  # writes it: with .000000
+            row = {"key_result": metric, "date": dt.date(2026, 3, 2), "value": 2.0}
+            store._insert_many(
+                conn, store.tables["checkins"], [{**row, "state": "active", "recorded_at": at}]
+            )
+    con = sqlite3.connect(db)
+    try:
+        rows = con.execute("SELECT date, recorded_at FROM checkins ORDER BY id").fetchall()
+        done = con.execute("SELECT DISTINCT typeof(done) FROM key_results").fetchall()
+    finally:
+        con.close()
+    assert len(rows) > 1
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}"
+    for date, recorded_at in rows:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", date), date
+        assert re.fullmatch(stamp, recorded_at), recorded_at
+    assert set(done) <= {("integer",), ("null",)}
