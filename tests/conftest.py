@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import pgserver
 import pytest
 from testdata import TEMPLATE_PATHS, TEMPLATES_DIR, VALID_YAML, line_of
 
-from okrkit import KPI, CheckIn, Cycle, Initiative, KeyResult, Objective, OkrSet
+from okrkit import KPI, CheckIn, Cycle, Initiative, KeyResult, Objective, OkrSet, Store
+from okrkit.workspace import load_template
 
 __all__ = ["TEMPLATES_DIR", "TEMPLATE_PATHS", "VALID_YAML", "line_of"]
 
@@ -165,7 +167,7 @@ def rich_set() -> OkrSet:
     )
 
 
-# --- stores on SQLite and PostgreSQL ------------------------------------------------------------
+# --- a seeded SQLite store, and stores on SQLite and PostgreSQL --------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -200,3 +202,22 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'okrkit.db'}"
     url: str = request.getfixturevalue("pg_url")
     return url
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store file seeded with the company and marketing templates, made once per module."""
+    path = tmp_path_factory.mktemp("seeded") / "okrkit.db"
+    with Store(path) as s:
+        s.import_set(load_template("company"))
+        s.import_set(load_template("marketing"))
+        s.checkpoint()
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path, seeded: Path) -> Path:
+    """A copy of :func:`seeded` for one test to change."""
+    path = tmp_path / "okrkit.db"
+    shutil.copyfile(seeded, path)
+    return path

@@ -17,7 +17,6 @@ of the same format in the same run, so an alias bomb or a deep nesting cannot ha
 from __future__ import annotations
 
 import hashlib
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -150,24 +149,6 @@ def digest(db: Path) -> str:
 
 def kind(path: Path) -> str:
     return "csv" if path.is_dir() else path.suffix.lstrip(".")
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store holding two valid sets, made once; tests copy it."""
-    path = tmp_path_factory.mktemp("store") / "okrkit.db"
-    with Store(path) as s:
-        s.import_set(load_template("company"))
-        s.import_set(load_template("marketing"))
-        s.checkpoint()
-    return path
-
-
-@pytest.fixture
-def db(tmp_path: Path, seeded: Path) -> Path:
-    path = tmp_path / "okrkit.db"
-    shutil.copyfile(seeded, path)
-    return path
 
 
 @pytest.fixture(scope="module")
