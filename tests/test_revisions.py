@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from testdata import run_sql
 
 from okrkit import (
     ConflictError,
@@ -59,22 +60,6 @@ def okrs(cycle: str = "2026-Q1", prefix: str = "") -> OkrSet:
             ),
         ],
     )
-
-
-def run_sql(url: str, *statements: str) -> list[tuple[Any, ...]]:
-    """Run raw SQL on a store's database, as another tool would; the last query's rows."""
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    rows: list[tuple[Any, ...]] = []
-    try:
-        with engine.begin() as conn:
-            for statement in statements:
-                result = conn.exec_driver_sql(statement)
-                rows = [tuple(r) for r in result.all()] if result.returns_rows else []
-    finally:
-        engine.dispose()
-    return rows
 
 
 def current(store: Store, ident: str) -> Objective | KeyResult:

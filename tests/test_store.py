@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 import pandas.testing as pdt
 import pytest
+from testdata import run_sql
 
 from okrkit import (
     KPI,
@@ -219,22 +220,6 @@ def assert_same(before: list[tuple[str, OkrSet, pd.DataFrame]], store: Store) ->
     for (_, okrs_a, hist_a), (_, okrs_b, hist_b) in zip(before, after, strict=True):
         assert okrs_b == okrs_a
         pdt.assert_frame_equal(hist_b, hist_a)
-
-
-def run_sql(url: str, *statements: str) -> list[tuple[Any, ...]]:
-    """Run raw SQL on a store's database, as another tool would; the last query's rows."""
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    rows: list[tuple[Any, ...]] = []
-    try:
-        with engine.begin() as conn:
-            for statement in statements:
-                result = conn.exec_driver_sql(statement)
-                rows = [tuple(r) for r in result.all()] if result.returns_rows else []
-    finally:
-        engine.dispose()
-    return rows
 
 
 def table_names(url: str) -> set[str]:

@@ -1,4 +1,4 @@
-"""Test data shared by several test modules: the templates and a valid YAML file.
+"""Test data shared by several test modules: the templates, a valid YAML file, raw SQL.
 
 A module of its own (not ``conftest``) so that every test module imports the same one, whatever
 other ``conftest.py`` files pytest has loaded.
@@ -7,6 +7,7 @@ other ``conftest.py`` files pytest has loaded.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE_PATHS = sorted(TEMPLATES_DIR.glob("*.yaml"))
@@ -66,3 +67,19 @@ def line_of(text: str, line: str) -> int:
     numbers = [i for i, ln in enumerate(text.splitlines(), start=1) if ln == line]
     assert len(numbers) == 1, f"{line!r} is not exactly once in the text"
     return numbers[0]
+
+
+def run_sql(url: str, *statements: str) -> list[tuple[Any, ...]]:
+    """Run raw SQL on a store's database, as another tool would; the last query's rows."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    rows: list[tuple[Any, ...]] = []
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                result = conn.exec_driver_sql(statement)
+                rows = [tuple(r) for r in result.all()] if result.returns_rows else []
+    finally:
+        engine.dispose()
+    return rows
