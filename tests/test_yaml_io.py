@@ -665,7 +665,7 @@ SAFETY_CASES = [
 
 @pytest.mark.parametrize(("text", "problem", "line"), SAFETY_CASES)
 def test_unsafe_or_broken_yaml_is_refused(
-    tmp_path: Path, text: str, problem: str, line: int | None
+    reader: str, tmp_path: Path, text: str, problem: str, line: int | None
 ) -> None:
     path = _write(tmp_path, text)
     with pytest.raises(InputError) as info:
@@ -690,7 +690,7 @@ def test_anchor_without_alias_is_fine() -> None:
     assert okrs.cycle.id == "2026-Q1"
 
 
-def test_read_yaml_keeps_lines() -> None:
+def test_read_yaml_keeps_lines(reader: str) -> None:
     data = read_yaml("cycle: 2026-Q1\nobjectives:\n  - id: O1\n    title: T\n")
     assert data.lines == {"cycle": 1, "objectives": 2}
     assert data["objectives"][0].line == 3
@@ -923,13 +923,6 @@ def test_libyaml_and_pure_python_read_alike(text: str, monkeypatch: pytest.Monke
     assert fast == _outcome(text)
 
 
-@pytest.mark.parametrize(("text", "problem", "line"), SAFETY_CASES)
-def test_both_readers_refuse_unsafe_or_broken_yaml(
-    reader: str, tmp_path: Path, text: str, problem: str, line: int | None
-) -> None:
-    test_unsafe_or_broken_yaml_is_refused(tmp_path, text, problem, line)
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -962,10 +955,6 @@ def test_libyaml_and_pure_python_read_odd_yaml_alike(
     fast = _outcome(text)
     monkeypatch.setattr(yaml, "__with_libyaml__", False)
     assert fast == _outcome(text)
-
-
-def test_both_readers_keep_lines(reader: str) -> None:
-    test_read_yaml_keeps_lines()
 
 
 def test_both_readers_refuse_a_very_deep_nesting(reader: str) -> None:
