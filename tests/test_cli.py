@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from testdata import run_cli as run
 
 from okrkit import (
     KPI,
@@ -101,18 +102,6 @@ def without_ids(okrs: OkrSet) -> OkrSet:
     return dataclasses.replace(
         okrs, checkins=tuple(dataclasses.replace(c, id=None) for c in okrs.checkins)
     )
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    """Run ``okrkit ARGS`` in-process: (exit code, stdout, stderr); never a traceback."""
-    capsys.readouterr()
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:  # argparse refusing the command line
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from testdata import run_cli as run
 
 from okrkit import KeyResult, Objective, OkrSet, Store
-from okrkit.cli import main
 
 
 def sample() -> OkrSet:
@@ -31,18 +31,6 @@ def sample() -> OkrSet:
             )
         ],
     )
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    """Run ``okrkit ARGS`` in-process: (exit code, stdout, stderr); never a traceback."""
-    capsys.readouterr()
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:  # argparse refusing the command line
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
 
 
 @pytest.fixture

@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import sqlite3
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
-from testdata import run_sql
+from testdata import open_together, run_sql
 
 from okrkit import (
     ConflictError,
@@ -445,50 +441,9 @@ def test_a_failed_upgrade_leaves_version_1(db_url: str, monkeypatch: pytest.Monk
         assert_history_matches_the_store(store)
 
 
-_OPENER = textwrap.dedent(
-    """
-    import sys, time
-    from pathlib import Path
-    import sqlalchemy
-    from okrkit import Store
-
-    url, go = sys.argv[1], Path(sys.argv[2])
-    print("ready", flush=True)
-    while not go.exists():
-        time.sleep(0.001)
-    with Store(url) as store:
-        print(len(store.history("K1")), flush=True)
-    """
-)
-
-
 def test_processes_upgrading_one_store_at_once(db_url: str, tmp_path: Path) -> None:
     with Store(db_url) as store:
         store.import_set(okrs())
     make_version_1(db_url)
-    go = tmp_path / "go"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", _OPENER, db_url, str(go)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        for _ in range(3)
-    ]
-    try:
-        for p in procs:
-            assert p.stdout is not None
-            line = p.stdout.readline()
-            assert line == "ready\n", p.stderr.read() if p.stderr else line
-        go.touch()
-        for p in procs:
-            out, err = p.communicate(timeout=120)
-            assert (p.returncode, out, err) == (0, "1\n", "")
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
+    assert open_together(db_url, tmp_path, 3, "K1") == [(0, "1\n", "")] * 3
     assert run_sql(db_url, "SELECT count(*) FROM revisions") == [(6,)]

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 import pandas.testing as pdt
 import pytest
-from testdata import run_sql
+from testdata import open_together, run_sql
 
 from okrkit import (
     KPI,
@@ -900,50 +900,10 @@ def test_concurrent_updates_from_one_version_one_wins(
         assert store.versions()["O1"] == version + 1
 
 
-_OPENER = textwrap.dedent(
-    """
-    import sys, time
-    from pathlib import Path
-    import sqlalchemy
-    from okrkit import Store
-
-    url, go = sys.argv[1], Path(sys.argv[2])
-    print("ready", flush=True)
-    while not go.exists():
-        time.sleep(0.001)
-    with Store(url) as store:
-        print(len(store.cycles()), flush=True)
-    """
-)
-
-
 def test_concurrent_first_opens_by_processes(db_url: str, tmp_path: Path) -> None:
     """Processes creating the schema of one new store at the same moment all get it."""
-    go = tmp_path / "go"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", _OPENER, db_url, str(go)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        for _ in range(4)
-    ]
-    try:
-        for p in procs:  # every process has imported okrkit before any of them opens the store
-            assert p.stdout is not None
-            line = p.stdout.readline()
-            assert line == "ready\n", p.stderr.read() if p.stderr else line
-        go.touch()
-        for p in procs:
-            out, err = p.communicate(timeout=120)
-            assert (p.returncode, out, err) == (0, "0\n", "")
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
+    # every process has imported okrkit before any of them opens the store
+    assert open_together(db_url, tmp_path, 4, "cycles") == [(0, "0\n", "")] * 4
     assert run_sql(db_url, "SELECT key, value FROM okrkit_meta") == [
         ("schema_version", str(SCHEMA_VERSION))
     ]

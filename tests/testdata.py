@@ -83,3 +83,70 @@ def run_sql(url: str, *statements: str) -> list[tuple[Any, ...]]:
     finally:
         engine.dispose()
     return rows
+
+
+def run_cli(capsys: Any, *args: object) -> tuple[int, str, str]:
+    """Run ``okrkit ARGS`` in-process: (exit code, stdout, stderr); never a traceback."""
+    from okrkit.cli import main
+
+    capsys.readouterr()
+    try:
+        code = main([str(a) for a in args])
+    except SystemExit as exc:  # argparse refusing the command line
+        code = exc.code if isinstance(exc.code, int) else 2
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+_OPENER = """
+import sys, time
+from pathlib import Path
+from okrkit import Store
+
+url, go, report = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+print("ready", flush=True)
+while not go.exists():
+    time.sleep(0.001)
+with Store(url) as store:
+    print(len(store.cycles()) if report == "cycles" else len(store.history(report)), flush=True)
+"""
+
+
+def open_together(
+    url: str, folder: Path, processes: int, report: str
+) -> list[tuple[int, str, str]]:
+    """Open the store at ``url`` in several processes at the same moment.
+
+    Every process imports okrkit first and waits for the others; then all open the store and
+    print ``report``: ``"cycles"`` for how many cycles, else the number of revisions of the
+    object with that id. Returns each process's (exit code, stdout, stderr).
+    """
+    import os
+    import subprocess
+    import sys
+
+    go = folder / "go"
+    env = {**os.environ, "PYTHONPATH": str(TEMPLATES_DIR.parent)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _OPENER, url, str(go), report],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(processes)
+    ]
+    try:
+        for p in procs:
+            assert p.stdout is not None
+            line = p.stdout.readline()
+            assert line == "ready\n", p.stderr.read() if p.stderr else line
+        go.touch()
+        outputs = [p.communicate(timeout=120) for p in procs]
+        return [(p.returncode, out, err) for p, (out, err) in zip(procs, outputs, strict=True)]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
