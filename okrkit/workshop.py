@@ -5,6 +5,9 @@ notebooks through Voila, so participants see the widgets and never the code. Eit
 server's kernels get ``OKRKIT_DATABASE_URL`` pointing at the chosen store, listen on 127.0.0.1
 and ask for a token unless told otherwise.
 
+The token never goes on a command line, where any user of the machine reads it with ``ps``: the
+server reads it from ``JUPYTER_TOKEN`` in its environment, which only its own user can read.
+
 The command line is built by plain functions (:func:`lab_command`, :func:`voila_command`,
 :func:`plan`) that start nothing, so it is tested as data; :func:`start` runs a :class:`Workshop`
 until Ctrl-C and stops the server cleanly.
@@ -13,12 +16,16 @@ until Ctrl-C and stops the server cleanly.
 >>> w.url
 'http://127.0.0.1:8866/voila/tree?token=s3cret'
 >>> [a for a in w.argv if a.startswith("--Voila.")]
-['--Voila.ip=127.0.0.1', '--Voila.token=s3cret', '--Voila.port_retries=0']
+['--Voila.ip=127.0.0.1', '--Voila.auto_token=True', '--Voila.port_retries=0']
+>>> w.env["JUPYTER_TOKEN"], any("s3cret" in a for a in w.argv)
+('s3cret', False)
 """
 
 from __future__ import annotations
 
 import contextlib
+import html
+import http.client
 import ipaddress
 import os
 import secrets
@@ -27,9 +34,9 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 import webbrowser
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -41,6 +48,7 @@ from okrkit.store import ENV_URL
 
 __all__ = [
     "DEFAULT_IP",
+    "ENV_TOKEN",
     "Workshop",
     "WorkshopError",
     "free_port",
@@ -56,6 +64,8 @@ __all__ = [
 ]
 
 DEFAULT_IP = "127.0.0.1"
+#: Where JupyterLab and Voila read the token from (jupyter_server's ``IdentityProvider``).
+ENV_TOKEN = "JUPYTER_TOKEN"
 #: The ports tried first when none is given (JupyterLab's and Voila's usual ones).
 DEFAULT_PORTS = {"lab": 8888, "app": 8866}
 #: Where an installed okrkit (no checkout) copies its bundled notebooks to work on them.
@@ -75,10 +85,10 @@ class Workshop:
     app
         ``True`` for Voila, ``False`` for JupyterLab.
     argv
-        The command line.
+        The command line; it never holds the token.
     env
-        The variables the server gets on top of the current environment
-        (``OKRKIT_DATABASE_URL``).
+        The variables the server gets on top of the current environment:
+        ``OKRKIT_DATABASE_URL``, and the token in ``JUPYTER_TOKEN`` when there is one.
     cwd
         The notebooks folder the server works in.
     url
@@ -180,15 +190,17 @@ def lab_command(
     *,
     port: int,
     ip: str = DEFAULT_IP,
-    token: str | None,
+    token: bool,
     allow_root: bool | None = None,
     bindir: Path | None = None,
 ) -> list[str]:
     """The JupyterLab command line serving ``root``.
 
-    ``token=None`` serves without one. ``allow_root`` defaults to whether this process is root
-    (JupyterLab refuses to run as root otherwise). The server never opens a browser itself, asks
-    no news feed and checks for no updates.
+    With ``token`` the server asks for the token it finds in ``JUPYTER_TOKEN`` (or for one it
+    makes up when that is unset); the token itself is never on the command line. Without it the
+    server asks for none. ``allow_root`` defaults to whether this process is root (JupyterLab
+    refuses to run as root otherwise). The server never opens a browser itself, asks no news feed
+    and checks for no updates.
     """
     if allow_root is None:
         allow_root = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -199,10 +211,11 @@ def lab_command(
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         f"--ServerApp.root_dir={root}",
-        f"--IdentityProvider.token={token or ''}",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
+    if not token:
+        argv.append("--IdentityProvider.token=")  # empty: no token, whatever the environment says
     if allow_root:
         argv.append("--allow-root")
     return argv
@@ -213,10 +226,14 @@ def voila_command(
     *,
     port: int,
     ip: str = DEFAULT_IP,
-    token: str | None,
+    token: bool,
     bindir: Path | None = None,
 ) -> list[str]:
-    """The Voila command line serving ``target``: a notebooks folder or one notebook."""
+    """The Voila command line serving ``target``: a notebooks folder or one notebook.
+
+    With ``token`` Voila asks for the token it finds in ``JUPYTER_TOKEN`` (or for one it makes up
+    when that is unset), as :func:`lab_command` does; without it Voila asks for none.
+    """
     argv = [
         _bin("voila", bindir),
         str(target),
@@ -225,7 +242,9 @@ def voila_command(
         f"--Voila.ip={ip}",
     ]
     if token:
-        argv.append(f"--Voila.token={token}")
+        # Voila then leaves the token to jupyter_server's IdentityProvider, which reads it from
+        # JUPYTER_TOKEN; --Voila.token would put it where ps shows it.
+        argv.append("--Voila.auto_token=True")
     argv.append("--Voila.port_retries=0")
     return argv
 
@@ -307,19 +326,29 @@ def plan(
     check = f"http://{local}:{port}"
     query = f"?token={secret}" if secret else ""
     if app:
-        argv = voila_command(chosen or folder, port=port, ip=ip, token=secret, bindir=bindir)
+        argv = voila_command(
+            chosen or folder, port=port, ip=ip, token=secret is not None, bindir=bindir
+        )
         path = "/" if chosen else "/voila/tree"
         ready = f"{check}/voila/static/voila.js"
     else:
         argv = lab_command(
-            folder, port=port, ip=ip, token=secret, allow_root=allow_root, bindir=bindir
+            folder,
+            port=port,
+            ip=ip,
+            token=secret is not None,
+            allow_root=allow_root,
+            bindir=bindir,
         )
         path = f"/lab/tree/{chosen.name}" if chosen else "/lab"
         ready = f"{check}/api/status{query}"
+    env = {ENV_URL: database_url}
+    if secret:
+        env[ENV_TOKEN] = secret
     return Workshop(
         app=app,
         argv=tuple(argv),
-        env={ENV_URL: database_url},
+        env=env,
         cwd=folder,
         url=f"{base}{path}{query}",
         ready_url=ready,
@@ -338,9 +367,9 @@ def launch(
 ) -> subprocess.Popen[bytes]:
     """Start the server in the background, in its own process group; returns the process.
 
-    ``env`` replaces the current environment as the base (``workshop.env`` goes on top);
-    ``log`` is a file descriptor for the server's output (default: this terminal). Stop it with
-    :func:`stop`.
+    ``env`` replaces the current environment as the base (``workshop.env``, with the token, goes
+    on top); ``log`` is a file descriptor for the server's output (default: this terminal). Wait
+    for it with :func:`wait_ready` and stop it with :func:`stop`.
     """
     base = dict(os.environ if env is None else env)
     return subprocess.Popen(
@@ -357,12 +386,17 @@ def launch(
 def wait_ready(
     workshop: Workshop, process: subprocess.Popen[bytes] | None = None, timeout: float = 60.0
 ) -> None:
-    """Wait until the server answers :attr:`Workshop.ready_url` with 200.
+    """Wait until the server answers :attr:`Workshop.ready_url` with 200, then check its token.
+
+    With a token, the server must refuse a request without it and accept one with it. A Jupyter
+    configuration file can set a token of its own, or none, over the one okrkit passes in
+    ``JUPYTER_TOKEN``; such a server is reported rather than left running.
 
     Raises
     ------
     WorkshopError
-        When the process ends first or ``timeout`` seconds pass.
+        When the process ends first, ``timeout`` seconds pass, or the server does not ask for
+        the token of ``workshop``.
     """
     deadline = time.monotonic() + timeout
     while True:
@@ -371,15 +405,49 @@ def wait_ready(
                 f"{workshop.name} stopped at start (exit code {process.returncode}); its"
                 " messages are above"
             )
-        try:
-            with urllib.request.urlopen(workshop.ready_url, timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
+        status = _status(workshop.ready_url)
+        if status == 200:
+            break
+        if status == 403:
+            raise _token_error(workshop, "refuses the token okrkit gave it")
         if time.monotonic() > deadline:
             raise WorkshopError(f"{workshop.name} did not answer within {timeout:g} s")
         time.sleep(0.2)
+    if workshop.token:
+        # The login page: shown (200) to a visitor without the token, skipped (302) with it.
+        parts = urllib.parse.urlsplit(workshop.ready_url)
+        login = f"{parts.scheme}://{parts.netloc}/login"
+        if _status(login) != 200:
+            raise _token_error(workshop, "answers without the token")
+        if _status(login, workshop.token) != 302:
+            raise _token_error(workshop, "refuses the token okrkit gave it")
+
+
+def _status(url: str, token: str | None = None) -> int | None:
+    """The HTTP status of a GET of ``url`` (no redirect followed), ``None`` when nothing answers."""
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    # the token goes in a header: in no URL, so in no log line
+    headers = {"Authorization": f"token {token}"} if token else {}
+    connection = http.client.HTTPConnection(parts.hostname or DEFAULT_IP, parts.port, timeout=2)
+    try:
+        connection.request("GET", path, headers=headers)
+        return connection.getresponse().status
+    except (OSError, http.client.HTTPException):
+        return None
+    finally:
+        connection.close()
+
+
+def _token_error(workshop: Workshop, problem: str) -> WorkshopError:
+    if workshop.app:
+        where = "Voila.token in a voila.json or voila.py of the notebooks folder or of"
+    else:
+        where = "IdentityProvider.token in a jupyter_server_config file of"
+    return WorkshopError(
+        f"{workshop.name} {problem}: a Jupyter configuration file overrides the token ({where}"
+        " a config folder that `jupyter --paths` lists); remove that setting"
+    )
 
 
 def stop(process: subprocess.Popen[bytes], timeout: float = 15.0) -> int:
@@ -418,10 +486,12 @@ def start(workshop: Workshop, *, open_browser: bool = True, timeout: float = 120
     """Run the server until Ctrl-C (or SIGTERM), then stop it; returns 0 on a clean stop.
 
     Prints the address with the token once the server answers, and opens it in a browser
-    unless ``open_browser`` is false.
+    unless ``open_browser`` is false. The browser gets a page that forwards to the address (in a
+    folder only this user can read, removed on stop), so the token is on no browser's command
+    line either.
     """
     out = sys.stdout
-    with _stop_on_signals():
+    with _stop_on_signals(), tempfile.TemporaryDirectory(prefix="okrkit-workshop-") as private:
         process = launch(workshop)
         try:
             wait_ready(workshop, process, timeout)
@@ -433,7 +503,7 @@ def start(workshop: Workshop, *, open_browser: bool = True, timeout: float = 120
             print(f"open: {workshop.url}", file=out)
             print("press Ctrl-C to stop", file=out, flush=True)
             if open_browser:
-                webbrowser.open(workshop.url)
+                webbrowser.open(_forward_page(workshop.url, Path(private)).as_uri())
             return process.wait()
         except (KeyboardInterrupt, _Stop):
             print(f"stopping {workshop.name} ...", file=out, flush=True)
@@ -441,6 +511,24 @@ def start(workshop: Workshop, *, open_browser: bool = True, timeout: float = 120
             return 0
         finally:
             stop(process)
+
+
+def _forward_page(url: str, folder: Path) -> Path:
+    """A page in ``folder`` that forwards the browser to ``url``, readable by this user only.
+
+    ``folder`` is one only this user can enter (as :func:`tempfile.mkdtemp` makes them).
+    """
+    page = folder / "open.html"
+    link = html.escape(url, quote=True)
+    text = (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="0;url={link}"><title>okrkit workshop</title></head>'
+        f'<body><p><a href="{link}">Open the workshop</a></p></body></html>\n'
+    )
+    fd = os.open(page, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    return page
 
 
 def _safe(url: str) -> str:
