@@ -279,9 +279,7 @@ class Board:
                 kind=kind,  # type: ignore[arg-type]
                 description=f"From the {self.cycle.id} brainstorm (idea {idea}).",
             )
-            self.store._import(
-                conn, OkrSet(cycle=self.cycle, objectives=(objective,)), replace=False
-            )
+            self.store._import(conn, OkrSet(cycle=self.cycle, objectives=(objective,)), mode="new")
             conn.execute(
                 ideas.update()
                 .where(ideas.c.id == idea)

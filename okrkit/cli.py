@@ -11,13 +11,14 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from okrkit.cycles import parse_date
-from okrkit.errors import InputError, OkrkitError, StoreError, ValidationError
+from okrkit.errors import AlignmentError, InputError, OkrkitError, StoreError, ValidationError
 from okrkit.model import CheckIn, OkrSet
 
 __all__ = ["main"]
@@ -77,12 +78,19 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "-o", "--output", metavar="PATH", help="write FILE.yaml, FILE.xlsx or a CSV folder instead"
     )
-    s.add_argument("--replace", action="store_true", help="overwrite objects whose ids exist")
+    _import_options(s)
     s.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="store")
 
-    s = sub.add_parser("import", help="import a YAML, CSV folder or .xlsx file into the store")
+    s = sub.add_parser(
+        "import",
+        help="import a YAML, CSV folder or .xlsx file into the store",
+        description="Merges by default: what is new is added, what the file changes is updated"
+        " when the file was exported from the version the store has, and nothing in the store"
+        " that the file does not hold is dropped. A change made on an older export is refused"
+        " as a conflict.",
+    )
     s.add_argument("file")
-    s.add_argument("--replace", action="store_true", help="overwrite objects whose ids exist")
+    _import_options(s)
 
     s = sub.add_parser("export", help="export one cycle of the store")
     s.add_argument("--format", "-f", choices=("yaml", "csv", "xlsx"), default=None)
@@ -338,9 +346,7 @@ def cmd_demo_org(args: argparse.Namespace) -> int:
     )
     if args.output is None:
         with _store(args, create=True) as store:
-            summary = store.import_set(okrs, replace=args.replace)
-        print(f"imported {summary}")
-        return 0
+            return _import_into(store, okrs, args, "the generated organisation")
     fmt = _format_from_path(args.output)
     if fmt == "yaml":
         from okrkit.io.yaml_io import save_yaml
@@ -362,12 +368,89 @@ def cmd_demo_org(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what the import would add, change and remove, and write nothing",
+    )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="make the store's records equal the file's, whatever changed since the export;"
+        " shows what it would remove or overwrite and asks first",
+    )
+    parser.add_argument(
+        "--yes", "-y", action="store_true", help="with --replace: go ahead without asking"
+    )
+
+
+def _import_into(store: Any, okrs: OkrSet, args: argparse.Namespace, source: str) -> int:
+    """Import with a preview: a dry run prints it, a replace shows it and asks before writing."""
+    try:
+        if args.dry_run:
+            preview = store.import_set(okrs, replace=args.replace, dry_run=True)
+            print(preview.report())
+            return 1 if preview.conflicts else 0
+        expect = None
+        if args.replace:
+            expect = store.import_set(okrs, replace=True, dry_run=True)
+            if expect.destructive and not _confirmed(expect, args.yes):
+                return 1
+        summary = store.import_set(okrs, replace=args.replace, expect=expect)
+    except AlignmentError as exc:
+        raise exc.at(source=source, **_place_of(source, exc)) from None
+    print(f"imported {summary}")
+    for note in summary.notes:
+        print(f"  {note}")
+    return 0
+
+
+def _confirmed(preview: Any, yes: bool) -> bool:
+    print(preview.report())
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        print(
+            "okrkit: nothing imported: --replace removes or overwrites what is listed above;"
+            " run again with --yes to go ahead",
+            file=sys.stderr,
+        )
+        return False
+    answer = input("Replace these records? [y/N] ").strip().lower()
+    if answer not in ("y", "yes"):
+        print("nothing imported")
+        return False
+    return True
+
+
+def _place_of(source: str, exc: AlignmentError) -> dict[str, int]:
+    """The line (YAML) or row (CSV) of the objective whose link an error names, if found."""
+    match = re.search(r"the aligns_to of (\S+)", exc.fix or "")
+    if not match:
+        return {}
+    ident, path = match.group(1).rstrip(",."), Path(source)
+    if path.suffix.lower() in (".yaml", ".yml") and path.is_file():
+        pattern = re.compile(rf"^\s*(-\s*)?id:\s*['\"]?{re.escape(ident)}['\"]?\s*$")
+        with path.open(encoding="utf-8", errors="replace") as lines:
+            for number, line in enumerate(lines, 1):
+                if pattern.match(line):
+                    return {"line": number}
+    table = path / "objectives.csv" if path.is_dir() else None
+    if table is not None and table.is_file():
+        import csv
+
+        with table.open(encoding="utf-8-sig", newline="") as handle:
+            for number, row in enumerate(csv.DictReader(handle), 2):
+                if (row.get("id") or "").strip() == ident:
+                    return {"row": number}
+    return {}
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     okrs = read_file(args.file)
     with _store(args, create=True) as store:
-        summary = store.import_set(okrs, replace=args.replace)
-    print(f"imported {summary}")
-    return 0
+        return _import_into(store, okrs, args, args.file)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

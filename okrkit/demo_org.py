@@ -507,6 +507,7 @@ def _plan(n: int, seed: int, cycle: Cycle, checkins_per_kr: int) -> _Plan:
                 "owner": owner,
                 "measures": tuple(kr_ids[k] for k in sorted(measured.tolist())),
                 "silence": (),
+                "version": None,
             }
             for c, v in values.items():
                 kpi[c].append(v)
@@ -527,6 +528,7 @@ def _plan(n: int, seed: int, cycle: Cycle, checkins_per_kr: int) -> _Plan:
                 "link": f"https://tracker.example.com/browse/{code.split('-')[0]}-{100 + k}",
                 "supports": tuple(kr_ids[s] for s in sorted(supported.tolist())),
                 "silence": (),
+                "version": None,
             }
             for c, v in values.items():
                 ini[c].append(v)

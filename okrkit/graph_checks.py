@@ -9,7 +9,8 @@ attributes), leaves it unchanged and returns :class:`GraphFinding` records with 
 code    severity  function           finding
 ======  ========  =================  ==============================================================
 OKR601  error     find_cycles        objectives align to each other in a loop (named in order)
-OKR602  error     missing_links      ``aligns_to`` names an id in no given set, or not an objective
+OKR602  warning   missing_links      ``aligns_to`` names an id in no given set (its set may come
+                                     later); an error when it names something else than an objective
 OKR603  warning   cross_cycle_links  an objective aligns to one of another cycle
 OKR604  warning   orphans            an objective below company level aligns to nothing (an orphan)
 OKR605  warning   unsupported        a company objective that no objective aligns to
@@ -36,12 +37,12 @@ Examples
 ... ])
 >>> for finding in graph_findings(build_graph(okrs)):
 ...     print(finding.code, finding.item, finding.message)
-OKR602 MK-1 MK-1 aligns to CO-9, which is in no loaded OKR set
 OKR605 CO-1 no objective aligns to company objective CO-1
+OKR602 MK-1 MK-1 aligns to CO-9, which is in no loaded OKR set
 >>> for finding in graph_findings(build_graph(okrs), lang="sv"):
 ...     print(finding.code, finding.item, finding.message)
-OKR602 MK-1 MK-1 pekar på CO-9, som inte finns i någon inläst OKR-uppsättning
 OKR605 CO-1 företagsmålet CO-1 stöds inte av något mål
+OKR602 MK-1 MK-1 pekar på CO-9, som inte finns i någon inläst OKR-uppsättning
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ __all__ = [
     "cross_cycle_links",
     "find_cycles",
     "graph_findings",
+    "missing_link_note",
     "missing_links",
     "orphans",
     "stale_key_results",
@@ -502,12 +504,27 @@ def _missing_links(read: _Read, lang: str) -> list[GraphFinding]:
         child, parent = read.aligns[at]
         kind = nodes[parent].get("kind")
         if kind in (None, "missing"):
-            out.append(_finding("OKR602", "error", child, lang, parent=parent))
+            # The parent's set may be imported or loaded later: what an import says too.
+            out.append(_finding("OKR602", "warning", child, lang, parent=parent))
         else:
             shown = str(kind).replace("_", " ")
             name = _word("OKR602", lang, "kind", kind, shown)
             out.append(_finding("OKR602", "error", child, lang, "kind", parent=parent, kind=name))
     return out
+
+
+def missing_link_note(child: str, parent: str, *, lang: str | None = None) -> str:
+    """The OKR602 warning for one link to an objective that is nowhere (yet), as one line.
+
+    An import prints it for each such link it stores, so that it says what ``okrkit check``
+    says of the store afterwards.
+
+    >>> missing_link_note("MK-1", "CO-9", lang="en")
+    'warning OKR602: MK-1 aligns to CO-9, which is in no loaded OKR set (correct the id in the \
+aligns_to of MK-1, or load the set that holds CO-9)'
+    """
+    found = _finding("OKR602", "warning", child, _language(lang), parent=parent)
+    return f"{found.severity} {found.code}: {found.message} ({found.fix})"
 
 
 def _encloses(outer: Cycle | None, inner: Cycle | None) -> bool:

@@ -243,6 +243,31 @@ def _pair(pair: object, name: str) -> tuple[object, ...]:
     return items
 
 
+def _version(value: object) -> int | None:
+    """The store version a record was exported at (``version`` in files), or ``None``."""
+    if value is None or type(value).__name__ == "NAType":
+        return None
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        if value.strip().isdigit():
+            value = int(value.strip())
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            value = int(value)
+    if not isinstance(value, bool) and hasattr(value, "__index__"):
+        value = value.__index__()  # NumPy integers from a frame
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**31:
+        raise ValidationError(
+            f"{_short(value)} is not a store version",
+            field="version",
+            fix="keep the version an export wrote (a whole number from 1), or leave it out",
+        )
+    return value
+
+
 def _confidence(value: object, name: str = "confidence") -> int | None:
     if value is None:
         return None
@@ -521,8 +546,10 @@ class KeyResult(_Record):
     direction: GuardDirection | None = None
     carried_from: str | None = None
     silence: tuple[tuple[str, str], ...] = ()
+    version: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
+        _set(self, "version", _version(self.version))
         _set(self, "id", _text(self.id, "id", required=True, ident=True))
         _set(self, "title", _text(self.title, "title", required=True))
         _set(self, "type", _choice(self.type, "type", KR_TYPES))
@@ -618,9 +645,11 @@ class Objective(_Record):
     aligns_to: tuple[str, ...] = ()
     carried_from: str | None = None
     silence: tuple[tuple[str, str], ...] = ()
+    version: int | None = field(default=None, compare=False)
     key_results: tuple[KeyResult, ...] = ()
 
     def __post_init__(self) -> None:
+        _set(self, "version", _version(self.version))
         _set(self, "id", _text(self.id, "id", required=True, ident=True))
         _set(self, "title", _text(self.title, "title", required=True))
         _set(self, "owner", _text(self.owner, "owner"))
@@ -867,8 +896,10 @@ class KPI(_Record):
     owner: str = ""
     measures: tuple[str, ...] = ()
     silence: tuple[tuple[str, str], ...] = ()
+    version: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
+        _set(self, "version", _version(self.version))
         _set(self, "id", _text(self.id, "id", required=True, ident=True))
         _set(self, "name", _text(self.name, "name", required=True))
         _set(self, "target", _number(self.target, "target"))
@@ -902,8 +933,10 @@ class Initiative(_Record):
     link: str = ""
     supports: tuple[str, ...] = ()
     silence: tuple[tuple[str, str], ...] = ()
+    version: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
+        _set(self, "version", _version(self.version))
         _set(self, "id", _text(self.id, "id", required=True, ident=True))
         _set(self, "title", _text(self.title, "title", required=True))
         _set(self, "owner", _text(self.owner, "owner"))

@@ -28,12 +28,13 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,7 @@ import pandas as pd
 
 from okrkit.cycles import Cycle, current_quarter
 from okrkit.errors import (
+    AlignmentCycleError,
     ConflictError,
     NotFoundError,
     OkrkitError,
@@ -49,9 +51,19 @@ from okrkit.errors import (
     ValidationError,
 )
 from okrkit.frames import FRAME_COLUMNS, Frames, from_frames, to_frames
+from okrkit.merging import (
+    CheckinPlan,
+    ImportMode,
+    ImportSummary,
+    StoredCheckIn,
+    edit_verdict,
+    match_checkins,
+)
 from okrkit.model import (
     CHECKIN_FIELD,
+    KPI,
     CheckIn,
+    Initiative,
     KeyResult,
     Objective,
     OkrSet,
@@ -83,28 +95,6 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
     if "://" in value:
         return value
     return f"sqlite:///{Path(value).expanduser().absolute()}"
-
-
-@dataclass(frozen=True, slots=True)
-class ImportSummary:
-    """What an import added (or replaced)."""
-
-    cycle: str
-    objectives: int
-    key_results: int
-    kpis: int
-    initiatives: int
-    checkins: int
-    replaced: tuple[str, ...] = ()
-
-    def __str__(self) -> str:
-        text = (
-            f"cycle {self.cycle}: {self.objectives} objectives, {self.key_results} key results, "
-            f"{self.kpis} KPIs, {self.initiatives} initiatives, {self.checkins} check-ins"
-        )
-        if self.replaced:
-            text += f" ({len(self.replaced)} replaced)"
-        return text
 
 
 def _tables(sa: Any) -> tuple[sa.MetaData, dict[str, sa.Table]]:
@@ -310,7 +300,9 @@ def _row(obj: Any, skip: Iterable[str] = ()) -> dict[str, Any]:
     """A model object as column values; silenced findings as a JSON object (or NULL)."""
     cls = type(obj)
     if cls not in _FIELD_NAMES:
-        _FIELD_NAMES[cls] = tuple(f.name for f in fields(obj))
+        # The store keeps each row's version itself: an object's ``version`` (what a file
+        # says it was read at) is never written over it.
+        _FIELD_NAMES[cls] = tuple(f.name for f in fields(obj) if f.name != "version")
     skipped = set(skip)
     out = {name: getattr(obj, name) for name in _FIELD_NAMES[cls] if name not in skipped}
     if "silence" in out:
@@ -334,12 +326,15 @@ def _values(obj: Objective | KeyResult) -> dict[str, Any]:
     return {k: getattr(obj, k) for k in _own_keys(type(obj))}
 
 
-def _own_keys(cls: type[Objective] | type[KeyResult]) -> tuple[str, ...]:
+def _own_keys(cls: type[Any]) -> tuple[str, ...]:
     return _OWN_KEYS[cls]
 
 
+#: The fields of a record that its revisions and comparisons look at: not an objective's key
+#: results (they have their own history) nor the store version a file may carry.
 _OWN_KEYS: dict[type[Any], tuple[str, ...]] = {
-    cls: tuple(k for k in cls.file_keys() if k != "key_results") for cls in _KINDS.values()
+    cls: tuple(k for k in cls.file_keys() if k not in ("key_results", "version"))
+    for cls in (Objective, KeyResult, KPI, Initiative)
 }
 
 
@@ -347,7 +342,7 @@ def _snapshot(values: Mapping[str, Any]) -> str:
     """Fields as JSON in the file form, which ``from_dict`` reads back; empty ones left out."""
     out: dict[str, Any] = {}
     for key, value in values.items():
-        if value is None or value == () or key == "key_results":
+        if value is None or value == () or key in ("key_results", "version"):
             continue
         out[key] = (
             dict(value) if key == "silence" else list(value) if type(value) is tuple else value
@@ -356,7 +351,9 @@ def _snapshot(values: Mapping[str, Any]) -> str:
 
 
 def _from_snapshot(kind: str, text: str) -> Objective | KeyResult:
-    return _KINDS[kind].from_dict(json.loads(text))
+    data = json.loads(text)
+    data.pop("checkins", None)  # a deleted key result's check-ins (see _kr_deletions)
+    return _KINDS[kind].from_dict(data)
 
 
 class Store:
@@ -783,34 +780,79 @@ class Store:
 
     # --- importing -----------------------------------------------------------------------------
 
-    def import_set(self, okrs: OkrSet, *, replace: bool = False, author: str = "") -> ImportSummary:
-        """Add an OKR set to the store in one transaction.
+    def import_set(
+        self,
+        okrs: OkrSet,
+        *,
+        replace: bool = False,
+        dry_run: bool = False,
+        author: str = "",
+        expect: ImportSummary | None = None,
+    ) -> ImportSummary:
+        """Bring an OKR set into the store in one transaction, merging with what is there.
 
-        The set's cycle is created when new. Objectives, key results, KPIs and initiatives whose
-        ids are already in the store are refused, unless ``replace`` is true: then the stored
-        ones (with their key results and check-ins) are replaced by the file's. Each objective
-        and key result gets a revision (``import``, ``replace``, or ``delete`` for a key result
-        a replaced objective no longer has), by ``author``.
+        The set's cycle is created when new. By default the import **merges**: new objectives,
+        key results, KPIs, initiatives and check-ins are added; a record whose id is in the
+        store is updated when the file changes it and says it was edited from the version the
+        store has (exports write ``version``), else the import is refused as a conflict; what
+        the store holds and the file does not (a colleague's check-ins, key results added
+        since) is kept. Check-ins are matched by store id (CSV and Excel exports carry it),
+        else by key result, date and value (:func:`okrkit.merging.match_checkins`).
+
+        With ``replace`` the file's records overwrite the store's whatever their versions; a
+        replaced objective's key results that the file no longer has are deleted (their
+        ``delete`` revision keeps them and their check-ins, and :meth:`restore` brings them
+        back), and the check-ins of the file's key results that the file does not hold are
+        marked ``deleted``. Each objective and key result written gets a revision by ``author``.
+
+        Parameters
+        ----------
+        dry_run
+            Work the import out and roll it back: the summary says what it would do
+            (:meth:`ImportSummary.report`), conflicts included, and the store is unchanged.
+        expect
+            A dry run's summary: the import is refused when it would now remove or overwrite
+            other records than that preview showed (the store changed in between).
 
         Raises
         ------
         ConflictError
-            When ids already exist (and ``replace`` is false), or the cycle exists with other dates.
+            When the file changes records the store changed since (a merge), the cycle exists
+            with other dates, or the store no longer matches ``expect``.
+        AlignmentCycleError
+            When the file's links close a loop with links in the store.
         """
-        with self._write("import") as conn:
-            return self._import(conn, okrs, replace=replace, author=author)
+        mode: ImportMode = "replace" if replace else "merge"
+        try:
+            with self._write("import") as conn:
+                summary = self._import(conn, okrs, mode=mode, author=author, dry_run=dry_run)
+                if summary.conflicts and not dry_run:
+                    raise ConflictError(summary.conflict_message())
+                if expect is not None and _destruction(summary) != _destruction(expect):
+                    raise ConflictError(
+                        "nothing imported: the store changed since the preview, and the import"
+                        " would now remove or overwrite other records; look at the new preview"
+                        " and run it again"
+                    )
+                if dry_run:
+                    raise _RollBack(summary)
+        except _RollBack as done:
+            return done.summary
+        return summary
 
     def _import(
         self,
         conn: sa.Connection,
         okrs: OkrSet,
         *,
-        replace: bool,
+        mode: ImportMode,
         action: str = "import",
         author: str = "",
+        dry_run: bool = False,
     ) -> ImportSummary:
         sa = self._sa
         t = self.tables
+        self._lock_imports(conn)
         self._put_cycle(conn, okrs.cycle)
         incoming = {
             "objectives": [o.id for o in okrs.objectives],
@@ -819,49 +861,40 @@ class Store:
             "initiatives": [i.id for i in okrs.initiatives],
         }
         all_ids = [i for ids in incoming.values() for i in ids]
-        existing: list[str] = []
+        found: dict[str, str] = {}
         for name in incoming:
             table = t[name]
             for chunk in _chunks(all_ids, 500):
-                existing += conn.execute(
-                    sa.select(table.c.id).where(table.c.id.in_(chunk))
-                ).scalars()
-        if existing and not replace:
-            shown = ", ".join(sorted(existing)[:5]) + (", ..." if len(existing) > 5 else "")
-            raise ConflictError(
-                f"{len(existing)} id(s) are already in the store: {shown}. Import with --replace"
-                " to overwrite them (their check-ins in the store are replaced by the file's),"
-                " or give new ids"
-            )
-        now = _utcnow()
-        keep = {*incoming["objectives"], *incoming["key_results"]}
-        revisions = self._deletions(conn, existing, keep, now, author) if existing else []
-        if existing:
-            for name in incoming:
-                table = t[name]
-                for chunk in _chunks(existing, 500):
-                    if name == "key_results":
-                        self._delete_key_results(conn, chunk)
-                    elif name == "objectives":
-                        krs = (
-                            conn.execute(
-                                sa.select(t["key_results"].c.id).where(
-                                    t["key_results"].c.objective.in_(chunk)
-                                )
-                            )
-                            .scalars()
-                            .all()
-                        )
-                        self._delete_key_results(conn, krs)
-                        conn.execute(
-                            t["alignments"].delete().where(t["alignments"].c.child.in_(chunk))
-                        )
-                        conn.execute(table.delete().where(table.c.id.in_(chunk)))
-                    else:
-                        link = t["kpi_measures"] if name == "kpis" else t["initiative_supports"]
-                        col = "kpi" if name == "kpis" else "initiative"
-                        conn.execute(link.delete().where(link.c[col].in_(chunk)))
-                        conn.execute(table.delete().where(table.c.id.in_(chunk)))
+                for ident in conn.execute(sa.select(table.c.id).where(table.c.id.in_(chunk))):
+                    found[ident[0]] = name
+        base = ImportSummary(
+            cycle=okrs.cycle.id,
+            objectives=len(okrs.objectives),
+            key_results=len(incoming["key_results"]),
+            kpis=len(okrs.kpis),
+            initiatives=len(okrs.initiatives),
+            checkins=len(okrs.checkins),
+            mode=mode,
+            dry_run=dry_run,
+        )
+        if found and mode == "new":
+            ids = sorted(found)
+            shown = ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
+            raise ConflictError(f"{len(ids)} id(s) are already in the store: {shown}; give new ids")
+        if not found:
+            return self._import_new(conn, okrs, base, incoming, action, author)
+        return _Merge(self, conn, okrs, found, incoming, author).run(base)
+
+    def _import_new(
+        self,
+        conn: sa.Connection,
+        okrs: OkrSet,
+        base: ImportSummary,
+        incoming: Mapping[str, list[str]],
+        action: str,
+        author: str,
+    ) -> ImportSummary:
+        """An import of ids that are all new to the store: every row inserted in bulk."""
         versions = {
             i: v + 1
             for i, v in self._last_versions(
@@ -869,23 +902,13 @@ class Store:
             ).items()
         }
         self._insert_set(conn, okrs, versions)
-        if any(o.aligns_to for o in okrs.objectives):
-            al = t["alignments"]
-            self._refuse_loops(
-                conn.execute(sa.select(al.c.child, al.c.parent)), [o.id for o in okrs.objectives]
-            )
-        replaced, cycle = set(existing), okrs.cycle.id
+        self._check_links(conn, okrs)
+        now, cycle = _utcnow(), okrs.cycle.id
+        revisions = []
         for o in okrs.objectives:
             revisions.append(
                 _revision_row(
-                    "objective",
-                    _values(o),
-                    versions.get(o.id, 1),
-                    cycle,
-                    None,
-                    now,
-                    "replace" if o.id in replaced else action,
-                    author,
+                    "objective", _values(o), versions.get(o.id, 1), cycle, None, now, action, author
                 )
             )
             revisions += [
@@ -896,20 +919,77 @@ class Store:
                     cycle,
                     o.id,
                     now,
-                    "replace" if kr.id in replaced else action,
+                    action,
                     author,
                 )
                 for kr in o.key_results
             ]
         self._log(conn, revisions)
-        return ImportSummary(
-            cycle=okrs.cycle.id,
-            objectives=len(okrs.objectives),
-            key_results=len(incoming["key_results"]),
-            kpis=len(okrs.kpis),
-            initiatives=len(okrs.initiatives),
-            checkins=len(okrs.checkins),
-            replaced=tuple(sorted(existing)),
+        return replace(
+            base,
+            added=tuple(i for ids in incoming.values() for i in ids),
+            checkins_added=len(okrs.checkins),
+            notes=self._dangling_notes(conn, okrs),
+        )
+
+    def _lock_imports(self, conn: sa.Connection) -> None:
+        """Serialise imports on PostgreSQL (SQLite's ``BEGIN IMMEDIATE`` already does).
+
+        Two imports into a new cycle would otherwise both insert it, and the second would fail
+        on the cycle's key; and a merge must see what the import before it wrote.
+        """
+        if not self.is_sqlite:
+            conn.execute(self._sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK})
+
+    def _check_links(self, conn: sa.Connection, okrs: OkrSet) -> None:
+        """Refuse what the alignment check calls an error: loops, links to what is no objective.
+
+        A loop that closes through links already in the store names the file's link to remove.
+        """
+        sa = self._sa
+        if not any(o.aligns_to for o in okrs.objectives):
+            return
+        al = self.tables["alignments"]
+        try:
+            self._refuse_loops(
+                conn.execute(sa.select(al.c.child, al.c.parent)), [o.id for o in okrs.objectives]
+            )
+        except AlignmentCycleError as exc:
+            raise _loop_in_file(exc, {o.id for o in okrs.objectives}) from None
+        parents = sorted({p for o in okrs.objectives for p in o.aligns_to})
+        for name, noun in (
+            ("key_results", "key result"),
+            ("kpis", "KPI"),
+            ("initiatives", "initiative"),
+        ):
+            table = self.tables[name]
+            for chunk in _chunks(parents, 500):
+                wrong = set(
+                    conn.execute(sa.select(table.c.id).where(table.c.id.in_(chunk))).scalars()
+                )
+                for o in okrs.objectives:
+                    for p in o.aligns_to:
+                        if p in wrong:
+                            raise ValidationError(
+                                f"{o.id} aligns to {p}, which is a {noun} in the store",
+                                field="aligns_to",
+                                fix=f"align {o.id} to the objective of {p} instead",
+                            )
+
+    def _dangling_notes(self, conn: sa.Connection, okrs: OkrSet) -> tuple[str, ...]:
+        """The file's links to objectives the store does not hold (yet), one note each."""
+        from okrkit.graph_checks import missing_link_note  # networkx: only when needed
+
+        o = self.tables["objectives"]
+        parents = sorted({p for x in okrs.objectives for p in x.aligns_to})
+        present: set[str] = set()
+        for chunk in _chunks(parents, 500):
+            present.update(conn.execute(self._sa.select(o.c.id).where(o.c.id.in_(chunk))).scalars())
+        return tuple(
+            missing_link_note(x.id, p)
+            for x in okrs.objectives
+            for p in x.aligns_to
+            if p not in present
         )
 
     def _deletions(
@@ -949,30 +1029,52 @@ class Store:
             gone = [i for i in found if i not in seen]
             seen.update(gone)
             if gone:
-                out += self._kr_deletions(conn, gone, at, author)
+                out += self._kr_deletions(conn, gone, at, author, checkins=True)
         return out
 
     def _kr_deletions(
-        self, conn: sa.Connection, ids: list[str], at: dt.datetime, author: str
+        self,
+        conn: sa.Connection,
+        ids: list[str],
+        at: dt.datetime,
+        author: str,
+        *,
+        checkins: bool = False,
     ) -> list[dict[str, Any]]:
-        """The ``delete`` revisions of key results, read before they are deleted."""
+        """The ``delete`` revisions of key results, read before they are deleted.
+
+        With ``checkins`` each revision also keeps the key result's check-ins (in every state),
+        which :meth:`restore` writes back with it.
+        """
         sa = self._sa
-        kr, o = self.tables["key_results"], self.tables["objectives"]
+        kr, o, ci = self.tables["key_results"], self.tables["objectives"], self.tables["checkins"]
         query = sa.select(kr, o.c.cycle).join(o, o.c.id == kr.c.objective)
-        return [
-            _revision_row(
-                "key_result",
-                _fields_of(row, KeyResult.file_keys()),
-                row.version + 1,
-                row.cycle,
-                row.objective,
-                at,
-                "delete",
-                author,
-            )
-            for chunk in _chunks(ids, 500)
-            for row in conn.execute(query.where(kr.c.id.in_(chunk)))
-        ]
+        kept: dict[str, list[dict[str, Any]]] = {}
+        if checkins:
+            for chunk in _chunks(ids, 500):
+                for row in conn.execute(
+                    sa.select(ci).where(ci.c.key_result.in_(chunk)).order_by(ci.c.id)
+                ):
+                    kept.setdefault(row.key_result, []).append(_checkin_record(row))
+        out = []
+        for chunk in _chunks(ids, 500):
+            for row in conn.execute(query.where(kr.c.id.in_(chunk))):
+                values = _fields_of(row, KeyResult.file_keys())
+                if row.id in kept:
+                    values["checkins"] = kept[row.id]
+                out.append(
+                    _revision_row(
+                        "key_result",
+                        values,
+                        row.version + 1,
+                        row.cycle,
+                        row.objective,
+                        at,
+                        "delete",
+                        author,
+                    )
+                )
+        return out
 
     def _last_versions(self, conn: sa.Connection, ids: list[str]) -> dict[str, int]:
         """The latest revision's version of each of ``ids`` that has a history."""
@@ -1000,12 +1102,19 @@ class Store:
             conn.execute(t["key_results"].delete().where(t["key_results"].c.id.in_(chunk)))
 
     def _put_cycle(self, conn: sa.Connection, cycle: Cycle) -> None:
+        """Add ``cycle`` unless the store has it; writers adding the same cycle at once all pass."""
         sa = self._sa
         t = self.tables["cycles"]
-        row = conn.execute(sa.select(t).where(t.c.id == cycle.id)).first()
-        if row is None:
-            conn.execute(t.insert().values(id=cycle.id, start=cycle.start, end=cycle.end))
-        elif (row.start, row.end) != (cycle.start, cycle.end):
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        insert = sqlite.insert if self.is_sqlite else postgresql.insert
+        conn.execute(
+            insert(t)
+            .values(id=cycle.id, start=cycle.start, end=cycle.end)
+            .on_conflict_do_nothing(index_elements=["id"])
+        )
+        row = conn.execute(sa.select(t).where(t.c.id == cycle.id)).one()
+        if (row.start, row.end) != (cycle.start, cycle.end):
             raise ConflictError(
                 f"cycle {cycle.id} is in the store as {row.start}..{row.end}, the file says"
                 f" {cycle.start}..{cycle.end}: use the same dates or another cycle id"
@@ -1775,7 +1884,26 @@ class Store:
             )
         self._refuse_taken(conn, old.id, "key result")
         self._insert_key_result(conn, old, parent, current_version + 1)
+        deletion = conn.execute(
+            sa.select(r.c.snapshot).where(r.c.id == old.id, r.c.version == current_version)
+        ).scalar()
+        self._restore_checkins(conn, old.id, json.loads(deletion or "{}").get("checkins", ()))
         return str(cycle), str(parent)
+
+    def _restore_checkins(
+        self, conn: sa.Connection, key_result: str, records: Iterable[Mapping[str, Any]]
+    ) -> None:
+        """Write back the check-ins a deletion kept, with their states and corrections."""
+        ci = self.tables["checkins"]
+        new_ids: dict[int, int] = {}
+        for rec in records:
+            values = {k: rec[k] for k in _CHECKIN_COLUMNS if k != "id"}
+            values["date"] = dt.date.fromisoformat(values["date"])
+            values["recorded_at"] = dt.datetime.fromisoformat(values["recorded_at"])
+            values["replaces"] = new_ids.get(values["replaces"], values["replaces"])
+            found = conn.execute(ci.insert().values(key_result=key_result, **values))
+            assert found.inserted_primary_key is not None
+            new_ids[rec["id"]] = int(found.inserted_primary_key[0])
 
     def _refuse_stale(self, conn: sa.Connection, ident: str, version: int) -> None:
         """For a deleted object: ``version`` must be its latest revision's (the deletion)."""
@@ -1887,7 +2015,7 @@ class Store:
             )
         carried = OkrSet(cycle=target, objectives=tuple(objectives))
         with self._write("carry over") as conn:
-            self._import(conn, carried, replace=False, action="carry_over", author=author)
+            self._import(conn, carried, mode="new", action="carry_over", author=author)
         return carried
 
 
@@ -1895,6 +2023,8 @@ class Store:
 _UPGRADES: dict[str, Callable[[Store, sa.Connection], None]] = {"1": Store._upgrade_1}
 #: The PostgreSQL advisory lock key that serialises creating and upgrading a store ("okrkit").
 _SCHEMA_LOCK = 0x6F6B726B6974
+#: The PostgreSQL advisory lock key that serialises imports ("okrkit" + 1).
+_IMPORT_LOCK = _SCHEMA_LOCK + 1
 
 
 def _utcnow() -> dt.datetime:
@@ -1923,6 +2053,30 @@ def _revision_row(
         "author": author,
         "snapshot": _snapshot(values),
     }
+
+
+def _checkin_record(row: Any) -> dict[str, Any]:
+    """A check-in row as JSON-ready values, kept in a deleted key result's revision."""
+    out = {k: getattr(row, k) for k in _CHECKIN_COLUMNS}
+    for k in ("date", "recorded_at"):
+        out[k] = out[k].isoformat()
+    return out
+
+
+_CHECKIN_COLUMNS = (
+    "id",
+    "date",
+    "value",
+    "done",
+    "grade",
+    "confidence",
+    "note",
+    "author",
+    "state",
+    "replaces",
+    "reason",
+    "recorded_at",
+)
 
 
 def _no_history(ident: str, cycle: str | None) -> str:
@@ -2038,3 +2192,466 @@ def _first_line(exc: object) -> str:
 def default_cycle_for_new_store() -> Cycle:
     """The cycle a new workspace starts in: the current quarter."""
     return current_quarter()
+
+
+class _RollBack(Exception):
+    """Raised inside a dry run's transaction to roll it back, carrying the summary."""
+
+    def __init__(self, summary: ImportSummary) -> None:
+        super().__init__("dry run")
+        self.summary = summary
+
+
+def _destruction(summary: ImportSummary) -> tuple[Any, ...]:
+    """What an import removes or overwrites: a preview and the import itself must agree."""
+    return (summary.removed, summary.changed, summary.checkins_removed, summary.checkins_corrected)
+
+
+def _loop_in_file(exc: AlignmentCycleError, in_file: set[str]) -> AlignmentCycleError:
+    """A loop error that names the file's link closing it and the links from the store."""
+    loop = re.search(r"loop: (.*?)( \(\d+ objectives\))?$", exc.problem)
+    names = loop.group(1).split(" -> ") if loop else []
+    links = list(itertools.pairwise(names))
+    ours = [(c, p) for c, p in links if c in in_file and "…" not in (c, p)]
+    theirs = [f"{c} -> {p}" for c, p in links if c not in in_file and "…" not in (c, p)]
+    if not ours:
+        return exc
+    child, parent = ours[-1]
+    problem = exc.problem
+    if theirs:
+        problem += f" (the store already holds {', '.join(theirs)})"
+    return AlignmentCycleError(
+        problem,
+        field="aligns_to",
+        fix=f"remove {parent} from the aligns_to of {child}, or another link of the loop",
+    )
+
+
+def _own(obj: Any) -> dict[str, Any]:
+    """A record's fields as a file holds them, without its key results and version."""
+    return {k: getattr(obj, k) for k in _own_keys(type(obj))}
+
+
+def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(k for k in after if k != "id" and before.get(k) != after[k])
+
+
+_NOUNS = {
+    "objectives": "objective",
+    "key_results": "key result",
+    "kpis": "KPI",
+    "initiatives": "initiative",
+}
+
+
+class _Merge:
+    """One import of a set some of whose ids the store holds already (see ``Store.import_set``).
+
+    Runs inside the import's transaction; the conflicts it finds are returned in the summary,
+    and the caller rolls the transaction back when there are any.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        conn: sa.Connection,
+        okrs: OkrSet,
+        found: dict[str, str],
+        incoming: Mapping[str, list[str]],
+        author: str,
+    ) -> None:
+        self.store, self.conn, self.okrs = store, conn, okrs
+        self.found, self.incoming, self.author = found, incoming, author
+        self.sa, self.t = store._sa, store.tables
+        self.cycle = okrs.cycle.id
+        self.now = _utcnow()
+        self.conflicts: list[str] = []
+        self.added: list[str] = []
+        self.changed: list[tuple[str, tuple[str, ...]]] = []
+        self.removed: list[str] = []
+        self.notes: list[str] = []
+        self.revisions: list[dict[str, Any]] = []
+        self.unchanged = 0
+        self.renewed: set[str] = set()  # ids a replace took from another kind of record
+        self.positions: dict[str, int] = {}
+
+    @property
+    def replacing(self) -> bool:
+        return self.mode == "replace"
+
+    def run(self, base: ImportSummary) -> ImportSummary:
+        self.mode = base.mode
+        kind_of = {i: name for name, ids in self.incoming.items() for i in ids}
+        clashes = sorted(i for i, name in self.found.items() if kind_of[i] != name)
+        if clashes and not self.replacing:
+            return replace(
+                base,
+                conflicts=tuple(
+                    f"{_NOUNS[self.found[i]]} {i} in the store is {_article(_NOUNS[kind_of[i]])}"
+                    " in the file: give it another id"
+                    for i in clashes
+                ),
+            )
+        if clashes:
+            self._take_over(clashes, set(kind_of))
+        self._others()
+        self._objectives()
+        self._key_results()
+        for name, items, link, col, listed in (
+            ("kpis", self.okrs.kpis, "kpi_measures", "kpi", "measures"),
+            ("initiatives", self.okrs.initiatives, "initiative_supports", "initiative", "supports"),
+        ):
+            self._linked_records(name, items, link, col, listed)
+        checkins = self._checkins()
+        self.store._check_links(self.conn, self.okrs)
+        self.store._log(self.conn, self.revisions)
+        kept = len(checkins.kept)
+        return replace(
+            base,
+            replaced=tuple(sorted({i for i, _ in self.changed} | self.renewed)),
+            added=tuple(self.added),
+            changed=tuple(self.changed),
+            unchanged=self.unchanged,
+            removed=tuple(self.removed),
+            conflicts=(*self.conflicts, *checkins.conflicts),
+            checkins_added=len(checkins.new),
+            checkins_same=len(checkins.same),
+            checkins_corrected=len(checkins.corrections),
+            checkins_kept=0 if self.replacing else kept,
+            checkins_removed=kept if self.replacing else 0,
+            notes=(*self.notes, *self.store._dangling_notes(self.conn, self.okrs)),
+        )
+
+    # --- records --------------------------------------------------------------------------------
+
+    def _stored(self, name: str, ids: list[str]) -> dict[str, Any]:
+        table = self.t[name]
+        return {
+            row.id: row
+            for chunk in _chunks(ids, 500)
+            for row in self.conn.execute(self.sa.select(table).where(table.c.id.in_(chunk)))
+        }
+
+    def _links(self, link: str, col: str, ids: list[str]) -> dict[str, tuple[str, ...]]:
+        table = self.t[link]
+        other = table.c.parent if link == "alignments" else table.c.key_result
+        out: dict[str, list[str]] = {}
+        for chunk in _chunks(ids, 500):
+            for owner, target in self.conn.execute(
+                self.sa.select(table.c[col], other)
+                .where(table.c[col].in_(chunk))
+                .order_by(table.c[col], table.c.position)
+            ):
+                out.setdefault(owner, []).append(target)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def _relink(self, link: str, col: str, ident: str, targets: tuple[str, ...]) -> None:
+        table = self.t[link]
+        other = "parent" if link == "alignments" else "key_result"
+        self.conn.execute(table.delete().where(table.c[col] == ident))
+        if targets:
+            self.conn.execute(
+                table.insert(),
+                [{col: ident, other: x, "position": i} for i, x in enumerate(targets)],
+            )
+
+    def _verdict(self, ident: str, what: str, obj: Any, stored: int, diff: tuple[str, ...]) -> bool:
+        """Whether the file's change may be written; records the conflict when not."""
+        if self.replacing:
+            return True
+        why = edit_verdict(ident, what, getattr(obj, "version", None), stored, diff)
+        if why:
+            self.conflicts.append(why)
+        return why is None
+
+    def _next_position(self, table: str, key: str, value: str) -> int:
+        slot = f"{table}:{value}"
+        if slot not in self.positions:
+            t = self.t[table]
+            self.positions[slot] = self.store._next_position(self.conn, t, t.c[key] == value)
+        self.positions[slot] += 1
+        return self.positions[slot] - 1
+
+    def _revise(
+        self, obj: Objective | KeyResult, version: int, objective: str | None, new: bool
+    ) -> None:
+        kind = "objective" if isinstance(obj, Objective) else "key_result"
+        action = "replace" if (obj.id in self.renewed or (self.replacing and not new)) else "import"
+        self.revisions.append(
+            _revision_row(
+                kind, _values(obj), version, self.cycle, objective, self.now, action, self.author
+            )
+        )
+
+    def _take_over(self, clashes: list[str], keep: set[str]) -> None:
+        """A replace: ids the store holds as another kind of record are deleted first."""
+        store, conn, t = self.store, self.conn, self.t
+        self.revisions += store._deletions(conn, clashes, keep, self.now, self.author)
+        by_kind: dict[str, list[str]] = {}
+        for i in clashes:
+            by_kind.setdefault(self.found.pop(i), []).append(i)
+        for name, ids in by_kind.items():
+            table = t[name]
+            if name == "key_results":
+                store._delete_key_results(conn, ids)
+            elif name == "objectives":
+                krs = list(
+                    conn.execute(
+                        self.sa.select(t["key_results"].c.id).where(
+                            t["key_results"].c.objective.in_(ids)
+                        )
+                    ).scalars()
+                )
+                self.removed += [k for k in krs if k not in keep]
+                for k in krs:  # the file's own key results come back in place
+                    if self.found.pop(k, None):
+                        self.renewed.add(k)
+                store._delete_key_results(conn, krs)
+                conn.execute(t["alignments"].delete().where(t["alignments"].c.child.in_(ids)))
+                conn.execute(table.delete().where(table.c.id.in_(ids)))
+            else:
+                link = t["kpi_measures"] if name == "kpis" else t["initiative_supports"]
+                col = "kpi" if name == "kpis" else "initiative"
+                conn.execute(link.delete().where(link.c[col].in_(ids)))
+                conn.execute(table.delete().where(table.c.id.in_(ids)))
+        self.renewed.update(clashes)
+
+    def _objectives(self) -> None:
+        o = self.t["objectives"]
+        ids = [i for i in self.incoming["objectives"] if i in self.found]
+        stored = self._stored("objectives", ids)
+        parents = self._links("alignments", "child", ids)
+        new = [x for x in self.okrs.objectives if x.id not in stored]
+        versions = self.store._last_versions(self.conn, [x.id for x in new])
+        for x in self.okrs.objectives:
+            row = stored.get(x.id)
+            if row is None:
+                continue
+            current = Objective(
+                **_fields_of(row, _own_keys(Objective), skip=("aligns_to",)),
+                aligns_to=parents.get(x.id, ()),
+            )
+            diff = _diff(_own(current), _own(x)) + (("cycle",) if row.cycle != self.cycle else ())
+            if not diff:
+                self.unchanged += 1
+                continue
+            if not self._verdict(x.id, "objective", x, row.version, diff):
+                continue
+            values = _row(x, ("key_results", "aligns_to", "id"))
+            if row.cycle != self.cycle:
+                values.update(
+                    cycle=self.cycle,
+                    position=self._next_position("objectives", "cycle", self.cycle),
+                )
+            self.store._bump(self.conn, o, x.id, row.version, values)
+            if "aligns_to" in diff:
+                self._relink("alignments", "child", x.id, x.aligns_to)
+            self._revise(x, row.version + 1, None, new=False)
+            self.changed.append((x.id, diff))
+        rows, links = [], []
+        for x in new:
+            version = versions.get(x.id, 0) + 1
+            rows.append(
+                {
+                    **_row(x, ("key_results", "aligns_to")),
+                    "cycle": self.cycle,
+                    "position": self._next_position("objectives", "cycle", self.cycle),
+                    "version": version,
+                }
+            )
+            links += [
+                {"child": x.id, "parent": p, "position": j} for j, p in enumerate(x.aligns_to)
+            ]
+            self._revise(x, version, None, new=True)
+            if x.id not in self.renewed:
+                self.added.append(x.id)
+        self.store._insert_many(self.conn, o, rows)
+        self.store._insert_many(self.conn, self.t["alignments"], links)
+
+    def _others(self) -> None:
+        """Stored key results of the file's objectives that the file does not hold.
+
+        A merge keeps them (and says so); a replace deletes them, keeping each in its ``delete``
+        revision with its check-ins. Done before any objective moves, so that the revision
+        names the cycle the key result was in.
+        """
+        kr = self.t["key_results"]
+        in_file = set(self.incoming["key_results"])
+        owners = [x.id for x in self.okrs.objectives if self.found.get(x.id) == "objectives"]
+        others = [
+            ident
+            for chunk in _chunks(owners, 500)
+            for ident in self.conn.execute(
+                self.sa.select(kr.c.id).where(kr.c.objective.in_(chunk)).order_by(kr.c.id)
+            ).scalars()
+            if ident not in in_file
+        ]
+        if others and self.replacing:
+            self.revisions += self.store._kr_deletions(
+                self.conn, others, self.now, self.author, checkins=True
+            )
+            self.store._delete_key_results(self.conn, others)
+            self.removed += others
+        elif others:
+            shown = ", ".join(others[:8]) + (", ..." if len(others) > 8 else "")
+            self.notes.append(
+                f"{len(others)} key result(s) of the file's objectives are in the store only and"
+                f" are kept: {shown}"
+            )
+
+    def _key_results(self) -> None:
+        kr = self.t["key_results"]
+        in_file = self.incoming["key_results"]
+        stored = self._stored("key_results", [i for i in in_file if i in self.found])
+        new_ids = [k.id for _, k in self.okrs.key_results() if k.id not in stored]
+        versions = self.store._last_versions(self.conn, new_ids)
+        rows = []
+        for objective, x in self.okrs.key_results():
+            row = stored.get(x.id)
+            if row is None:
+                version = versions.get(x.id, 0) + 1
+                rows.append(
+                    {
+                        **_row(x),
+                        "objective": objective.id,
+                        "position": self._next_position("key_results", "objective", objective.id),
+                        "version": version,
+                    }
+                )
+                self._revise(x, version, objective.id, new=True)
+                if x.id not in self.renewed:
+                    self.added.append(x.id)
+                continue
+            current = KeyResult(**_fields_of(row, _own_keys(KeyResult)))
+            moved = row.objective != objective.id
+            diff = _diff(_own(current), _own(x)) + (("objective",) if moved else ())
+            if not diff:
+                self.unchanged += 1
+                continue
+            if not self._verdict(x.id, "key result", x, row.version, diff):
+                continue
+            values = _row(x, ("id",))
+            if moved:
+                values.update(
+                    objective=objective.id,
+                    position=self._next_position("key_results", "objective", objective.id),
+                )
+            self.store._bump(self.conn, kr, x.id, row.version, values)
+            self._revise(x, row.version + 1, objective.id, new=False)
+            self.changed.append((x.id, diff))
+        self.store._insert_many(self.conn, kr, rows)
+
+    def _linked_records(
+        self, name: str, items: tuple[Any, ...], link: str, col: str, listed: str
+    ) -> None:
+        """KPIs (with the key results they measure) or initiatives (with those they support)."""
+        table = self.t[name]
+        ids = [x.id for x in items if x.id in self.found]
+        stored = self._stored(name, ids)
+        targets = self._links(link, col, ids)
+        rows, links = [], []
+        for x in items:
+            row = stored.get(x.id)
+            if row is None:
+                rows.append(
+                    {
+                        **_row(x, (listed,)),
+                        "cycle": self.cycle,
+                        "position": self._next_position(name, "cycle", self.cycle),
+                        "version": 1,
+                    }
+                )
+                links += [
+                    {col: x.id, "key_result": k, "position": j}
+                    for j, k in enumerate(getattr(x, listed))
+                ]
+                if x.id not in self.renewed:
+                    self.added.append(x.id)
+                continue
+            current = type(x)(
+                **_fields_of(row, _own_keys(type(x)), skip=(listed,)),
+                **{listed: targets.get(x.id, ())},
+            )
+            diff = _diff(_own(current), _own(x)) + (("cycle",) if row.cycle != self.cycle else ())
+            if not diff:
+                self.unchanged += 1
+                continue
+            if not self._verdict(x.id, _NOUNS[name], x, row.version, diff):
+                continue
+            values = {**_row(x, (listed, "id")), "cycle": self.cycle}
+            self.store._bump(self.conn, table, x.id, row.version, values)
+            self._relink(link, col, x.id, getattr(x, listed))
+            self.changed.append((x.id, diff))
+        self.store._insert_many(self.conn, table, rows)
+        self.store._insert_many(self.conn, self.t[link], links)
+
+    # --- check-ins ------------------------------------------------------------------------------
+
+    def _checkins(self) -> CheckinPlan:
+        ci = self.t["checkins"]
+        ids = [i for i in self.incoming["key_results"] if self.found.get(i) == "key_results"]
+        stored = [
+            StoredCheckIn(
+                id=row.id,
+                key_result=row.key_result,
+                date=row.date,
+                value=row.value,
+                done=row.done,
+                grade=row.grade,
+                confidence=row.confidence,
+                note=row.note or "",
+                author=row.author or "",
+                state=row.state,
+            )
+            for chunk in _chunks(ids, 500)
+            for row in self.conn.execute(self.sa.select(ci).where(ci.c.key_result.in_(chunk)))
+        ]
+        plan = (
+            match_checkins(self.okrs.checkins, stored)
+            if stored
+            else CheckinPlan(new=self.okrs.checkins)
+        )
+        now = self.now
+        self.store._insert_many(
+            self.conn,
+            ci,
+            [
+                {
+                    **_row(c, ("id",)),
+                    "state": "active",
+                    "replaces": None,
+                    "reason": None,
+                    "recorded_at": now,
+                }
+                for c in plan.new
+            ],
+        )
+        for old, new in plan.corrections:
+            self.conn.execute(
+                ci.update().where(ci.c.id == old).values(state="corrected", reason=_IMPORTED)
+            )
+            self.conn.execute(
+                ci.insert().values(
+                    **_row(new, ("id",)),
+                    state="active",
+                    replaces=old,
+                    reason=_IMPORTED,
+                    recorded_at=now,
+                )
+            )
+        if self.replacing:
+            for chunk in _chunks(list(plan.kept), 500):
+                self.conn.execute(
+                    ci.update()
+                    .where(ci.c.id.in_(chunk))
+                    .values(state="deleted", reason="removed by import --replace")
+                )
+        return plan
+
+
+#: The reason a check-in corrected by an import carries in the history.
+_IMPORTED = "changed in an imported file"
+
+
+def _article(noun: str) -> str:
+    return f"an {noun}" if noun[:1].lower() in "aeio" else f"a {noun}"

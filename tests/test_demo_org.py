@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from okrkit import OkrSet, Store, check_sets, load_yaml, score, to_frames
+from okrkit import CheckIn, OkrSet, Store, check_sets, load_yaml, score, to_frames
 from okrkit.alignment import build_graph, rollup
 from okrkit.cli import main
 from okrkit.demo_org import demo_org, demo_org_frames
@@ -117,10 +117,24 @@ def test_cli_into_the_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert code == 0 and "40 objectives" in out
     with Store(db) as store:
         assert store.load("2026-Q1") == demo_org(40, seed=5)
-    code, _, err = run(capsys, "--db", db, "demo-org", "-n", 40, "--seed", 5)
+    code, out, _ = run(capsys, "--db", db, "demo-org", "-n", 40, "--seed", 5)
+    assert code == 0 and "0 added, 0 changed" in out  # the same organisation: nothing to do
+    code, _, err = run(capsys, "--db", db, "demo-org", "-n", 40, "--seed", 6)
     assert code == 1 and "--replace" in err
-    code, _, _ = run(capsys, "--db", db, "demo-org", "-n", 40, "--seed", 5, "--replace")
+    code, _, _ = run(capsys, "--db", db, "demo-org", "-n", 40, "--seed", 6, "--replace", "--yes")
     assert code == 0
+    wanted = demo_org(40, seed=6)
+    with Store(db) as store:
+        loaded = store.load("2026-Q1")
+    # the file's records as the file has them; the store's others stay
+    assert all(loaded.objective(o.id) == o for o in wanted.objectives)
+    ours = {kr.id for _, kr in wanted.key_results()}
+
+    def key(c: CheckIn) -> tuple[str, str, float]:
+        return (c.key_result, str(c.date), c.value or 0.0)
+
+    mine = sorted((c for c in loaded.checkins if c.key_result in ours), key=key)
+    assert mine == sorted(wanted.checkins, key=key)
 
 
 @pytest.mark.parametrize("target", ["org.yaml", "org-csv", "org.xlsx"])

@@ -256,7 +256,10 @@ def test_every_template_round_trips(path: Path, store: Store) -> None:
     loaded = store.load(okrs.cycle.id)
     assert loaded == okrs  # templates carry no check-ins, so no store ids either
     assert load_yaml(dump_yaml(loaded)) == okrs
-    assert dump_yaml(loaded) == dump_yaml(okrs)
+    # the store's copy says which version each record is at (what a later import checks)
+    text = dump_yaml(loaded)
+    assert text.count("version: 1\n") == len(okrs.objectives) + sum(1 for _ in loaded.key_results())
+    assert re.sub(r"(?m)^ *version: 1\n", "", text) == dump_yaml(okrs)
 
 
 def test_all_templates_share_one_store(store: Store) -> None:
@@ -446,14 +449,32 @@ def test_import_with_replace_replaces(store: Store) -> None:
         ),
         checkins=(CheckIn(key_result="CO-1-KR1", date="2026-03-03", value=40),),
     )
+    before = store.checkins(cycle="2026-H1", history=True)
     summary = store.import_set(changed, replace=True)
-    assert "CO-1" in summary.replaced and "KPI-1" in summary.replaced
+    # only what the file changes is written over; the unchanged KPI is not
+    assert summary.replaced == ("CO-1",) and summary.changed == (("CO-1", ("title",)),)
+    assert summary.removed == ("CO-1-KR3", "CO-1-KR4") and summary.unchanged > 0
     loaded = store.load("2026-H1")
     assert without_ids(loaded) == changed
-    # the replaced key results' old check-ins are gone, KR3/KR4 are gone with their check-ins
-    assert store.checkins(cycle="2026-H1", history=True)["value"].tolist() == [40.0]
+    # the file's key results hold the file's check-ins; the ones the file dropped are kept in
+    # the history as deleted, not thrown away
+    assert store.checkins(cycle="2026-H1")["value"].tolist() == [40.0]
+    history = store.checkins(cycle="2026-H1", history=True)
+    old = before[~before["key_result"].isin(["CO-1-KR3", "CO-1-KR4"])]
+    kept = history.set_index("id").loc[old["id"]]
+    assert (kept["state"] == "deleted").all()
+    pdt.assert_series_equal(kept["date"], old.set_index("id")["date"])
+    assert summary.checkins_removed == len(old)
+    # the key results the file dropped are gone, and come back with their check-ins
     with pytest.raises(NotFoundError):
         store.checkins("CO-1-KR3")
+    deleted = int(store.history("CO-1-KR3")["version"].iloc[-1])
+    store.restore("CO-1-KR3", deleted - 1, current_version=deleted)
+    back = store.checkins("CO-1-KR3", history=True)
+    was = before[before["key_result"] == "CO-1-KR3"]
+    assert back[["date", "value", "state"]].values.tolist() == (
+        was[["date", "value", "state"]].values.tolist()
+    )
 
 
 def test_import_adds_to_an_existing_cycle(store: Store) -> None:
@@ -521,25 +542,37 @@ def test_failure_mid_import_leaves_the_store_as_before(
     store.import_set(rich_okrs())
     store.import_set(small_okrs())
     before = snapshot(store)
-    original = Store._insert_set
+    original = Store._insert_many
     seen: list[_FailingConnection] = []
 
-    def failing(self: Store, conn: Any, okrs: OkrSet, *args: Any) -> None:
-        proxy = _FailingConnection(conn, "kpis", error or _sa_error())
-        seen.append(proxy)
-        original(self, proxy, okrs, *args)
+    def failing(self: Store, conn: Any, *args: Any) -> None:
+        if not seen:
+            seen.append(_FailingConnection(conn, "kpis", error or _sa_error()))
+        original(self, seen[0], *args)
 
-    monkeypatch.setattr(Store, "_insert_set", failing)
-    incoming = rich_okrs() if replace else small_okrs("2026-Q2", prefix="N-")
-    if not replace:
+    monkeypatch.setattr(Store, "_insert_many", failing)
+    new_kpi = KPI(id="N-P", name="n", target=1, timeframe="t", data_source="d", frequency="daily")
+    if replace:  # a replace that changes, adds and removes before the KPI fails
+        base = rich_okrs()
+        first = base.objectives[0]
         incoming = dataclasses.replace(
-            incoming,
-            kpis=(
-                KPI(
-                    id="N-P", name="n", target=1, timeframe="t", data_source="d", frequency="daily"
+            base,
+            objectives=(
+                dataclasses.replace(first, title="Changed", key_results=first.key_results[:2]),
+                *base.objectives[1:],
+                Objective(
+                    id="N-1",
+                    title="New",
+                    key_results=[KeyResult(id="N-1-KR1", title="t", start=0, target=1)],
                 ),
             ),
+            kpis=(*base.kpis, new_kpi),
+            checkins=tuple(
+                c for c in base.checkins if c.key_result not in ("CO-1-KR3", "CO-1-KR4")
+            ),
         )
+    else:
+        incoming = dataclasses.replace(small_okrs("2026-Q2", prefix="N-"), kpis=(new_kpi,))
     with pytest.raises(raised):
         store.import_set(incoming, replace=replace)
     # the failure came after rows had been written inside the transaction
