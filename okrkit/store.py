@@ -416,6 +416,8 @@ class Store:
         url = sa.engine.make_url(self.url)
         file = None if memory or not url.database or url.query.get("uri") else Path(url.database)
         extra: dict[str, Any] = {}
+        if file is not None and file.exists() and os.access(file, os.W_OK):
+            _writable_sidecars(file)
         if file is not None and file.exists() and not os.access(file, os.W_OK):
             # A file this process may not write (permissions, chattr +i, a read-only mount):
             # open it read-only, so that reads work and writes fail as "readonly". On a
@@ -507,6 +509,14 @@ class Store:
                 f": the store's folder is read-only, and SQLite must create {url.database}-shm"
                 " there to read the store; copy it to a writable place or get write access to"
                 " the folder, or pass another --db"
+            )
+        elif (side := _read_only_sidecar(file)) and "readonly" in low:
+            owner = _owner(side)
+            hint = (
+                f": the store is writable, but {side} is read-only (a read-only open of the"
+                f" store left it so); make it writable (chmod u+w '{side}', as {owner}), or"
+                f" close every program that uses the store and delete '{side}' (SQLite makes"
+                f" it again; never delete the -wal file){unchanged}"
             )
         elif self.is_sqlite and url.query.get("mode") == "ro" and "readonly" in low:
             hint = ": the store is read-only (opened with mode=ro); drop mode=ro from the URL"
@@ -2053,6 +2063,50 @@ def _revision_row(
         "author": author,
         "snapshot": _snapshot(values),
     }
+
+
+def _writable_sidecars(file: Path) -> None:
+    """Make a writable store's ``-shm`` and ``-wal`` files writable again where they are ours.
+
+    SQLite gives them the database file's permissions when it creates them; a read-only open of
+    a read-only file leaves a read-only ``-shm`` behind, and every later write would fail as
+    "read-only" after the file is made writable again. Changing the mode is safe while other
+    connections have the files open; a file of another user is left alone (the error on a
+    write names it, see ``Store._store_error``).
+    """
+    import stat
+
+    try:
+        mode = stat.S_IMODE(file.stat().st_mode) | stat.S_IWUSR
+    except OSError:
+        return
+    for suffix in ("-shm", "-wal"):
+        side = Path(f"{file}{suffix}")
+        try:
+            if side.stat().st_uid == os.geteuid() and not os.access(side, os.W_OK):
+                side.chmod(mode)
+        except OSError:  # gone meanwhile, or not ours to change: the write error says so
+            continue
+
+
+def _read_only_sidecar(file: Path | None) -> Path | None:
+    """A ``-shm`` or ``-wal`` file this process may not write, beside a writable store."""
+    if file is None or not file.exists() or not os.access(file, os.W_OK):
+        return None
+    for suffix in ("-shm", "-wal"):
+        side = Path(f"{file}{suffix}")
+        if side.exists() and not os.access(side, os.W_OK):
+            return side
+    return None
+
+
+def _owner(path: Path) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(path.stat().st_uid).pw_name
+    except (ImportError, KeyError, OSError):
+        return "its owner"
 
 
 def _checkin_record(row: Any) -> dict[str, Any]:

@@ -10,6 +10,7 @@ Operations
 ``checkins``  ``n`` check-ins on key result ``kr``, values ``base + i``, note ``tag``.
 ``edit``      one ``update_objective`` from the version the test read: ``ok`` or ``conflict``.
 ``append``    read-modify-write until it lands: append ``[tag]`` to an objective's description.
+``add``       import a small set of objectives with ``prefix`` into cycle ``cycle`` (merge).
 ``import``    import :func:`big_set` with ``replace=True``; says ``writing`` once the old rows
               are deleted and the new objectives written. With ``hold="insert"`` it then waits
               (for SIGKILL) once the key results are written, with ``hold="commit"`` just
@@ -30,7 +31,9 @@ __all__ = ["big_set", "serve"]
 CYCLE = "2026-Q1"
 
 
-def big_set(objectives: int, key_results: int, checkins: int, *, prefix: str = "B") -> OkrSet:
+def big_set(
+    objectives: int, key_results: int, checkins: int, *, prefix: str = "B", cycle: str = CYCLE
+) -> OkrSet:
     """``objectives`` x ``key_results`` metric key results with ``checkins`` check-ins each."""
     start = dt.date(2026, 1, 1)
     objs, cis = [], []
@@ -44,7 +47,7 @@ def big_set(objectives: int, key_results: int, checkins: int, *, prefix: str = "
                 for c in range(checkins)
             ]
         objs.append(Objective(id=f"{prefix}{o}", title=f"Imported objective {o}", key_results=krs))
-    return OkrSet(cycle=CYCLE, objectives=objs, checkins=cis)
+    return OkrSet(cycle=cycle, objectives=objs, checkins=cis)
 
 
 def _checkins(store: Store, request: dict[str, Any], pipe: Connection) -> list[int]:
@@ -127,7 +130,18 @@ def _import(store: Store, request: dict[str, Any], pipe: Connection) -> str:
     return str(store.import_set(okrs, replace=True))
 
 
-OPERATIONS = {"checkins": _checkins, "edit": _edit, "append": _append, "import": _import}
+def _add(store: Store, request: dict[str, Any], pipe: Connection) -> str:
+    okrs = big_set(3, 2, 2, prefix=request["prefix"], cycle=request["cycle"])
+    return str(store.import_set(okrs))
+
+
+OPERATIONS = {
+    "checkins": _checkins,
+    "edit": _edit,
+    "append": _append,
+    "import": _import,
+    "add": _add,
+}
 
 
 def serve(pipe: Connection) -> None:

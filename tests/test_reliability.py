@@ -18,6 +18,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ import pandas.testing as pdt
 import pytest
 import reliability_worker
 from reliability_worker import CYCLE, big_set
+from testdata import TEMPLATES_DIR
 
 from okrkit import (
     CheckIn,
@@ -237,6 +239,31 @@ def test_parallel_checkins_all_land_once(db_url: str, workers: Workers) -> None:
         mine = df[df["note"] == f"w{w}"]
         assert sorted(mine["value"]) == [float(1000 * w + i) for i in range(CHECKINS)]
         assert sorted(mine["id"]) == sorted(ids)  # what each writer was told is what is stored
+
+
+@pytest.mark.parametrize("same", [False, True], ids=["own-ids", "same-ids"])
+def test_parallel_imports_into_a_new_cycle_all_land(
+    db_url: str, workers: Workers, same: bool
+) -> None:
+    """Eight imports start together into a cycle no store has yet: none fails on the cycle.
+
+    With their own ids each adds its objectives; with the same ids one adds them and the others
+    find them there, unchanged (a merge), instead of failing on a duplicate key.
+    """
+    seeded(db_url)
+    requests = [
+        {"op": "add", "cycle": "2027-Q3", "prefix": "S" if same else f"W{w}-"}
+        for w in range(PROCESSES)
+    ]
+    returned = workers.together(db_url, requests)
+    with Store(db_url, create=False) as store:
+        loaded = store.load("2027-Q3")
+        history = store.history(loaded.objectives[0].id)
+    assert len(loaded.objectives) == 3 * (1 if same else PROCESSES)
+    assert len(loaded.checkins) == 12 * (1 if same else PROCESSES)
+    if same:
+        assert sorted(r.split("(")[1][:9] for r in returned) == ["0 added, "] * 7 + ["9 added, "]
+        assert history["version"].tolist() == [1]
 
 
 def test_edits_from_one_version_one_wins(db_url: str, workers: Workers) -> None:
@@ -687,3 +714,101 @@ def test_read_only_postgresql_role(
             conn.exec_driver_sql(f"DROP ROLE {role}")
         store_db.dispose()
         admin.dispose()
+
+
+# --- a read-only open leaves its WAL index behind ------------------------------------------------
+
+_AS_OTHER_USER = """
+import os, sys
+from okrkit import Store, StoreError, load_yaml
+db, template, phase = sys.argv[1:4]
+if phase == "seed":
+    with Store(db) as store:
+        store.import_set(load_yaml(template))
+    os.chmod(db, 0o444)
+    for side in (db + "-wal", db + "-shm"):
+        if os.path.exists(side):
+            os.remove(side)
+    with Store(db) as store:  # a read-only file: opened read-only, SQLite makes a -shm
+        store.load()
+    os.chmod(db, 0o644)
+    print(oct(os.stat(db + "-shm").st_mode & 0o777))
+else:
+    with Store(db) as store:
+        try:
+            store.update_objective("MKT-1", store.versions()["MKT-1"], title="Writable again")
+        except StoreError as exc:
+            print("refused:", exc)
+        else:
+            print("written")
+"""
+
+
+def _as_nobody(tmp_path: Path, *args: str) -> str:
+    """Run :data:`_AS_OTHER_USER` as the user ``nobody`` (root ignores file modes)."""
+    if os.geteuid() != 0 or shutil.which("runuser") is None:
+        pytest.skip("needs root to run a process as another user")
+    python = next(
+        (
+            p
+            for p in (sys.executable, f"/usr/bin/python{sys.version_info[0]}.{sys.version_info[1]}")
+            if subprocess.run(
+                ["runuser", "-u", "nobody", "--", p, "-c", "pass"], capture_output=True
+            ).returncode
+            == 0
+        ),
+        None,
+    )
+    if python is None:
+        pytest.skip("no Python that the user nobody may run")
+    import sqlalchemy
+
+    import okrkit
+
+    paths = {Path(okrkit.__file__).parent.parent, Path(sqlalchemy.__file__).parent.parent}
+    done = subprocess.run(
+        ["runuser", "-u", "nobody", "--", python, "-c", _AS_OTHER_USER, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(map(str, paths))},
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def shared_folder() -> Iterator[Path]:
+    """A folder another user can reach (pytest's own are root's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="okrkit-shared-"))
+    folder.chmod(0o777)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_read_only_open_leaves_no_trap(shared_folder: Path) -> None:
+    """Read while the file is read-only, make it writable: writes work without a hand fix."""
+    tmp_path = shared_folder
+    db = str(tmp_path / "okrkit.db")
+    template = str(TEMPLATES_DIR / "marketing.yaml")
+    assert _as_nobody(tmp_path, db, template, "seed") == "0o444"  # the trap is set
+    assert _as_nobody(tmp_path, db, template, "write") == "written"
+    with Store(db) as store:
+        assert store.load().objective("MKT-1").title == "Writable again"
+
+
+def test_read_only_index_of_another_user_is_named(shared_folder: Path) -> None:
+    """A read-only ``-shm`` this user cannot change: the error names it and what to do."""
+    tmp_path = shared_folder
+    db = tmp_path / "okrkit.db"
+    template = str(TEMPLATES_DIR / "marketing.yaml")
+    _as_nobody(tmp_path, str(db), template, "seed")
+    shm = Path(f"{db}-shm")
+    os.chown(shm, 0, 0)  # now root's, and read-only
+    said = _as_nobody(tmp_path, str(db), template, "write")
+    assert said.startswith("refused:")
+    assert f"{shm} is read-only" in said and "chmod u+w" in said and "as root" in said
+    assert "never delete the -wal file" in said
