@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -41,10 +41,12 @@ __all__ = [
     "CheckinPlan",
     "ImportMode",
     "ImportSummary",
+    "Resolution",
     "StoredCheckIn",
     "checkin_key",
     "edit_verdict",
     "match_checkins",
+    "resolve_edit",
 ]
 
 #: ``merge`` (the default), ``replace``, or ``new`` (every id must be new: carry-over, promotion).
@@ -108,6 +110,9 @@ class CheckinPlan:
         after the file was written.
     kept
         Ids of active stored check-ins of the file's key results that the file does not hold.
+    revived
+        File check-ins (also in ``same``) that the store holds only as corrected or deleted: a
+        replace, which makes the file's check-ins the active ones, records them again.
     """
 
     new: tuple[CheckIn, ...] = ()
@@ -115,6 +120,7 @@ class CheckinPlan:
     corrections: tuple[tuple[int, CheckIn], ...] = ()
     conflicts: tuple[str, ...] = ()
     kept: tuple[int, ...] = ()
+    revived: tuple[CheckIn, ...] = ()
 
 
 def match_checkins(checkins: Iterable[CheckIn], stored: Iterable[StoredCheckIn]) -> CheckinPlan:
@@ -135,6 +141,7 @@ def match_checkins(checkins: Iterable[CheckIn], stored: Iterable[StoredCheckIn])
     same: list[int] = []
     corrections: list[tuple[int, CheckIn]] = []
     conflicts: list[str] = []
+    revived: list[CheckIn] = []
     for checkin in checkins:
         row: StoredCheckIn | None = by_id.get(checkin.id) if checkin.id is not None else None
         if row is None or row.id in used or row.key_result != checkin.key_result:
@@ -146,6 +153,8 @@ def match_checkins(checkins: Iterable[CheckIn], stored: Iterable[StoredCheckIn])
         changed = _differs(checkin, row)
         if not changed:
             same.append(row.id)
+            if row.state != "active":
+                revived.append(checkin)
         elif row.state == "active":
             corrections.append((row.id, checkin))
         elif checkin_key(checkin) == checkin_key(row):
@@ -157,7 +166,9 @@ def match_checkins(checkins: Iterable[CheckIn], stored: Iterable[StoredCheckIn])
                 f" {', '.join(changed)}: record the change as a new check-in instead"
             )
     kept = tuple(r.id for r in rows if r.state == "active" and r.id not in used)
-    return CheckinPlan(tuple(new), tuple(same), tuple(corrections), tuple(conflicts), kept)
+    return CheckinPlan(
+        tuple(new), tuple(same), tuple(corrections), tuple(conflicts), kept, tuple(revived)
+    )
 
 
 def edit_verdict(
@@ -187,6 +198,82 @@ def edit_verdict(
             " file was exported)"
         )
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What to do with one record the file and the store both hold (see :func:`resolve_edit`).
+
+    ``values`` are the fields to write (``None``: write nothing), ``changed`` the fields that
+    change; ``conflict`` or ``note`` say why, for the import's summary.
+    """
+
+    values: Mapping[str, Any] | None
+    changed: tuple[str, ...] = ()
+    conflict: str | None = None
+    note: str | None = None
+
+
+def resolve_edit(
+    ident: str,
+    what: str,
+    *,
+    file_version: int | None,
+    stored_version: int,
+    base: Mapping[str, Any] | None,
+    current: Mapping[str, Any],
+    incoming: Mapping[str, Any],
+) -> Resolution:
+    """Merge a record of a file into the store's, from the version the file was exported at.
+
+    ``current`` and ``incoming`` are the store's and the file's fields; ``base`` the fields at
+    ``file_version`` (from the store's history), where known. The file's record is written when
+    it was edited from the version the store has. When the store changed it since, the file's
+    own changes (the fields it holds differently from ``base``) are merged onto the store's, and
+    the two changing the same field is a conflict; a file that holds ``base`` as it was changes
+    nothing. Without a ``base`` a change is a conflict (:func:`edit_verdict`).
+
+    >>> base = {"title": "Grow", "owner": "Ana"}
+    >>> store = {"title": "Grow", "owner": "Bo"}
+    >>> resolve_edit("O1", "objective", file_version=1, stored_version=2, base=base,
+    ...              current=store, incoming={"title": "Grow more", "owner": "Ana"}).values
+    {'title': 'Grow more', 'owner': 'Bo'}
+    >>> resolve_edit("O1", "objective", file_version=1, stored_version=2, base=base,
+    ...              current=store, incoming={"title": "Grow", "owner": "Cy"}).conflict[:41]
+    'objective O1: the file changes its owner '
+    """
+    diff = tuple(k for k in incoming if incoming[k] != current.get(k))
+    if not diff:
+        return Resolution(None)
+    if file_version == stored_version:
+        return Resolution(dict(incoming), diff)
+    if file_version is None or base is None:
+        return Resolution(
+            None, conflict=edit_verdict(ident, what, file_version, stored_version, diff)
+        )
+    theirs = {k for k in incoming if incoming[k] != base.get(k)}
+    if not theirs & set(diff):
+        return Resolution(
+            None,
+            note=f"{what} {ident}: the file holds version {file_version} as it was; the store's"
+            f" version {stored_version} is kept",
+        )
+    ours = {k for k in current if current[k] != base.get(k)}
+    clash = tuple(k for k in diff if k in theirs and k in ours)
+    if clash:
+        return Resolution(
+            None,
+            conflict=f"{what} {ident}: the file changes its {', '.join(clash)} from version"
+            f" {file_version}, and the store changed {'it' if len(clash) == 1 else 'them'}"
+            f" since (version {stored_version})",
+        )
+    changed = tuple(k for k in diff if k in theirs)
+    return Resolution(
+        {**current, **{k: incoming[k] for k in changed}},
+        changed,
+        note=f"{what} {ident}: the file's change of {', '.join(changed)} (from version"
+        f" {file_version}) is merged with the store's changes since",
+    )
 
 
 def _ids(items: Sequence[str], room: int = 8) -> str:

@@ -55,9 +55,10 @@ from okrkit.merging import (
     CheckinPlan,
     ImportMode,
     ImportSummary,
+    Resolution,
     StoredCheckIn,
-    edit_verdict,
     match_checkins,
+    resolve_edit,
 )
 from okrkit.model import (
     CHECKIN_FIELD,
@@ -2368,8 +2369,8 @@ class _Merge:
             unchanged=self.unchanged,
             removed=tuple(self.removed),
             conflicts=(*self.conflicts, *checkins.conflicts),
-            checkins_added=len(checkins.new),
-            checkins_same=len(checkins.same),
+            checkins_added=len(checkins.new) + (len(checkins.revived) if self.replacing else 0),
+            checkins_same=len(checkins.same) - (len(checkins.revived) if self.replacing else 0),
             checkins_corrected=len(checkins.corrections),
             checkins_kept=0 if self.replacing else kept,
             checkins_removed=kept if self.replacing else 0,
@@ -2409,14 +2410,57 @@ class _Merge:
                 [{col: ident, other: x, "position": i} for i, x in enumerate(targets)],
             )
 
-    def _verdict(self, ident: str, what: str, obj: Any, stored: int, diff: tuple[str, ...]) -> bool:
-        """Whether the file's change may be written; records the conflict when not."""
+    def _resolve(
+        self,
+        ident: str,
+        what: str,
+        obj: Any,
+        stored: int,
+        current: Mapping[str, Any],
+        incoming: Mapping[str, Any],
+    ) -> Resolution | None:
+        """What to write for a record the store holds; ``None`` when nothing (noted why)."""
+        if not _diff(current, incoming):
+            self.unchanged += 1
+            return None
         if self.replacing:
-            return True
-        why = edit_verdict(ident, what, getattr(obj, "version", None), stored, diff)
-        if why:
-            self.conflicts.append(why)
-        return why is None
+            return Resolution(dict(incoming), _diff(current, incoming))
+        version = getattr(obj, "version", None)
+        found = resolve_edit(
+            ident,
+            what,
+            file_version=version,
+            stored_version=stored,
+            base=self._base(ident, what, version) if version not in (None, stored) else None,
+            current=current,
+            incoming=incoming,
+        )
+        if found.conflict:
+            self.conflicts.append(found.conflict)
+        if found.note:
+            self.notes.append(found.note)
+        if found.values is None:
+            self.unchanged += not found.conflict
+            return None
+        return found
+
+    def _base(self, ident: str, what: str, version: int | None) -> dict[str, Any] | None:
+        """An objective's or key result's fields at ``version``, from its history."""
+        kind = {"objective": "objective", "key result": "key_result"}.get(what)
+        if kind is None:
+            return None
+        r = self.t["revisions"]
+        row = self.conn.execute(
+            self.sa.select(r).where(r.c.id == ident, r.c.version == version, r.c.kind == kind)
+        ).first()
+        if row is None or row.action == "delete":
+            return None
+        values = _own(_from_snapshot(kind, row.snapshot))
+        if kind == "objective":
+            values["cycle"] = row.cycle
+        else:
+            values["objective"] = row.objective
+        return values
 
     def _next_position(self, table: str, key: str, value: str) -> int:
         slot = f"{table}:{value}"
@@ -2485,23 +2529,29 @@ class _Merge:
                 **_fields_of(row, _own_keys(Objective), skip=("aligns_to",)),
                 aligns_to=parents.get(x.id, ()),
             )
-            diff = _diff(_own(current), _own(x)) + (("cycle",) if row.cycle != self.cycle else ())
-            if not diff:
-                self.unchanged += 1
+            found = self._resolve(
+                x.id,
+                "objective",
+                x,
+                row.version,
+                {**_own(current), "cycle": row.cycle},
+                {**_own(x), "cycle": self.cycle},
+            )
+            if found is None or found.values is None:
                 continue
-            if not self._verdict(x.id, "objective", x, row.version, diff):
-                continue
-            values = _row(x, ("key_results", "aligns_to", "id"))
-            if row.cycle != self.cycle:
+            merged = {k: v for k, v in found.values.items() if k != "cycle"}
+            written = replace(x, **merged)
+            values = _row(written, ("key_results", "aligns_to", "id"))
+            if found.values["cycle"] != row.cycle:
                 values.update(
                     cycle=self.cycle,
                     position=self._next_position("objectives", "cycle", self.cycle),
                 )
             self.store._bump(self.conn, o, x.id, row.version, values)
-            if "aligns_to" in diff:
-                self._relink("alignments", "child", x.id, x.aligns_to)
-            self._revise(x, row.version + 1, None, new=False)
-            self.changed.append((x.id, diff))
+            if "aligns_to" in found.changed:
+                self._relink("alignments", "child", x.id, written.aligns_to)
+            self._revise(written, row.version + 1, None, new=False)
+            self.changed.append((x.id, found.changed))
         rows, links = [], []
         for x in new:
             version = versions.get(x.id, 0) + 1
@@ -2577,22 +2627,27 @@ class _Merge:
                     self.added.append(x.id)
                 continue
             current = KeyResult(**_fields_of(row, _own_keys(KeyResult)))
-            moved = row.objective != objective.id
-            diff = _diff(_own(current), _own(x)) + (("objective",) if moved else ())
-            if not diff:
-                self.unchanged += 1
+            found = self._resolve(
+                x.id,
+                "key result",
+                x,
+                row.version,
+                {**_own(current), "objective": row.objective},
+                {**_own(x), "objective": objective.id},
+            )
+            if found is None or found.values is None:
                 continue
-            if not self._verdict(x.id, "key result", x, row.version, diff):
-                continue
-            values = _row(x, ("id",))
-            if moved:
+            parent = found.values["objective"]
+            written = replace(x, **{k: v for k, v in found.values.items() if k != "objective"})
+            values = _row(written, ("id",))
+            if parent != row.objective:
                 values.update(
-                    objective=objective.id,
-                    position=self._next_position("key_results", "objective", objective.id),
+                    objective=parent,
+                    position=self._next_position("key_results", "objective", parent),
                 )
             self.store._bump(self.conn, kr, x.id, row.version, values)
-            self._revise(x, row.version + 1, objective.id, new=False)
-            self.changed.append((x.id, diff))
+            self._revise(written, row.version + 1, parent, new=False)
+            self.changed.append((x.id, found.changed))
         self.store._insert_many(self.conn, kr, rows)
 
     def _linked_records(
@@ -2626,16 +2681,20 @@ class _Merge:
                 **_fields_of(row, _own_keys(type(x)), skip=(listed,)),
                 **{listed: targets.get(x.id, ())},
             )
-            diff = _diff(_own(current), _own(x)) + (("cycle",) if row.cycle != self.cycle else ())
-            if not diff:
-                self.unchanged += 1
-                continue
-            if not self._verdict(x.id, _NOUNS[name], x, row.version, diff):
+            found = self._resolve(
+                x.id,
+                _NOUNS[name],
+                x,
+                row.version,
+                {**_own(current), "cycle": row.cycle},
+                {**_own(x), "cycle": self.cycle},
+            )
+            if found is None or found.values is None:
                 continue
             values = {**_row(x, (listed, "id")), "cycle": self.cycle}
             self.store._bump(self.conn, table, x.id, row.version, values)
             self._relink(link, col, x.id, getattr(x, listed))
-            self.changed.append((x.id, diff))
+            self.changed.append((x.id, found.changed))
         self.store._insert_many(self.conn, table, rows)
         self.store._insert_many(self.conn, self.t[link], links)
 
@@ -2677,7 +2736,7 @@ class _Merge:
                     "reason": None,
                     "recorded_at": now,
                 }
-                for c in plan.new
+                for c in (*plan.new, *(plan.revived if self.replacing else ()))
             ],
         )
         for old, new in plan.corrections:
