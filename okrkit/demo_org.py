@@ -600,6 +600,7 @@ def _frames(plan: _Plan) -> Frames:
             "aligns_to": pd.Series(o["aligns_to"], dtype=object),
             "carried_from": _empty(n),
             "silence": pd.Series([()] * n, dtype=object),
+            "version": pd.array([None] * n, dtype="Int64"),
         },
         columns=list(FRAME_COLUMNS["objectives"]),
     )
@@ -624,6 +625,7 @@ def _frames(plan: _Plan) -> Frames:
             "direction": k["direction"].tolist(),
             "carried_from": _empty(m),
             "silence": pd.Series([()] * m, dtype=object),
+            "version": pd.array([None] * m, dtype="Int64"),
         },
         columns=list(FRAME_COLUMNS["key_results"]),
     )
@@ -672,6 +674,7 @@ def _like_records(df: pd.DataFrame, name: str) -> pd.DataFrame:
     if name == "kpis":
         for col in ("target", "current"):
             df[col] = pd.to_numeric(df[col]).astype("float64")
+    df["version"] = df["version"].astype("Int64")
     return df
 
 

@@ -96,6 +96,8 @@ def _frame(rows: list[dict[str, Any]], name: str) -> pd.DataFrame:
         df["done"] = df["done"].astype("boolean")
     if name == "key_results":
         df["done"] = df["done"].astype("boolean")
+    if "version" in df:  # the store version a record was read at (none for a file's own)
+        df["version"] = df["version"].astype("Int64")
     return df
 
 
