@@ -54,6 +54,8 @@ ImportMode = Literal["merge", "replace", "new"]
 
 #: The fields that tell one check-in from another when the file gives no store id.
 _KEY_FIELDS = ("key_result", "date", "value", "done", "grade")
+#: How many new records a report lists one by one (a large import lists the first ones).
+_ROOM = 200
 #: The fields an import may change in a check-in it matched (a correction, kept in the history).
 _EDITABLE = ("date", "value", "done", "grade", "confidence", "note", "author")
 
@@ -276,9 +278,18 @@ def resolve_edit(
     )
 
 
-def _ids(items: Sequence[str], room: int = 8) -> str:
-    shown = ", ".join(items[:room])
-    return shown + (f" and {len(items) - room} more" if len(items) > room else "")
+def _shown(value: Any, room: int = 60) -> str:
+    """A field's value for a diff line: lists joined, long text shortened, empty as '-'."""
+    if value is None or value == () or value == "":
+        return "-"
+    if isinstance(value, tuple):
+        text = ", ".join(": ".join(v) if isinstance(v, tuple) else str(v) for v in value)
+    elif isinstance(value, float):
+        text = f"{value:.15g}"
+    else:
+        text = str(value)
+    text = " ".join(text.split())
+    return repr(text if len(text) <= room else text[: room - 1] + "…")
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,7 +298,8 @@ class ImportSummary:
 
     ``objectives``, ``key_results``, ``kpis``, ``initiatives`` and ``checkins`` count the file's
     records. ``added``, ``changed`` and ``removed`` name ids (``changed`` as ``(id, fields)``);
-    ``replaced`` the ids that were in the store and were written over. The ``checkins_*``
+    ``replaced`` the ids that were in the store and were written over, ``diffs`` each changed
+    field as ``(id, field, before, after)``. The ``checkins_*``
     counts say how the file's check-ins met the store's; ``checkins_kept`` are the store's that
     the file does not hold (kept by a merge), ``checkins_removed`` those a replace marked deleted
     (still in ``okrkit checkin list --history``).
@@ -304,6 +316,7 @@ class ImportSummary:
     dry_run: bool = False
     added: tuple[str, ...] = ()
     changed: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    diffs: tuple[tuple[str, str, Any, Any], ...] = ()
     unchanged: int = 0
     removed: tuple[str, ...] = ()
     conflicts: tuple[str, ...] = ()
@@ -345,8 +358,16 @@ class ImportSummary:
         """The changes id by id, as ``okrkit import --dry-run`` prints them."""
         head = "would import" if self.dry_run else "imported"
         lines = [f"{head} ({self.mode}) {self}"]
-        lines += [f"  + {ident}  (new)" for ident in self.added]
-        lines += [f"  ~ {ident}  ({', '.join(names)})" for ident, names in self.changed]
+        lines += [f"  + {ident}  (new)" for ident in self.added[:_ROOM]]
+        if len(self.added) > _ROOM:
+            lines.append(f"  + ... and {len(self.added) - _ROOM} more new records")
+        for ident, names in self.changed:
+            lines.append(f"  ~ {ident}  ({', '.join(names)})")
+            lines += [
+                f"      {name}: {_shown(before)} -> {_shown(after)}"
+                for who, name, before, after in self.diffs
+                if who == ident
+            ]
         lines += [
             f"  - {ident}  (removed; 'okrkit history {ident}' and 'okrkit restore' bring it back)"
             for ident in self.removed

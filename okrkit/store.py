@@ -2329,6 +2329,7 @@ class _Merge:
         self.unchanged = 0
         self.renewed: set[str] = set()  # ids a replace took from another kind of record
         self.positions: dict[str, int] = {}
+        self.diffs: list[tuple[str, str, Any, Any]] = []
 
     @property
     def replacing(self) -> bool:
@@ -2366,6 +2367,7 @@ class _Merge:
             replaced=tuple(sorted({i for i, _ in self.changed} | self.renewed)),
             added=tuple(self.added),
             changed=tuple(self.changed),
+            diffs=tuple(self.diffs),
             unchanged=self.unchanged,
             removed=tuple(self.removed),
             conflicts=(*self.conflicts, *checkins.conflicts),
@@ -2424,7 +2426,9 @@ class _Merge:
             self.unchanged += 1
             return None
         if self.replacing:
-            return Resolution(dict(incoming), _diff(current, incoming))
+            found = Resolution(dict(incoming), _diff(current, incoming))
+            self._note_diffs(ident, current, found)
+            return found
         version = getattr(obj, "version", None)
         found = resolve_edit(
             ident,
@@ -2442,7 +2446,12 @@ class _Merge:
         if found.values is None:
             self.unchanged += not found.conflict
             return None
+        self._note_diffs(ident, current, found)
         return found
+
+    def _note_diffs(self, ident: str, current: Mapping[str, Any], found: Resolution) -> None:
+        assert found.values is not None
+        self.diffs += [(ident, k, current.get(k), found.values[k]) for k in found.changed]
 
     def _base(self, ident: str, what: str, version: int | None) -> dict[str, Any] | None:
         """An objective's or key result's fields at ``version``, from its history."""

@@ -212,6 +212,8 @@ def test_an_edit_of_a_fresh_export_lands(store: Store, tmp_path: Path) -> None:
     versions = store.versions()
     summary = store.import_set(edited, author="ana")
     assert dict(summary.changed) == {"MKT-1": ("title",), "MKT-1-KR1": ("target",)}
+    assert "target: '1000000' -> '1100000'" in summary.report()
+    assert "title: 'Store-side title' -> 'File-side title'" in summary.report()
     loaded = store.load()
     assert loaded.objective("MKT-1").title == "File-side title"
     assert loaded.key_result("MKT-1-KR1").target == 1_100_000
