@@ -33,7 +33,13 @@ from okrkit.cycles import Cycle, current_quarter
 from okrkit.errors import ConflictError, InputError, NotFoundError
 from okrkit.model import OkrSet
 from okrkit.store import Store, resolve_url
-from okrkit.workspace import load_template, open_workspace, template_names, templates_dir
+from okrkit.workspace import (
+    load_template,
+    open_workspace,
+    template_names,
+    template_path,
+    templates_dir,
+)
 
 __all__ = [
     "department_names",
@@ -71,13 +77,7 @@ def template_notebook() -> Path:
 
 
 def _template(department: str) -> OkrSet:
-    names = department_names()
-    if department not in names:
-        raise InputError(
-            f"no department {department!r}",
-            field="department",
-            fix=f"choose one of: {', '.join(names)}",
-        )
+    template_path(department, field="department")  # a template name, never a path
     return load_template(department)
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "merge_sets",
     "open_workspace",
     "template_names",
+    "template_path",
     "templates_dir",
 ]
 
@@ -50,7 +51,54 @@ def templates_dir() -> Path:
 
 def template_names() -> list[str]:
     """Names of the starter templates, e.g. ``['company', 'customer_success', ...]``."""
-    return sorted(p.stem for p in templates_dir().glob("*.yaml"))
+    return sorted(p.stem for p in templates_dir().glob("*.yaml") if p.is_file())
+
+
+def template_path(name: str, *, field: str = "template") -> Path:
+    """The file of the starter template ``name``, one of :func:`template_names`.
+
+    A template is chosen by name only, never by path: ``../plan``, ``/tmp/plan``, ``sub/plan``
+    or ``plan.yaml`` are refused like any unknown name, so a template always comes from the
+    templates folder. Every command and function that takes a template or department name
+    resolves it here.
+
+    Parameters
+    ----------
+    name
+        A template name, such as ``marketing``.
+    field
+        What the name was given as (``template``, ``department``), for the error.
+
+    Raises
+    ------
+    InputError
+        For anything but a template name; the message lists the names.
+
+    Examples
+    --------
+    >>> template_path("marketing").name
+    'marketing.yaml'
+    >>> template_path("../marketing")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    okrkit.errors.InputError: field 'template': '../marketing' is a path, not a template name ...
+    """
+    names = template_names()
+    if isinstance(name, str) and name in names:
+        return templates_dir() / f"{name}.yaml"
+    text = str(name)
+    path_like = (
+        not isinstance(name, str)
+        or any(sep in text for sep in ("/", "\\", ":"))
+        or ".." in text
+        or Path(text).is_absolute()
+        or text.endswith((".yaml", ".yml"))
+    )
+    fix = f"choose one of: {', '.join(names)}"
+    if field == "template":
+        fix += "; to start from a file of your own, use `okrkit import FILE`"
+    problem = f"{text!r} is a path, not a template name" if path_like else f"no {field} {text!r}"
+    raise InputError(problem, field=field, fix=fix)
 
 
 def load_template(name: str, cycle: str | Cycle | None = None) -> OkrSet:
@@ -59,16 +107,11 @@ def load_template(name: str, cycle: str | Cycle | None = None) -> OkrSet:
     Raises
     ------
     InputError
-        When there is no template of that name; the message lists the names.
+        When ``name`` is not a template name (see :func:`template_path`); the message lists
+        the names.
     """
-    path = templates_dir() / f"{name}.yaml"
-    if not path.is_file():
-        raise InputError(
-            f"no template {name!r}",
-            field="template",
-            fix=f"choose one of: {', '.join(template_names())}",
-        )
-    okrs = load_yaml(path, source=f"templates/{name}.yaml")
+    path = template_path(name)
+    okrs = load_yaml(path, source=f"templates/{path.name}")
     return replace(okrs, cycle=Cycle.parse(cycle)) if cycle is not None else okrs
 
 

@@ -33,7 +33,7 @@ from testdata import VALID_YAML
 import okrkit.errors
 from okrkit import Objective, OkrSet, load_template, load_yaml
 from okrkit.cli import main
-from okrkit.errors import AlignmentCycleError, ConflictError, OkrkitError
+from okrkit.errors import AlignmentCycleError, ConflictError, OkrkitError, ValidationError
 from okrkit.io import read_tables, write_csv, write_xlsx
 from okrkit.store import Store
 
@@ -87,6 +87,28 @@ def _long_note_yaml(folder: Path) -> Path:
     return path
 
 
+#: How a ten-megabyte description starts and ends, by the style it is written in.
+LONG_TEXTS = {
+    "literal": ("|", ""),
+    "folded": (">", ""),
+    "plain": ("start", ""),
+    "quoted": ('"start', '      end"\n'),
+}
+
+
+def _long_text_yaml(style: str) -> Callable[[Path], Path]:
+    """A description of ten megabytes in ``style``, over lines of a thousand characters."""
+
+    def build(folder: Path) -> Path:
+        start, end = LONG_TEXTS[style]
+        line = "      " + ("grow the pipeline " * 60)[:999] + "\n"
+        path = folder / f"ten_mb_{style}_description.yaml"
+        path.write_text(f"{BASE}    description: {start}\n{line * (TEN_MB // 1000)}{end}", "utf-8")
+        return path
+
+    return build
+
+
 def _long_cell_csv(folder: Path) -> Path:
     path = folder / "ten_mb_cell"
     path.mkdir()
@@ -122,6 +144,15 @@ GENERATED: dict[str, tuple[Callable[[Path], Path], type[OkrkitError], str, str]]
         "ten_mb_quoted_note.yaml, line 12",
         "the line is longer than 65,536 characters",
     ),
+    **{
+        f"ten_mb_{style}_description_yaml": (
+            _long_text_yaml(style),
+            ValidationError,
+            f"ten_mb_{style}_description.yaml, line 6, field 'description'",
+            "more than 32,767",
+        )
+        for style in LONG_TEXTS
+    },
     "ten_mb_cell_csv": (
         _long_cell_csv,
         okrkit.errors.InputError,

@@ -30,7 +30,7 @@ from okrkit import (
     score,
 )
 from okrkit.cli import main
-from okrkit.workspace import template_names
+from okrkit.workspace import template_names, templates_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 OKRKIT = Path(sys.executable).parent / "okrkit"
@@ -217,6 +217,39 @@ def test_init_unknown_template(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert code == 2
     assert "'astrology'" in err and "company, customer_success" in err
     assert not (tmp_path / "w" / "okrkit.db").exists()
+
+
+def outside_template(tmp_path: Path) -> str:
+    """A valid OKR file outside the templates, as a path relative to them (less ``.yaml``)."""
+    path = tmp_path / "outside.yaml"
+    path.write_text((ROOT / "templates" / "hr.yaml").read_text("utf-8"), "utf-8")
+    return os.path.relpath(path.with_suffix(""), templates_dir())
+
+
+@pytest.mark.parametrize("absolute", [False, True], ids=["relative", "absolute"])
+def test_init_refuses_a_template_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], absolute: bool
+) -> None:
+    given = outside_template(tmp_path)
+    if absolute:
+        given = str(tmp_path / "outside")
+    code, out, err = run(capsys, "init", tmp_path / "w", "--template", given)
+    assert code == 2 and out == ""
+    assert f"'{given}' is a path, not a template name" in err
+    assert "company, customer_success" in err and "okrkit import FILE" in err
+    assert not (tmp_path / "w").exists()
+
+
+def test_notebook_refuses_a_template_path_as_init_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    given = outside_template(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "notebook", given)
+    assert code == 2 and out == ""
+    assert f"field 'department': '{given}' is a path, not a template name" in err
+    assert "company, customer_success" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["outside.yaml"]
 
 
 def test_init_twice_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from okrkit.workspace import (
     load_template,
     open_workspace,
     template_names,
+    template_path,
     templates_dir,
 )
 
@@ -87,6 +89,51 @@ def test_unknown_template_lists_the_names(name: str) -> None:
     assert ", ".join(NAMES) in str(info.value)
 
 
+def outside_template(tmp_path: Path) -> Path:
+    """A valid OKR file outside the templates folder (``outside.yaml``)."""
+    path = tmp_path / "outside.yaml"
+    path.write_text((ROOT / "templates" / "hr.yaml").read_text("utf-8"), "utf-8")
+    return path
+
+
+def as_given(path: Path, form: str) -> str:
+    """``path`` (less ``.yaml``) written relative to the templates, absolute or with a suffix."""
+    stem = path.with_suffix("")
+    return {
+        "relative": os.path.relpath(stem, templates_dir()),
+        "absolute": str(stem),
+        "with-suffix": os.path.relpath(path, templates_dir()),
+        "template-file": "hr.yaml",
+        "sub-folder": "notebooks/department",
+    }[form]
+
+
+FORMS = ["relative", "absolute", "with-suffix", "template-file", "sub-folder"]
+
+
+def test_template_path_is_the_file_of_a_name() -> None:
+    assert [template_path(n) for n in NAMES] == [ROOT / "templates" / f"{n}.yaml" for n in NAMES]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_template_is_a_name_never_a_path(tmp_path: Path, form: str) -> None:
+    given = as_given(outside_template(tmp_path), form)
+    with pytest.raises(InputError) as info:
+        load_template(given)
+    err = info.value
+    assert err.field == "template"
+    assert f"{given!r} is a path, not a template name" in err.problem
+    assert err.fix is not None and ", ".join(NAMES) in err.fix
+    assert "okrkit import FILE" in err.fix
+
+
+def test_template_path_names_what_was_asked_for() -> None:
+    with pytest.raises(InputError) as info:
+        template_path("finance", field="department")
+    assert (info.value.field, info.value.problem) == ("department", "no department 'finance'")
+    assert info.value.fix == f"choose one of: {', '.join(NAMES)}"
+
+
 # --- init_workspace ------------------------------------------------------------------------------
 
 
@@ -115,6 +162,15 @@ def test_init_workspace_all_commas_and_repeats(tmp_path: Path) -> None:
         "sales",
     ]
     assert okrs.objectives == tuple(o for n in order for o in load_template(n).objectives)
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_init_workspace_refuses_a_template_path(tmp_path: Path, form: str) -> None:
+    given = as_given(outside_template(tmp_path), form)
+    folder = tmp_path / "team"
+    with pytest.raises(InputError, match="is a path, not a template name"):
+        init_workspace(folder, ["company", given], cycle="2026-Q1")
+    assert not folder.exists()
 
 
 def test_init_workspace_default_cycle_and_no_templates(tmp_path: Path) -> None:

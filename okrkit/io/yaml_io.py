@@ -9,6 +9,10 @@ Where PyYAML has libyaml, its C parser reads the text and the events are built i
 the fast reading is not sure of (bad syntax, an alias, a tag, a duplicate key, a deep nesting
 ...) is read again by the pure-Python :class:`_Loader`, which refuses it with the same message
 and line with or without libyaml.
+
+A text longer than any field may hold (:data:`okrkit.model.MAX_TEXT`) is refused as soon as it is
+read, before the rest of the file: by both readers, with the file, line and field. The pure-Python
+reader does not even scan all of a very long one (see :meth:`_Loader.scan_line_break`).
 """
 
 from __future__ import annotations
@@ -23,7 +27,16 @@ from typing import Any
 import yaml
 
 from okrkit.errors import InputError, OkrkitError, ValidationError
-from okrkit.model import KPI, CheckIn, Initiative, KeyResult, Objective, OkrSet, loop_error
+from okrkit.model import (
+    KPI,
+    MAX_TEXT,
+    CheckIn,
+    Initiative,
+    KeyResult,
+    Objective,
+    OkrSet,
+    loop_error,
+)
 
 __all__ = ["dump_yaml", "load_yaml", "read_yaml", "save_yaml", "to_plain"]
 
@@ -44,8 +57,92 @@ class _LineDict(dict[str, Any]):
     lines: dict[str, int]
 
 
+def _too_long(length: int | None, *, line: int, field: str | None) -> ValidationError:
+    """The refusal of a text longer than :data:`MAX_TEXT`; ``length`` is ``None`` when unknown."""
+    return ValidationError(
+        f"the text is {length:,} characters long, more than {MAX_TEXT:,}"
+        if length is not None
+        else f"the text is more than {MAX_TEXT:,} characters long",
+        line=line,
+        field=field,
+        fix=f"shorten it: a text holds at most {MAX_TEXT:,} characters",
+    )
+
+
+#: What does not count towards the length of a text while it is scanned (see _scanned_at_least).
+_BLANKS = " \t\r\n\x85\u2028\u2029"
+
+
+def _scanned_at_least(raw: str) -> int:
+    """How many characters, at least, the text of a scalar holds whose file text is ``raw``.
+
+    ``raw`` is what the scanner has read of the scalar so far, less its first line (which holds
+    quotes or a block header and its comment). Every other character that is not a space or a
+    line break is in the text, except in escapes: ``''`` in single quotes gives one character,
+    and an escape in double quotes (``\\U0001F600``, ``\\`` at a line end) takes up to ten
+    characters and gives one or none. So half of what remains after ten characters for every
+    backslash is a lower bound of the text's length, whatever the style.
+    """
+    blank = sum(raw.count(c) for c in _BLANKS)
+    return (len(raw) - blank - 10 * raw.count("\\")) // 2
+
+
 class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing what an OKR file never needs (see the module docstring).
+
+    It reads a text (a ``str``), never a stream: the scanner's bound on long scalars looks back
+    into the whole text.
+    """
+
     _depth = 0
+    # Where the scalar being scanned starts in the text (-1 when none), and how far the scanner
+    # may get into it before it is looked at again.
+    _scalar_start = -1
+    _scalar_line = 0
+    _scalar_check = 0
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        # For each node being composed, the key it is the value of, else the nearest key above
+        # it: the field of a text that is too long.
+        self._fields: list[str | None] = []
+
+    def _scan_scalar(self, scan: Any, *args: Any) -> Any:
+        self._scalar_start = self.pointer
+        self._scalar_line = self.line
+        self._scalar_check = MAX_TEXT
+        try:
+            return scan(*args)
+        finally:
+            self._scalar_start = -1
+
+    def scan_block_scalar(self, style: Any) -> Any:
+        return self._scan_scalar(super().scan_block_scalar, style)
+
+    def scan_flow_scalar(self, style: Any) -> Any:
+        return self._scan_scalar(super().scan_flow_scalar, style)
+
+    def scan_plain(self) -> Any:
+        return self._scan_scalar(super().scan_plain)
+
+    def scan_line_break(self) -> Any:
+        """A line break; within a scalar, refuse it once it surely holds more than MAX_TEXT.
+
+        PyYAML scans a scalar character by character in Python (a second for 2 MB or so) before
+        anyone sees it, so a 50 MB block scalar would be refused only after tens of seconds.
+        Here the text scanned so far is looked at each time its length doubles, so the looking
+        costs at most twice the scanning, and a scalar is refused soon after its text surely
+        passes the limit (:func:`_scanned_at_least`). Single lines are bounded before
+        (:data:`MAX_LINE`).
+        """
+        start = self._scalar_start
+        if start >= 0 and self.pointer - start > self._scalar_check:
+            raw = self.buffer[start : self.pointer]
+            if _scanned_at_least(raw[raw.find("\n") + 1 :] if "\n" in raw else "") > MAX_TEXT:
+                field = self._fields[-1] if self._fields else None
+                raise _too_long(None, line=self._scalar_line + 1, field=field)
+            self._scalar_check *= 2
+        return super().scan_line_break()  # type: ignore[no-untyped-call]
 
     def fetch_flow_collection_start(self, token_class: Any) -> None:
         # Checked while scanning: PyYAML scans a whole flow collection ([[[...]]]) before the
@@ -59,15 +156,21 @@ class _Loader(yaml.SafeLoader):
         super().fetch_flow_collection_start(token_class)
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise InputError(
-                "YAML aliases (*name) are not accepted",
-                line=event.start_mark.line + 1,
-                fix="write the value out in full instead of referring to an anchor",
-            )
+        # Before the next event is parsed: scanning it may refuse a text as too long.
+        fields = self._fields
+        if isinstance(index, yaml.ScalarNode):  # the value of this key
+            fields.append(str(index.value))
+        else:
+            fields.append(fields[-1] if fields else None)
         self._depth += 1
         try:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise InputError(
+                    "YAML aliases (*name) are not accepted",
+                    line=event.start_mark.line + 1,
+                    fix="write the value out in full instead of referring to an anchor",
+                )
             if self._depth > MAX_DEPTH:
                 event = self.peek_event()  # type: ignore[no-untyped-call]
                 raise InputError(
@@ -75,9 +178,13 @@ class _Loader(yaml.SafeLoader):
                     line=event.start_mark.line + 1,
                     fix="an OKR file nests a few levels: objectives, key results, their keys",
                 )
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
+            if type(node) is yaml.ScalarNode and len(node.value) > MAX_TEXT and node.tag == _STR:
+                raise _too_long(len(node.value), line=node.start_mark.line + 1, field=fields[-1])
+            return node
         finally:
             self._depth -= 1
+            fields.pop()
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         out = _LineDict()
@@ -235,6 +342,9 @@ def _build(get: Any) -> Any:
                     )
                 else:  # a merge key (<<) or another tag without a constructor
                     raise _Unsure
+            if tag == _STR and len(value) > MAX_TEXT:  # refused before the rest is parsed
+                field = _field(stack, keys, no_key)
+                raise _too_long(len(value), line=event.start_mark.line + 1, field=field)
         elif kind == 1:
             value = _LineDict()
             value.line = event.start_mark.line + 1
@@ -262,29 +372,46 @@ def _build(get: Any) -> Any:
             key_lines.append(0)
 
 
+def _field(stack: list[Any], keys: list[Any], no_key: object) -> str | None:
+    """The field of the scalar :func:`_build` is placing, as :class:`_Loader` names it: the key
+    it is the value of, else the nearest key above it."""
+    child: Any = None
+    for depth in range(len(stack) - 1, -1, -1):
+        parent = stack[depth]
+        if type(parent) is not list:
+            if child is None and keys[depth] is not no_key:
+                return str(keys[depth])
+            if child is not None:
+                return str(next(k for k, v in parent.items() if v is child))
+        child = parent
+    return None
+
+
 def read_yaml(text: str, *, source: str = "<text>") -> Any:
     """Parse YAML text safely into plain Python data with line information.
 
     Read with libyaml (PyYAML's C parser) where PyYAML has it, else with the pure-Python
     :class:`_Loader`; both give the same data, and the same refusals with the same messages.
     """
-    long = _LONG_LINE.search(text)
-    if long:
+    long = _long_line(text)
+    if long is not None:
         raise InputError(
             f"the line is longer than {MAX_LINE:,} characters",
             source=source,
-            line=text.count("\n", 0, long.start()) + 1,
-            fix="a text in an OKR file holds at most 32,767 characters; shorten it",
+            line=text.count("\n", 0, long) + 1,
+            fix=f"a text in an OKR file holds at most {MAX_TEXT:,} characters; shorten it",
         )
     if yaml.__with_libyaml__:
         try:
             return _read_with_libyaml(text)
         except _Unsure:
             pass  # _Loader below refuses it with its message, or reads what libyaml refused
+        except ValidationError as exc:  # a text too long
+            raise exc.at(source=source) from None
     try:
         # _Loader derives from SafeLoader: no Python objects, no aliases.
         return yaml.load(text, Loader=_Loader)
-    except InputError as exc:
+    except (InputError, ValidationError) as exc:
         raise exc.at(source=source) from None
     except yaml.reader.ReaderError as exc:
         char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
@@ -335,7 +462,24 @@ def read_yaml(text: str, *, source: str = "<text>") -> Any:
         ) from None
 
 
-_LONG_LINE = re.compile(f"[^\n]{{{MAX_LINE + 1}}}")
+def _long_line(text: str) -> int | None:
+    """Where the first line longer than :data:`MAX_LINE` starts in ``text``, else ``None``.
+
+    Such a line holds a whole stretch ``[k * step, (k + 1) * step)`` of ``step = (MAX_LINE + 1)
+    // 2`` characters, so only the stretches without a line break are looked at closely: for a
+    file of short lines, one search for a line break in each stretch, a few thousand searches
+    for 100 MB. (A regular expression for a long line tries again from every character of a
+    shorter one, which takes minutes on lines just under the limit.)
+    """
+    step = (MAX_LINE + 1) // 2
+    find = text.find
+    for start in range(0, len(text), step):
+        if find("\n", start, start + step) < 0:
+            begin = text.rfind("\n", 0, start) + 1
+            end = find("\n", start)
+            if (end if end >= 0 else len(text)) - begin > MAX_LINE:
+                return begin
+    return None
 
 
 def load_yaml(path_or_text: str | Path, *, source: str | None = None) -> OkrSet:
