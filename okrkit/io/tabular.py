@@ -55,8 +55,9 @@ from typing import Any
 import numpy as np
 
 from okrkit.cycles import Cycle
-from okrkit.errors import InputError, OkrkitError, ValidationError
+from okrkit.errors import InputError, ValidationError
 from okrkit.frames import FRAME_COLUMNS, Table, build_set, records, to_frames
+from okrkit.io.xlsx_guard import CheckedWorkbook, check_workbook, unreadable
 from okrkit.io.yaml_io import MAX_BYTES, not_utf8
 from okrkit.model import OkrSet, loop_error, parse_cycle
 
@@ -565,68 +566,85 @@ def load_xlsx(path: str | os.PathLike[str]) -> OkrSet:
 
     The workbook is opened read-only with cached values only: formulas are never evaluated (a
     formula cell reads as the value Excel last saved, or as empty). Sheets other than the tables
-    are ignored; ``cycle`` and ``objectives`` are required.
+    are ignored; ``cycle`` and ``objectives`` are required. Before openpyxl reads it, the file is
+    checked as :mod:`okrkit.io.xlsx_guard` describes: a zip bomb, an XML bomb or a sheet wider
+    than 256 columns or longer than 10 million rows is refused in seconds.
 
     Raises
     ------
     InputError
-        When the file is not a readable ``.xlsx`` workbook, a sheet is missing or empty, or a
-        column or cell cannot be read. The message names the sheet as ``book.xlsx[sheet]``, the
-        row as Excel shows it and the column.
+        When the file is not a readable ``.xlsx`` workbook (the message says why: cut short,
+        encrypted, not XML, a limit passed, ...), a sheet is missing or empty, or a column or
+        cell cannot be read. The message names the sheet as ``book.xlsx[sheet]``, the row as
+        Excel shows it and the column.
     ValidationError
         When the data breaks a rule of the model, with the same place.
     """
     path = Path(path)
-    _check_file(path, str(path))
+    source = str(path)
+    _check_file(path, source)
+    # Our own handle: openpyxl leaves its file open when a broken workbook stops it.
+    with path.open("rb") as handle:
+        checked = check_workbook(handle, source, tables=lambda name: _key(name) in TABLES)
+        try:
+            titles, raw = _read_sheets(handle, checked, source)
+        finally:
+            checked.archive.close()
+        sources = {t: f"{source}[{titles.get(t, t)}]" for t in TABLES}
+        for table in _REQUIRED:
+            if table not in raw:
+                raise _missing(table, sources[table], "the sheet")
+        try:
+            return _load(raw, sources, source)
+        except (InputError, ValidationError) as exc:
+            raise _explain_formula(exc, handle, source, raw, titles) from None
+
+
+def _read_sheets(
+    handle: io.BufferedReader, checked: CheckedWorkbook, source: str
+) -> tuple[dict[str, str], dict[str, list[tuple[object, ...]]]]:
+    """The sheet of each table, and its rows, from a workbook :func:`check_workbook` passed."""
     import openpyxl
 
     raw: dict[str, list[tuple[object, ...]]] = {}
-    titles: dict[str, str] = {}
-    try:
-        # Our own handle: openpyxl leaves its file open when a broken workbook stops it.
-        with warnings.catch_warnings(), path.open("rb") as handle:
-            warnings.simplefilter("ignore")  # openpyxl warns about features it drops
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about features it drops
+        try:
             book = openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)
-            try:
-                sheets = {ws.title: ws for ws in book.worksheets}
-                titles = _match(sheets, str(path), "sheet")
-                for table, title in titles.items():
-                    sheets[title].reset_dimensions()  # trust the cells, not the stored size
-                    raw[table] = list(
-                        sheets[title].iter_rows(min_row=1, min_col=1, values_only=True)
-                    )
-            finally:
-                book.close()
-    except OkrkitError:
-        raise
-    except Exception as exc:  # any failure inside openpyxl, zipfile or XML: a broken file
-        raise InputError(
-            f"this is not a readable Excel workbook ({type(exc).__name__})",
-            source=str(path),
-            fix="save it from Excel as 'Excel Workbook (.xlsx)'",
-        ) from None
-    sources = {t: f"{path}[{titles.get(t, t)}]" for t in TABLES}
-    for table in _REQUIRED:
-        if table not in raw:
-            raise _missing(table, sources[table], "the sheet")
-    try:
-        return _load(raw, sources, str(path))
-    except (InputError, ValidationError) as exc:
-        raise _explain_formula(exc, path, raw, titles) from None
+        except Exception as exc:  # the check passed it, openpyxl still cannot open it
+            raise unreadable(exc, source) from None
+        try:
+            sheets = {ws.title: ws for ws in book.worksheets}
+            titles = _match(sheets, source, "sheet")
+            for title in titles.values():  # the part openpyxl reads is the one checked
+                checked.check_table(sheets[title]._worksheet_path, f"{source}[{title}]")
+            for table, title in titles.items():
+                sheet = sheets[title]
+                sheet.reset_dimensions()  # trust the cells, not the stored size
+                try:
+                    raw[table] = list(sheet.iter_rows(min_row=1, min_col=1, values_only=True))
+                except Exception as exc:  # a cell openpyxl cannot convert
+                    where = f"{source}[{title}]"
+                    raise checked.explain(exc, sheet._worksheet_path, where) from None
+        finally:
+            book.close()
+    return titles, raw
 
 
 def _explain_formula(
     exc: InputError | ValidationError,
-    path: Path,
+    handle: io.BufferedReader,
+    source: str,
     raw: Mapping[str, Sequence[Sequence[object]]],
     titles: Mapping[str, str],
 ) -> InputError | ValidationError:
     """Say so when the cell an error is about holds a formula without a saved value.
 
     Such a cell reads as empty (formulas are never evaluated), so "needs a target" alone would
-    puzzle whoever sees ``=B2*2`` in it. The workbook is read again only for this one cell.
+    puzzle whoever sees ``=B2*2`` in it. The workbook, checked already, is read again from the
+    same handle, for this one cell.
     """
-    table = next((t for t, title in titles.items() if exc.source == f"{path}[{title}]"), None)
+    table = next((t for t, title in titles.items() if exc.source == f"{source}[{title}]"), None)
     if table is None or exc.row is None or exc.field is None or not raw.get(table):
         return exc
     header = [_key(c) for c in raw[table][0]]
@@ -636,7 +654,7 @@ def _explain_formula(
     import openpyxl
 
     try:
-        with warnings.catch_warnings(), path.open("rb") as handle:
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(handle, read_only=True, keep_links=False)
             try:
