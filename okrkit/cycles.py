@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -14,6 +15,16 @@ __all__ = ["Cycle", "current_quarter"]
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
 _MAX_DAYS = 366
+
+#: The first and last year of any date okrkit holds (cycles, check-ins, as-of dates). Excel's
+#: dates begin in 1900 (an earlier date comes back from a workbook as a time of day), and pandas 2
+#: keeps dates as nanoseconds since 1970, which end on 2262-04-11; 2200 leaves room to spare.
+#: See docs/limits.md.
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+FIRST_DAY = dt.date(MIN_YEAR, 1, 1)
+LAST_DAY = dt.date(MAX_YEAR, 12, 31)
+_YEARS_FIX = f"okrkit handles the years {MIN_YEAR} to {MAX_YEAR}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,6 +62,14 @@ class Cycle:
                     field=f"cycle.{name}",
                     fix="write an ISO date such as 2026-01-01",
                 )
+        for name in ("start", "end"):
+            day = getattr(self, name)
+            if not FIRST_DAY <= day <= LAST_DAY:
+                raise ValidationError(
+                    f"the cycle {name}s in the year {day.year}, which is out of range",
+                    field=f"cycle.{name}",
+                    fix=f"{_YEARS_FIX}; give a date from {FIRST_DAY} to {LAST_DAY}",
+                )
         if self.end < self.start:
             raise ValidationError(
                 f"the cycle ends ({self.end}) before it starts ({self.start})",
@@ -81,12 +100,17 @@ class Cycle:
             value = str(value)
         if isinstance(value, str):
             text = value.strip()
-            m = _QUARTER.match(text)
-            if m:
-                return cls.quarter(int(m.group(1)), int(m.group(2)))
-            m = _YEAR.match(text)
+            m = _QUARTER.match(text) or _YEAR.match(text)
             if m:
                 year = int(m.group(1))
+                if not MIN_YEAR <= year <= MAX_YEAR:
+                    raise ValidationError(
+                        f"{text!r} is not a cycle: year {year} is out of range",
+                        field="cycle",
+                        fix=f"{_YEARS_FIX}; write a cycle such as 2026-Q1",
+                    )
+                if m.re is _QUARTER:
+                    return cls.quarter(year, int(m.group(2)))
                 return cls(id=text, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
             raise ValidationError(
                 f"{text!r} is not a cycle",
@@ -120,7 +144,19 @@ class Cycle:
 
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Cycle:
-        """The calendar quarter ``quarter`` (1–4) of ``year``."""
+        """The calendar quarter ``quarter`` (1–4) of ``year`` (:data:`MIN_YEAR`–:data:`MAX_YEAR`).
+
+        Raises
+        ------
+        ValidationError
+            When the year is out of range.
+        """
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValidationError(
+                f"the quarter {year}-Q{quarter} is out of range",
+                field="cycle",
+                fix=f"{_YEARS_FIX}; write a cycle such as 2026-Q1",
+            )
         first_month = 3 * (quarter - 1) + 1
         start = dt.date(year, first_month, 1)
         if quarter == 4:
@@ -140,7 +176,19 @@ class Cycle:
         return min(max(done / self.days, 0.0), 1.0)
 
     def next(self) -> Cycle:
-        """The cycle that follows: next quarter, next year, or a period of equal length."""
+        """The cycle that follows: next quarter, next year, or a period of equal length.
+
+        Raises
+        ------
+        ValidationError
+            When the cycle that follows would end after :data:`LAST_DAY`.
+        """
+        if (self.end + dt.timedelta(days=self.days)).year > MAX_YEAR:
+            raise ValidationError(
+                f"no cycle follows {self.id}: the next one would end after {LAST_DAY}",
+                field="cycle",
+                fix=f"{_YEARS_FIX}; name a cycle that ends by then",
+            )
         m = _QUARTER.match(self.id)
         if m:
             year, q = int(m.group(1)), int(m.group(2))
@@ -168,17 +216,27 @@ def current_quarter(today: dt.date | None = None) -> Cycle:
 
 
 def parse_date(value: object, *, field: str) -> dt.date:
-    """Read a date from a ``date``, a ``datetime`` or an ISO text; raise a clear error else."""
+    """Read a date from a ``date``, a ``datetime`` or an ISO text; raise a clear error else.
+
+    The date must lie in the years :data:`MIN_YEAR` to :data:`MAX_YEAR`.
+    """
+    day: dt.date | None = None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str):
         text = value.strip()
-        try:
-            return dt.date.fromisoformat(text[:10] if len(text) > 10 and "T" in text else text)
-        except ValueError:
-            pass
-    raise ValidationError(
-        f"{value!r} is not a date", field=field, fix="write an ISO date such as 2026-02-03"
-    )
+        with contextlib.suppress(ValueError):
+            day = dt.date.fromisoformat(text[:10] if len(text) > 10 and "T" in text else text)
+    if day is None:
+        raise ValidationError(
+            f"{value!r} is not a date", field=field, fix="write an ISO date such as 2026-02-03"
+        )
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(
+            f"{day.isoformat()} is out of range",
+            field=field,
+            fix=f"{_YEARS_FIX}; give a date from {FIRST_DAY} to {LAST_DAY}",
+        )
+    return day

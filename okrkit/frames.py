@@ -22,7 +22,7 @@ import contextlib
 import datetime as dt
 import gc
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -33,15 +33,20 @@ from okrkit.cycles import Cycle
 from okrkit.errors import InputError, OkrkitError, ValidationError
 from okrkit.model import (
     KPI,
+    MAX_NUMBER,
+    MAX_WEIGHT,
+    MIN_WEIGHT,
     CheckIn,
     Initiative,
     KeyResult,
     Objective,
     OkrSet,
+    check_number,
+    check_weight,
     checkins_from_columns,
 )
 
-__all__ = ["FRAME_COLUMNS", "Frames", "from_frames", "to_frames"]
+__all__ = ["FRAME_COLUMNS", "Frames", "check_numbers", "from_frames", "to_frames"]
 
 #: The columns of each frame, in order. ``objective`` in key_results is the owning objective's id.
 FRAME_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -54,6 +59,12 @@ FRAME_COLUMNS: dict[str, tuple[str, ...]] = {
 _NUMERIC = {
     "key_results": ("weight", "confidence", "start", "target", "current", "grade", "threshold"),
     "checkins": ("value", "grade", "confidence"),
+    "kpis": ("target", "current"),
+}
+# The numbers the model holds to ±MAX_NUMBER (weights have their own range).
+_LIMITED = {
+    "key_results": ("start", "target", "current", "threshold"),
+    "checkins": ("value",),
     "kpis": ("target", "current"),
 }
 _LISTS = {
@@ -117,6 +128,62 @@ def to_frames(okrs: OkrSet) -> Frames:
         kpis=_frame([values(k) for k in okrs.kpis], "kpis"),
         initiatives=_frame([values(i) for i in okrs.initiatives], "initiatives"),
     )
+
+
+def check_numbers(frames: Frames, *, source: str = "frames") -> None:
+    """Refuse frames with a number the model would refuse for its size.
+
+    Frames need not come from validated objects (an edited frame, an old store), and the analysis
+    takes them as they are: this is the model's check of sizes, done on whole columns. Values,
+    start, target, current, threshold and KPI numbers must lie within ±:data:`MAX_NUMBER`,
+    weights from :data:`MIN_WEIGHT` to :data:`MAX_WEIGHT`; a missing number is not checked.
+
+    Raises
+    ------
+    ValidationError
+        The model's error for the first such number, naming the frame, the row (1-based) and
+        the column.
+    """
+    for name, columns in _LIMITED.items():
+        df = getattr(frames, name)
+        for col in columns:
+            values = _numbers(df, col)
+            if values is None or not len(values):
+                continue
+            high = np.fmax.reduce(values, initial=-np.inf)  # NaN (missing) is left out
+            low = np.fmin.reduce(values, initial=np.inf)
+            if high > MAX_NUMBER or low < -MAX_NUMBER:
+                row = int(np.flatnonzero(np.abs(values) > MAX_NUMBER)[0])
+                _refuse(check_number, values[row], col, f"{source}.{name}", row)
+    weights = _numbers(frames.key_results, "weight")
+    if weights is not None:
+        fine = (weights >= MIN_WEIGHT) & (weights <= MAX_WEIGHT)
+        if not fine.all():
+            row = int(np.flatnonzero(~fine)[0])
+            _refuse(
+                lambda v, _: check_weight(v), weights[row], "weight", f"{source}.key_results", row
+            )
+
+
+def _numbers(df: pd.DataFrame, col: str) -> np.ndarray[Any, np.dtype[np.float64]] | None:
+    """A column as floats, missing values as NaN; ``None`` when there is no such column or it
+    holds something else than numbers."""
+    if col not in df.columns:
+        return None
+    try:
+        return np.asarray(df[col].to_numpy("float64", na_value=np.nan), dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+
+
+def _refuse(
+    check: Callable[[float, str], object], value: float, col: str, source: str, row: int
+) -> None:
+    """Raise the error ``check`` raises for ``value``, placed at ``source`` and 0-based ``row``."""
+    try:
+        check(float(value), col)
+    except ValidationError as exc:
+        raise exc.at(source=source, row=row + 1) from None
 
 
 def _plain(value: Any) -> Any:

@@ -20,14 +20,15 @@ import datetime as dt
 import html
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
-from typing import Any, ClassVar, Literal, Self, get_args
+from typing import Any, ClassVar, Literal, Self, cast, get_args
 
 import numpy as np
 
-from okrkit.cycles import Cycle, parse_date
+from okrkit.cycles import FIRST_DAY, LAST_DAY, MAX_YEAR, MIN_YEAR, Cycle, parse_date
 from okrkit.errors import AlignmentCycleError, InputError, ValidationError
 
 __all__ = [
@@ -74,6 +75,17 @@ _FOREIGN_FIELDS = {
 MAX_TEXT = 32_767
 #: The longest id.
 MAX_ID = 200
+#: The characters that separate the ids of a list in a CSV or spreadsheet cell (``K1; K2``); an
+#: id may not hold them.
+ID_SEPARATORS = ",;"
+#: The largest size of a number (check-in values, start, target, current, threshold, KPI target
+#: and current): whole numbers up to it are exact in a float and in Excel's 15 digits, and the
+#: differences and sums scoring takes of them stay finite. See docs/limits.md.
+MAX_NUMBER = 1e15
+#: The smallest and largest weight of a key result: weights only compare the key results of one
+#: objective, and within this range their products and sums neither overflow nor vanish.
+MIN_WEIGHT = 1e-6
+MAX_WEIGHT = 1e6
 
 
 def _text(value: object, name: str, *, required: bool = False, ident: bool = False) -> str:
@@ -83,7 +95,11 @@ def _text(value: object, name: str, *, required: bool = False, ident: bool = Fal
         if ident or name == "id":
             value = value.strip()
         if (
-            (value.isprintable() if ident else "\x00" not in value)
+            (
+                (value.isprintable() and "," not in value and ";" not in value)
+                if ident
+                else "\x00" not in value
+            )
             and len(value) <= (MAX_ID if ident else MAX_TEXT)
             and (not required or value.strip())
         ):
@@ -96,6 +112,9 @@ def _text(value: object, name: str, *, required: bool = False, ident: bool = Fal
         raise ValidationError(f"{_short(value)} is not text", field=name, fix="write it as text")
     if ident or name == "id":
         value = value.strip()
+    if ident and not value.isascii():
+        # One id, one form: an accented letter typed as letter + accent is the same id.
+        value = unicodedata.normalize("NFC", value)
     if required and not value.strip():
         raise ValidationError("is empty", field=name, fix=f"give the {name} a value")
     limit = MAX_ID if ident else MAX_TEXT
@@ -116,17 +135,123 @@ def _text(value: object, name: str, *, required: bool = False, ident: bool = Fal
             if ident
             else "delete it; it cannot be stored or shown",
         )
+    if ident:
+        _id_characters(value, name)
     return value
 
 
 # NUL ends a text in many tools and lone surrogates cannot be written as UTF-8. In ids, control
-# and format characters (line breaks, zero-width spaces, right-to-left overrides) would make two
-# ids look the same, or one look like another.
+# and format characters (line breaks, zero-width spaces, right-to-left overrides), variation
+# selectors, the grapheme joiner and the Hangul fillers would make two ids look the same, or one
+# look like another.
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 _INVISIBLE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
-    r"\ufff9-\ufffb\ud800-\udfff]"
+    r"[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e0fff]"
 )
+
+# The scripts whose letters an id may hold, by the first word of the letters' Unicode names: the
+# scripts Unicode recommends for identifiers (UAX #31), less Cyrillic, Greek and Armenian, whose
+# letters include exact look-alikes of Latin ones (О, Ο and Օ of O). Chinese, Japanese and Korean
+# are written in several scripts at once: they count as one.
+_ID_SCRIPTS = {
+    **{word: word.title() for word in (
+        "ARABIC", "BENGALI", "DEVANAGARI", "ETHIOPIC", "GEORGIAN", "GUJARATI", "GURMUKHI",
+        "HEBREW", "KANNADA", "KHMER", "LAO", "MALAYALAM", "MYANMAR", "ORIYA", "SINHALA",
+        "TAMIL", "TELUGU", "THAANA", "THAI", "TIBETAN",
+    )},
+    **dict.fromkeys(
+        ("CJK", "IDEOGRAPHIC", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "HANGUL", "BOPOMOFO"),
+        "Chinese, Japanese or Korean",
+    ),
+}  # fmt: skip
+_LOOK_ALIKE_SCRIPTS = frozenset({"CYRILLIC", "GREEK", "ARMENIAN"})
+
+
+def _id_characters(value: str, name: str) -> None:
+    """Refuse a list separator in an id, and a character that could pass for another one.
+
+    Besides ASCII, an id holds Latin letters and the letters of at most one other script of
+    :data:`_ID_SCRIPTS` (Unicode's "moderately restrictive" identifiers, UTS #39), with their
+    accents. Refused: ``,`` and ``;``; Cyrillic, Greek and Armenian letters; letters of other
+    scripts; compatibility forms (fullwidth Ｏ, styled 𝐎, ligatures, a no-break space);
+    non-ASCII digits, punctuation, symbols and spaces (‐ for -).
+    """
+    for i, char in enumerate(value):
+        if char in ID_SEPARATORS:
+            other = re.sub(rf"\s*[{ID_SEPARATORS}]\s*", "-", value).strip("-") or "A-1"
+            raise _id_error(
+                value,
+                name,
+                i,
+                ", which separates ids in lists",
+                f"rename it, for instance to {_short(other)}: ',' and ';' separate the ids of a"
+                " list in CSV files and spreadsheets",
+            )
+    if value.isascii():
+        return
+    script = ""  # the script besides Latin, once there is one
+    for i, char in enumerate(value):
+        if char.isascii():
+            continue
+        plain = unicodedata.normalize("NFKC", char)
+        if plain != char:
+            raise _id_error(
+                value,
+                name,
+                i,
+                f", a special form of {plain!r}",
+                f"type {plain!r} instead: fullwidth, styled, circled and superscript forms"
+                " look like the plain characters",
+            )
+        kind = unicodedata.category(char)
+        if kind[0] not in "LM":
+            raise _id_error(
+                value,
+                name,
+                i,
+                ", which is not a letter",
+                "type digits, punctuation and spaces as the plain keyboard characters 0-9, -, _"
+                " and so on: look-alikes such as ‐ for - make two ids look the same",
+            )
+        word = unicodedata.name(char, "").split(" ", 1)[0]
+        if word == "LATIN" or (word == "COMBINING" and kind[0] == "M"):
+            continue  # a Latin letter, or an accent of the letter before it
+        found = _ID_SCRIPTS.get(word)
+        if found is None:
+            look_alike = word in _LOOK_ALIKE_SCRIPTS
+            raise _id_error(
+                value,
+                name,
+                i,
+                f", a {word.title()} letter"
+                if look_alike
+                else ", a letter of a script ids do not use",
+                "write the id in Latin letters: Cyrillic, Greek and Armenian letters such as"
+                " О, Ο and Օ look just like Latin ones, so ids do not use them; titles may"
+                if look_alike
+                else "write the id in Latin letters, or in a script listed in docs/limits.md",
+            )
+        if script and found != script:
+            raise _id_error(
+                value,
+                name,
+                i,
+                f", a {found} letter among {script} ones",
+                "write the id in Latin and at most one other script: letters of two scripts"
+                " can pass for one another",
+            )
+        script = found
+
+
+def _id_error(value: str, name: str, i: int, why: str, fix: str) -> ValidationError:
+    char = value[i]
+    return ValidationError(
+        f"the id {_short(value)} holds the character U+{ord(char):04X} ({_char_name(char)})"
+        f" at position {i + 1}{why}",
+        field=name,
+        fix=fix,
+    )
 
 
 def _char_name(char: str) -> str:
@@ -141,8 +266,10 @@ def _short(value: object, room: int = 60) -> str:
     return text if len(text) <= room else text[: room - 1] + "…"
 
 
-def _number(value: object, name: str, *, optional: bool = True) -> float | None:
-    if type(value) is float and math.isfinite(value):
+def _number(
+    value: object, name: str, *, optional: bool = True, limit: float = MAX_NUMBER
+) -> float | None:
+    if type(value) is float and -limit <= value <= limit:
         return value
     if value is None:
         if optional:
@@ -162,10 +289,43 @@ def _number(value: object, name: str, *, optional: bool = True) -> float | None:
         raise ValidationError(
             f"{_short(value)} is not a finite number",
             field=name,
-            fix="write a plain number; NaN and infinity are not numbers, and numbers beyond"
-            " ±1.8e308 are too large",
+            fix="write a plain number; NaN and infinity are not numbers",
+        )
+    if not -limit <= number <= limit:
+        raise ValidationError(
+            f"{_short(value)} is outside {_NUMBER_RANGE}, the numbers okrkit computes with exactly",
+            field=name,
+            fix="count in a larger unit, such as thousands or millions, so that it fits",
         )
     return number
+
+
+_NUMBER_RANGE = f"-{MAX_NUMBER:.0e} to {MAX_NUMBER:.0e}".replace("e+", "e")
+
+
+def check_number(value: object, name: str) -> float | None:
+    """``value`` as a float from -:data:`MAX_NUMBER` to :data:`MAX_NUMBER` (``None`` stays
+    ``None``); the :class:`ValidationError` of the model else."""
+    return _number(value, name)
+
+
+def check_weight(value: object) -> float:
+    """``value`` as a key result weight from :data:`MIN_WEIGHT` to :data:`MAX_WEIGHT`; the
+    :class:`ValidationError` of the model else."""
+    weight = _number(value, "weight", optional=False, limit=sys.float_info.max)
+    assert weight is not None
+    if weight <= 0:
+        raise ValidationError(
+            f"{value!r} is not above 0", field="weight", fix="use a weight above 0"
+        )
+    if not MIN_WEIGHT <= weight <= MAX_WEIGHT:
+        raise ValidationError(
+            f"the weight {_short(value)} is outside {MIN_WEIGHT:f} to {MAX_WEIGHT:,.0f}",
+            field="weight",
+            fix="weights only compare the key results of one objective: scale them to plain"
+            " numbers such as 1, 2 and 5",
+        )
+    return weight
 
 
 def _choice(value: object, name: str, options: tuple[str, ...]) -> str:
@@ -303,7 +463,7 @@ def _flag(value: object, name: str) -> bool | None:
 
 def parse_cycle(value: object) -> Cycle:
     """:meth:`Cycle.parse` that also refuses, as a :class:`ValidationError`, an id that is not
-    text (``{id: [X], ...}``) and a year outside 1–9999 (``0000-Q1``)."""
+    text (``{id: [X], ...}``) and a date Python cannot hold."""
     if isinstance(value, Mapping):
         ident = value.get("id")
         if ident is not None and (isinstance(ident, bool) or not isinstance(ident, str | int)):
@@ -314,11 +474,11 @@ def parse_cycle(value: object) -> Cycle:
             )
     try:
         return Cycle.parse(value)
-    except ValueError as exc:  # a date Python cannot hold, such as year 0
+    except ValueError as exc:  # a date Python cannot hold
         raise ValidationError(
             f"{_short(value)} is not a cycle: {exc}",
             field="cycle",
-            fix="write a year from 1 to 9999, such as 2026-Q1",
+            fix=f"write a year from {MIN_YEAR} to {MAX_YEAR}, such as 2026-Q1",
         ) from None
 
 
@@ -554,17 +714,16 @@ class KeyResult(_Record):
         _set(self, "title", _text(self.title, "title", required=True))
         _set(self, "type", _choice(self.type, "type", KR_TYPES))
         _set(self, "owner", _text(self.owner, "owner"))
-        weight = _number(self.weight, "weight", optional=False)
-        if weight is None or weight <= 0:
-            raise ValidationError(
-                f"{self.weight!r} is not above 0", field="weight", fix="use a weight above 0"
-            )
-        _set(self, "weight", weight)
+        weight = self.weight
+        if not (type(weight) is float and MIN_WEIGHT <= weight <= MAX_WEIGHT):
+            _set(self, "weight", check_weight(weight))
         if self.confidence is not None:
             _set(self, "confidence", _confidence(self.confidence))
         for name in ("start", "target", "current", "threshold"):
             value = getattr(self, name)
-            if value is not None and not (type(value) is float and math.isfinite(value)):
+            if value is not None and not (
+                type(value) is float and -MAX_NUMBER <= value <= MAX_NUMBER
+            ):
                 _set(self, name, _number(value, name))
         if self.grade is not None:
             _set(self, "grade", _grade(self.grade))
@@ -720,20 +879,22 @@ class CheckIn(_Record):
     id: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        # Millions of check-ins are built at a time: a value already in its checked form (plain
-        # ASCII text, a finite float, ...) is kept without calling its check.
-        kr, value, done, grade = self.key_result, self.value, self.done, self.grade
+        # Millions of check-ins are built at a time: a value already in its checked form (a plain
+        # ASCII id or one checked before, a float in range, ...) is kept without calling its check.
+        kr, day, value, done, grade = self.key_result, self.date, self.value, self.done, self.grade
         if not (
             type(kr) is str
             and kr.isascii()
             and kr.isprintable()
             and 0 < len(kr) <= MAX_ID
             and kr.strip() == kr
-        ):
-            _set(self, "key_result", _text(kr, "key_result", required=True, ident=True))
-        if type(self.date) is not dt.date:
-            _set(self, "date", parse_date(self.date, field="date"))
-        if value is not None and not (type(value) is float and math.isfinite(value)):
+            and "," not in kr
+            and ";" not in kr
+        ) and not (type(kr) is str and kr in _CHECKED_IDS):
+            _set(self, "key_result", _checked_id(kr, "key_result"))
+        if not (type(day) is dt.date and FIRST_DAY <= day <= LAST_DAY):
+            _set(self, "date", parse_date(day, field="date"))
+        if value is not None and not (type(value) is float and -MAX_NUMBER <= value <= MAX_NUMBER):
             _set(self, "value", _number(value, "value"))
         if done is not None and type(done) is not bool:
             _set(self, "done", _flag(done, "done"))
@@ -742,15 +903,18 @@ class CheckIn(_Record):
         confidence = self.confidence
         if confidence is not None and not (type(confidence) is int and 1 <= confidence <= 10):
             _set(self, "confidence", _confidence(confidence))
-        for name in ("note", "author"):
-            text = getattr(self, name)
-            if not (
-                type(text) is str
-                and text.isascii()
-                and "\x00" not in text
-                and len(text) <= MAX_TEXT
-            ):
-                _set(self, name, _text(text, name))
+        note, author = self.note, self.author
+        if not (
+            type(note) is str and note.isascii() and "\x00" not in note and len(note) <= MAX_TEXT
+        ):
+            _set(self, "note", _text(note, "note"))
+        if not (
+            type(author) is str
+            and author.isascii()
+            and "\x00" not in author
+            and len(author) <= MAX_TEXT
+        ):
+            _set(self, "author", _text(author, "author"))
         if (value is None) + (done is None) + (grade is None) == 2:
             return
         given = [n for n in ("value", "done", "grade") if getattr(self, n) is not None]
@@ -775,6 +939,22 @@ class CheckIn(_Record):
         return "value" if self.value is not None else "done" if self.done is not None else "grade"
 
 
+#: Ids beyond plain ASCII in their checked form, as check-ins name them: a few thousand key
+#: results are named millions of times, and each id is checked once. Emptied when full.
+_CHECKED_IDS: set[str] = set()
+_CHECKED_IDS_MAX = 1 << 16
+
+
+def _checked_id(value: object, name: str) -> str:
+    """:func:`_text` of an id, remembered in :data:`_CHECKED_IDS` when it was in checked form."""
+    checked = _text(value, name, required=True, ident=True)
+    if type(value) is str and checked == value:
+        if len(_CHECKED_IDS) >= _CHECKED_IDS_MAX:
+            _CHECKED_IDS.clear()
+        _CHECKED_IDS.add(checked)
+    return checked
+
+
 def checkins_from_columns(columns: Mapping[str, Sequence[object]]) -> list[CheckIn] | None:
     """Check-ins built from whole columns, checked column by column instead of one by one.
 
@@ -793,7 +973,7 @@ def checkins_from_columns(columns: Mapping[str, Sequence[object]]) -> list[Check
     if not (
         _types(col["id"]) <= {int, _NONE}
         and _types(col["key_result"]) <= {str}
-        and _types(col["date"]) <= {dt.date}
+        and _dates(col["date"])
         and _types(col["done"]) <= {bool, _NONE}
         and _texts(col["key_result"], "key_result", required=True, ident=True)
         and _texts(col["note"], "note")
@@ -849,8 +1029,21 @@ _NONE = type(None)
 _CONFIDENCES: dict[object, int | None] = {None: None, **{float(i): i for i in range(1, 11)}}
 
 
-def _types(column: Sequence[object]) -> set[type]:
+def _types(column: Iterable[object]) -> set[type]:
     return set(map(type, column))
+
+
+def _dates(column: Sequence[object]) -> bool:
+    """True when every value of ``column`` is a date from :data:`FIRST_DAY` to :data:`LAST_DAY`
+    (checked on the distinct values: a column holds few days, many times)."""
+    try:
+        distinct = set(column)
+    except TypeError:  # an unhashable value
+        return False
+    if not _types(distinct) <= {dt.date}:
+        return False
+    days = cast(set[dt.date], distinct)
+    return not days or (min(days) >= FIRST_DAY and max(days) <= LAST_DAY)
 
 
 def _texts(column: Sequence[object], name: str, **how: bool) -> bool:
@@ -865,12 +1058,12 @@ def _texts(column: Sequence[object], name: str, **how: bool) -> bool:
 
 def _floats(column: Sequence[object], kind: type) -> np.ndarray[Any, np.dtype[np.float64]] | None:
     """``column`` (values of type ``kind`` and ``None``) as a float array, ``None`` as NaN;
-    ``None`` when a value is NaN, infinite or of another type."""
+    ``None`` when a value is NaN, beyond :data:`MAX_NUMBER` or of another type."""
     if not _types(column) <= {kind, _NONE}:
         return None
     array = np.array(column, dtype=np.float64)
     missing = np.isnan(array)
-    if np.isinf(array).any() or int(missing.sum()) != column.count(None):
+    if (np.abs(array) > MAX_NUMBER).any() or int(missing.sum()) != column.count(None):
         return None
     return array
 

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from okrkit.cycles import Cycle, parse_date
-from okrkit.frames import Frames, to_frames
+from okrkit.frames import Frames, check_numbers, to_frames
 from okrkit.model import OkrSet
 
 __all__ = ["BANDS", "STATUSES", "Scores", "ScoringConfig", "band", "expected_pace", "score"]
@@ -286,6 +286,12 @@ def score(
         status, confidence, checkins, last_checkin, forecast; ``objectives`` with id, title, owner,
         level, kind, key_results, score, band, status, expected, expectation, forecast.
 
+    Raises
+    ------
+    ValidationError
+        When frames hold a number the model refuses for its size (docs/limits.md), naming the
+        frame, the row and the column.
+
     Examples
     --------
     >>> from okrkit import Objective, KeyResult, OkrSet, CheckIn
@@ -297,6 +303,8 @@ def score(
     >>> float(row["score"]), row["band"], row["status"]
     (0.5, 'yellow', 'on track')
     """
+    if isinstance(data, Frames):
+        check_numbers(data)  # frames need not come from checked objects
     frames = data if isinstance(data, Frames) else to_frames(data)
     config = config or ScoringConfig()
     as_of = as_of or default_as_of(frames.cycle)
