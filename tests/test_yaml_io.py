@@ -3,6 +3,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from okrkit import (
 )
 from okrkit.demo_org import demo_org
 from okrkit.io.yaml_io import read_yaml, to_plain
+from okrkit.model import MAX_TEXT
 
 # Each case edits VALID_YAML: (old text, bad replacement, good replacement, error class, field,
 # the line the error must point at). A good replacement of None leaves the text unchanged.
@@ -983,3 +985,136 @@ def test_valid_yaml_is_read_by_libyaml_alone(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(yaml, "load", refuse)
     okrs = load_yaml(VALID_YAML)
     assert okrs.objectives[0].id == "O1"
+
+
+# --- texts longer than a field holds ----------------------------------------------------------
+
+HEAD = "cycle: 2026-Q1\nobjectives:\n  - id: O1\n    title: Grow\n"
+DEEP = " " * 30  # continuation lines indented far more than they need: file text, not text
+STYLES = ["literal", "folded", "plain", "single-quoted", "double-quoted"]
+
+
+def described(style: str, extra: int) -> str:
+    """A file whose description holds ``MAX_TEXT + extra`` (0 or 1) characters in ``style``.
+
+    Each is written over many deeply indented lines, double quotes as escapes, so the file text
+    of the description is up to ten times longer than the description.
+    """
+    if style in ("literal", "folded"):  # 16,384 lines of "a": |- gives 32,767, | one more
+        chomp = "" if extra else "-"
+        body = (DEEP + "a\n") * 16_384
+        return f"{HEAD}    description: {'|' if style == 'literal' else '>'}{chomp}\n{body}"
+    if style == "plain":  # "a a a ... a", the first word "aa" for one more
+        return f"{HEAD}    description: {'a' * (1 + extra)}\n" + (DEEP + "a\n") * 16_383
+    # 2,048 lines of 15 characters, folded into one text with a space between lines
+    unit, quote = ("''", "'") if style == "single-quoted" else ("\\U0001F600", '"')
+    lines = [unit * (15 + (extra if i == 0 else 0)) for i in range(2048)]
+    return f"{HEAD}    description: {quote}" + f"\n{DEEP}".join(lines) + f"{quote}\n"
+
+
+def pyyaml_description(text: str) -> str:
+    """The description as PyYAML alone reads it, without okrkit's limits."""
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return str(data["objectives"][0]["description"])
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_the_longest_text_is_read_in_every_style(reader: str, style: str) -> None:
+    text = described(style, 0)
+    expected = pyyaml_description(text)
+    assert len(expected) == MAX_TEXT
+    assert load_yaml(text).objectives[0].description == expected
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_one_character_more_is_refused_while_reading(reader: str, style: str) -> None:
+    text = described(style, 1)
+    assert len(pyyaml_description(text)) == MAX_TEXT + 1
+    with pytest.raises(ValidationError) as info:
+        read_yaml(text, source="f.yaml")
+    assert str(info.value) == (
+        "f.yaml, line 5, field 'description': the text is 32,768 characters long, more than"
+        " 32,767 (shorten it: a text holds at most 32,767 characters)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field"),
+    [
+        ("cycle: 2026-Q1\nobjectives:\n  - id: O1\n    aligns_to: [CO-1, {}]\n", 4, "aligns_to"),
+        ("cycle: 2026-Q1\nobjectives:\n  - id: O1\n    title:\n      {}\n", 5, "title"),
+        ("cycle: 2026-Q1\nobjectives:\n  - id: O1\n    ? {}\n    : x\n", 4, "objectives"),
+        ("cycle: 2026-Q1\nobjectives:\n  - {}\n", 3, "objectives"),
+        ("{}\n", 1, None),
+    ],
+    ids=["list-item", "next-line", "key", "item", "document"],
+)
+def test_a_too_long_text_is_placed_alike_by_both_readers(
+    reader: str, text: str, line: int, field: str | None
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        read_yaml(text.replace("{}", "'" + "x" * 40_000 + "'"), source="f.yaml")
+    assert (info.value.source, info.value.line, info.value.field) == ("f.yaml", line, field)
+    assert info.value.problem == "the text is 40,000 characters long, more than 32,767"
+
+
+def test_a_number_with_many_digits_is_still_a_number_error(reader: str) -> None:
+    with pytest.raises(InputError, match="the number has 40,000 digits"):
+        read_yaml("a: " + "1" * 40_000 + "\n")
+
+
+def test_every_text_the_writer_writes_is_read_back(reader: str) -> None:
+    texts = ["\x07" * MAX_TEXT, "a\n" * (MAX_TEXT // 2) + "a", "é " * (MAX_TEXT // 2) + "é"]
+    okrs = OkrSet(
+        cycle="2026-Q1",
+        objectives=[
+            Objective(id=f"O{i}", title="Grow", description=t) for i, t in enumerate(texts)
+        ],
+    )
+    assert all(len(t) == MAX_TEXT for t in texts)
+    assert load_yaml(dump_yaml(okrs)) == okrs
+
+
+HUGE = 50 * 2**20  # characters of text in each huge file
+LINE = ("grow the pipeline " * 60)[:999]
+HUGE_SHAPES = {
+    # shape: (what comes before the lines of text, after them, line, field of the error)
+    "literal": ("    description: |\n", "", 5, "description"),
+    "folded": ("    description: >\n", "", 5, "description"),
+    "plain": ("    description: start\n", "", 5, "description"),
+    "double-quoted": ('    description: "start\n', '      end"\n', 5, "description"),
+    "single-quoted": ("    description: 'start\n", "      end'\n", 5, "description"),
+    "flow-sequence": ("    aligns_to: [CO-1,\n", "      ]\n", 6, "aligns_to"),
+}
+
+
+@pytest.mark.parametrize("shape", HUGE_SHAPES)
+def test_a_huge_text_is_refused_at_once(reader: str, tmp_path: Path, shape: str) -> None:
+    before, after, line, field = HUGE_SHAPES[shape]
+    path = tmp_path / f"{shape}.yaml"
+    path.write_text(HEAD + before + ("      " + LINE + "\n") * (HUGE // 1000) + after, "utf-8")
+    try:
+        start = time.perf_counter()
+        with pytest.raises(ValidationError) as info:
+            load_yaml(path)
+        seconds = time.perf_counter() - start
+    finally:
+        path.unlink()
+    err = info.value
+    assert (err.source, err.line, err.field) == (str(path), line, field)
+    assert "the text is" in err.problem and "more than 32,767" in err.problem
+    assert len(str(err)) < 300
+    # Under a second on a laptop; this reader took 40 s to a few minutes before.
+    assert seconds < 15, f"{seconds:.1f}s"
+
+
+def test_long_single_line_texts_are_read_at_speed(reader: str) -> None:
+    # The search for a line longer than MAX_LINE took a second on each line of this file.
+    items = "".join(
+        f"  - id: O{i}\n    title: T\n    description: {LINE[:1] * 32_000}\n" for i in range(40)
+    )
+    start = time.perf_counter()
+    okrs = load_yaml("cycle: 2026-Q1\nobjectives:\n" + items)
+    seconds = time.perf_counter() - start
+    assert [len(o.description) for o in okrs.objectives] == [32_000] * 40
+    assert seconds < 15, f"{seconds:.1f}s"  # a few hundredths of a second
