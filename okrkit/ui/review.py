@@ -28,9 +28,9 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from okrkit.cycles import Cycle, parse_date
+from okrkit.cycles import MAX_YEAR, Cycle, parse_date
 from okrkit.display import BAND_COLOURS, STATUS_COLOURS
-from okrkit.errors import ConflictError
+from okrkit.errors import ConflictError, ValidationError
 from okrkit.frames import FRAME_COLUMNS, Frames
 from okrkit.model import CHECKIN_FIELD, CheckIn
 from okrkit.scoring import default_as_of, score
@@ -86,6 +86,7 @@ TEXT: dict[str, dict[str, str]] = {
         "carried": "Carried {n} objectives with {krs} key results to {cycle}: {ids}.",
         "carried_as": "carried over as {new}",
         "nothing_to_carry": "nothing left to carry over to {cycle}",
+        "carry_last": "no cycle follows {cycle}: okrkit handles the years up to {year}",
     },
     "sv": {
         "heading": "Kvartalsgenomgång",
@@ -133,6 +134,7 @@ TEXT: dict[str, dict[str, str]] = {
         "carried": "Förde över {n} mål med {krs} nyckelresultat till {cycle}: {ids}.",
         "carried_as": "överfört som {new}",
         "nothing_to_carry": "inget kvar att föra över till {cycle}",
+        "carry_last": "ingen cykel följer efter {cycle}: okrkit hanterar åren fram till {year}",
     },
 }
 
@@ -204,7 +206,7 @@ class QuarterReview(View):
         self.as_of: dt.date = (
             parse_date(as_of, field="as_of") if as_of else default_as_of(self.cycle)
         )
-        self.next_cycle: Cycle = self._next_cycle()
+        self.next_cycle: Cycle | None = self._next_cycle()
         self.inputs: dict[str, Any] = {}
         self.results: dict[str, Any] = {}
         self.headers: dict[str, Any] = {}
@@ -219,7 +221,7 @@ class QuarterReview(View):
         self.expectations = widgets.HTML()
         self.carry = widgets.HTML()
         self.carry_button = widgets.Button(
-            description=self.t("carry_button", cycle=self.next_cycle.id),
+            description=self.t("carry_button", cycle=self._next_id),
             icon="share",
             layout=widgets.Layout(width="auto"),
         )
@@ -256,17 +258,27 @@ class QuarterReview(View):
         ]
         self.refresh()
 
-    def _next_cycle(self) -> Cycle:
-        """The store's cycle that starts the day after this one ends, else :meth:`Cycle.next`."""
+    def _next_cycle(self) -> Cycle | None:
+        """The store's cycle that starts the day after this one ends, else :meth:`Cycle.next`.
+
+        ``None`` after the last cycle okrkit handles (see ``docs/limits.md``).
+        """
         after = self.cycle.end + dt.timedelta(days=1)
         for c in self.store.cycles():
             if c.start == after:
                 return c
-        return self.cycle.next()
+        try:
+            return self.cycle.next()
+        except ValidationError:
+            return None
+
+    @property
+    def _next_id(self) -> str:
+        return self.next_cycle.id if self.next_cycle is not None else "–"
 
     def _carried_before(self) -> dict[str, str]:
         """Objectives of this cycle already carried into the next one: old id -> new id."""
-        if self.next_cycle not in self.store.cycles():
+        if self.next_cycle is None or self.next_cycle not in self.store.cycles():
             return {}
         objectives = self.store.frames(self.next_cycle).objectives
         return {
@@ -329,7 +341,9 @@ class QuarterReview(View):
         (those carried over). Three small reads instead of the whole cycle.
         """
         following = (
-            self.store.versions(self.next_cycle) if self.next_cycle in self.store.cycles() else None
+            self.store.versions(self.next_cycle)
+            if self.next_cycle is not None and self.next_cycle in self.store.cycles()
+            else None
         )
         ids = frozenset(int(i) for i in self.store.checkins(cycle=self.cycle)["id"])
         return self.store.versions(self.cycle), ids, following
@@ -533,7 +547,12 @@ class QuarterReview(View):
             )
         self.expectations.value = "<br>".join(esc(line) for line in lines)
         unfinished = self._unfinished()
-        heading = f"<b>{esc(self.t('carry_heading', cycle=self.next_cycle.id))}</b>"
+        heading = f"<b>{esc(self.t('carry_heading', cycle=self._next_id))}</b>"
+        if self.next_cycle is None:
+            self.carry_button.disabled = True
+            last = self.t("carry_last", cycle=self.cycle.id, year=MAX_YEAR)
+            self.carry.value = f"{heading}<br><i>{esc(last)}</i>"
+            return
         self.carry_button.disabled = not self.to_carry()
         if not unfinished:
             self.carry.value = f"{heading}<br><i>{esc(self.t('carry_none'))}</i>"
@@ -676,6 +695,8 @@ class QuarterReview(View):
             When there is nothing left to carry over.
         """
         wanted = self.to_carry()
+        if self.next_cycle is None:
+            raise ConflictError(self.t("carry_last", cycle=self.cycle.id, year=MAX_YEAR))
         if not wanted:
             raise ConflictError(self.t("nothing_to_carry", cycle=self.next_cycle.id))
         carried = self.store.carry_over(self.cycle, self.next_cycle, wanted, as_of=self.as_of)

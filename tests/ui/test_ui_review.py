@@ -445,3 +445,25 @@ def test_refresh_reads_no_cycle_when_nothing_changed(
     view.refresh_button.click()
     assert seen.get("frames") == 1  # a check-in elsewhere: the cycle is read again
     assert view.kr_scores["MKT-1-KR4"]["checkins"] == 1
+
+
+def test_the_last_cycle_okrkit_handles_has_nothing_to_carry_into(tmp_path: Path) -> None:
+    okrs = OkrSet(
+        cycle="2200-Q4",
+        objectives=[
+            Objective(
+                id="O1",
+                title="Keep the lights on",
+                key_results=[KeyResult(id="K1", title="Uptime from 90 to 99", start=90, target=99)],
+            )
+        ],
+    )
+    with Store(tmp_path / "last.db") as store:
+        store.import_set(okrs)
+        view = review(store, cycle="2200-Q4", as_of="2200-12-01")
+        assert view.next_cycle is None and view.carry_button.disabled
+        assert "no cycle follows 2200-Q4" in text(view.carry.value)
+        view.carry_button.disabled = False  # a click anyway says why, in the status line
+        view.carry_button.click()
+        assert "no cycle follows 2200-Q4" in view.status.value
+        assert [c.id for c in store.cycles()] == ["2200-Q4"]
