@@ -673,7 +673,17 @@ class Store:
         t = self.tables["cycles"]
         with self._read() as conn:
             rows = conn.execute(self._sa.select(t).order_by(t.c.start, t.c.id)).all()
-        return [Cycle(id=r.id, start=r.start, end=r.end) for r in rows]
+        out = []
+        for r in rows:
+            try:
+                out.append(Cycle(id=r.id, start=r.start, end=r.end))
+            except ValidationError as exc:  # written by an okrkit without today's limits
+                raise StoreError(
+                    f"the store {self._safe_url()} holds cycle {r.id} ({r.start}..{r.end}),"
+                    f" which this okrkit cannot handle: {exc}; export it with the okrkit that"
+                    " wrote it, or remove that cycle"
+                ) from None
+        return out
 
     def cycle(self, cycle: str | Cycle | None = None) -> Cycle:
         """The cycle named ``cycle``; by default the one running today, else the latest.

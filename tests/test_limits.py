@@ -545,3 +545,17 @@ def test_every_set_the_model_takes_can_be_exported_and_read_back(
     assert load_yaml(dump_yaml(okrs)) == okrs
     assert read_tables(write_csv(okrs, folder / "csv")) == okrs
     assert read_tables(write_xlsx(okrs, folder / "book.xlsx")) == okrs
+
+
+def test_a_stored_cycle_out_of_range_is_named(tmp_path: Path) -> None:
+    from testdata import run_sql
+
+    from okrkit import Store, StoreError
+
+    db = tmp_path / "old.db"
+    with Store(db) as store:
+        store.import_set(OkrSet(cycle="2026-Q1", objectives=[]))
+    run_sql(f"sqlite:///{db}", "INSERT INTO cycles VALUES ('9999-Q4', '9999-10-01', '9999-12-31')")
+    with Store(db) as store, pytest.raises(StoreError, match="holds cycle 9999-Q4") as info:
+        store.cycles()
+    assert "2200" in str(info.value)

@@ -59,7 +59,7 @@ from okrkit.errors import InputError, ValidationError
 from okrkit.frames import FRAME_COLUMNS, Table, build_set, records, to_frames
 from okrkit.io.xlsx_guard import CheckedWorkbook, check_workbook, unreadable
 from okrkit.io.yaml_io import MAX_BYTES, not_utf8
-from okrkit.model import OkrSet, loop_error, parse_cycle
+from okrkit.model import MAX_NUMBER, OkrSet, loop_error, parse_cycle
 
 __all__ = [
     "TABLES",
@@ -186,7 +186,8 @@ def _convert(value: object, kind: str) -> Any:
             if not math.isfinite(number):
                 raise InputError(
                     f"{_shown(value)} is too large or not a number",
-                    fix="write a number between -1e308 and 1e308 (not NaN or infinity)",
+                    fix=f"write a number from -{MAX_NUMBER:.0e} to {MAX_NUMBER:.0e}"
+                    " (not NaN or infinity)",
                 )
             return float(number)
     elif kind == "int":
