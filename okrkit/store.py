@@ -1918,7 +1918,7 @@ class Store:
         ci = self.tables["checkins"]
         new_ids: dict[int, int] = {}
         for rec in records:
-            values = {k: rec[k] for k in _CHECKIN_COLUMNS if k != "id"}
+            values = {k: v for k, v in rec.items() if k != "id"}
             values["date"] = dt.date.fromisoformat(values["date"])
             values["recorded_at"] = dt.datetime.fromisoformat(values["recorded_at"])
             values["replaces"] = new_ids.get(values["replaces"], values["replaces"])
@@ -2122,26 +2122,10 @@ def _owner(path: Path) -> str:
 
 def _checkin_record(row: Any) -> dict[str, Any]:
     """A check-in row as JSON-ready values, kept in a deleted key result's revision."""
-    out = {k: getattr(row, k) for k in _CHECKIN_COLUMNS}
+    out = {k: v for k, v in row._mapping.items() if k != "key_result"}
     for k in ("date", "recorded_at"):
         out[k] = out[k].isoformat()
     return out
-
-
-_CHECKIN_COLUMNS = (
-    "id",
-    "date",
-    "value",
-    "done",
-    "grade",
-    "confidence",
-    "note",
-    "author",
-    "state",
-    "replaces",
-    "reason",
-    "recorded_at",
-)
 
 
 def _no_history(ident: str, cycle: str | None) -> str:
