@@ -157,7 +157,8 @@ def check_numbers(frames: Frames, *, source: str = "frames") -> None:
                 _refuse(check_number, values[row], col, f"{source}.{name}", row)
     weights = _numbers(frames.key_results, "weight")
     if weights is not None:
-        fine = (weights >= MIN_WEIGHT) & (weights <= MAX_WEIGHT)
+        # A missing weight (a draft's hole) is for the quality checks to report, not refused.
+        fine = np.isnan(weights) | ((weights >= MIN_WEIGHT) & (weights <= MAX_WEIGHT))
         if not fine.all():
             row = int(np.flatnonzero(~fine)[0])
             _refuse(
