@@ -51,7 +51,7 @@ def metric(**fields: Any) -> KeyResult:
     return KeyResult(**{"id": "K1", "title": "Visitors", "start": 0, "target": 100, **fields})
 
 
-def refused(build: Callable[[], object]) -> ValidationError:
+def expect_refused(build: Callable[[], object]) -> ValidationError:
     with pytest.raises(ValidationError) as info:
         build()
     return info.value
@@ -76,7 +76,7 @@ def refused(build: Callable[[], object]) -> ValidationError:
 def test_a_number_beyond_the_limit_is_refused_with_the_limit(
     build: Callable[[], object], field: str
 ) -> None:
-    error = refused(build)
+    error = expect_refused(build)
     assert error.field == field
     assert f"is outside {RANGE}" in error.problem
     assert "larger unit" in (error.fix or "")
@@ -90,7 +90,7 @@ def test_numbers_at_the_limit_are_kept() -> None:
 
 @pytest.mark.parametrize("weight", [1e308, 1e7, 1.0000001e6, 9.9e-7, 1e-7, 5e-324])
 def test_a_weight_outside_its_range_is_refused(weight: float) -> None:
-    error = refused(lambda: metric(weight=weight))
+    error = expect_refused(lambda: metric(weight=weight))
     assert error.field == "weight"
     assert f"outside {WEIGHTS}" in error.problem
 
@@ -138,22 +138,22 @@ def test_scores_at_the_limits_are_right() -> None:
 
 def test_scoring_frames_refuses_the_numbers_the_model_refuses() -> None:
     okrs = one_kr_set(metric(), CheckIn(key_result="K1", date=D(2026, 2, 1), value=5.0))
-    model_error = refused(lambda: metric(start=-1e308))
+    model_error = expect_refused(lambda: metric(start=-1e308))
     frames = to_frames(okrs)
     frames.key_results.loc[0, "start"] = -1e308
-    error = refused(lambda: score(frames))
+    error = expect_refused(lambda: score(frames))
     assert (error.problem, error.fix) == (model_error.problem, model_error.fix)
     assert (error.source, error.row, error.field) == ("frames.key_results", 1, "start")
 
     frames = to_frames(okrs)
     frames.checkins.loc[0, "value"] = np.inf
-    error = refused(lambda: score(frames))
+    error = expect_refused(lambda: score(frames))
     assert (error.source, error.row, error.field) == ("frames.checkins", 1, "value")
     assert "not a finite number" in error.problem
 
     frames = to_frames(okrs)
     frames.key_results.loc[0, "weight"] = 1e308
-    error = refused(lambda: score(frames))
+    error = expect_refused(lambda: score(frames))
     assert (error.field, error.row) == ("weight", 1) and WEIGHTS in error.problem
 
 
@@ -161,8 +161,8 @@ def test_the_column_path_of_frames_refuses_a_huge_value_with_the_model_message()
     checkins = [CheckIn(key_result="K1", date=D(2026, 2, d), value=float(d)) for d in (1, 2, 3)]
     frames = to_frames(one_kr_set(metric(), *checkins))
     frames.checkins.loc[2, "value"] = 1e16
-    error = refused(lambda: from_frames(frames))
-    model_error = refused(lambda: CheckIn(key_result="K1", date=D(2026, 2, 3), value=1e16))
+    error = expect_refused(lambda: from_frames(frames))
+    model_error = expect_refused(lambda: CheckIn(key_result="K1", date=D(2026, 2, 3), value=1e16))
     assert (error.problem, error.fix) == (model_error.problem, model_error.fix)
     assert (error.source, error.row, error.field) == ("frames.checkins", 3, "value")
 
@@ -210,7 +210,7 @@ def test_every_file_format_refuses_a_huge_value_and_a_far_date(
     okrs = one_kr_set(metric(), CheckIn(key_result="K1", date=D(2026, 2, 1), value=123456.5))
     path = _written(fmt, tmp_path, okrs)
     _edit_checkin(path, old, new)
-    error = refused(lambda: load_yaml(path) if fmt == "yaml" else read_tables(path))
+    error = expect_refused(lambda: load_yaml(path) if fmt == "yaml" else read_tables(path))
     assert says in str(error)
     assert error.field == field
     assert error.line is not None or error.row == 2
@@ -256,15 +256,19 @@ def test_the_store_the_command_line_and_the_drafter_refuse_a_huge_value(
     ],
 )
 def test_a_cycle_outside_the_years_is_refused(cycle: object) -> None:
-    error = refused(lambda: Cycle.parse(cycle))
+    error = expect_refused(lambda: Cycle.parse(cycle))
     assert YEARS in str(error)
     assert error.field is not None and error.field.startswith("cycle")
 
 
 def test_a_cycle_built_outside_the_years_is_refused() -> None:
-    assert YEARS in str(refused(lambda: Cycle(id="x", start=D(2201, 1, 1), end=D(2201, 3, 1))))
-    assert YEARS in str(refused(lambda: Cycle(id="x", start=D(1899, 12, 1), end=D(1900, 1, 1))))
-    assert YEARS in str(refused(lambda: Cycle.quarter(9999, 4)))
+    assert YEARS in str(
+        expect_refused(lambda: Cycle(id="x", start=D(2201, 1, 1), end=D(2201, 3, 1)))
+    )
+    assert YEARS in str(
+        expect_refused(lambda: Cycle(id="x", start=D(1899, 12, 1), end=D(1900, 1, 1)))
+    )
+    assert YEARS in str(expect_refused(lambda: Cycle.quarter(9999, 4)))
 
 
 def test_the_first_and_last_cycles_are_accepted() -> None:
@@ -285,7 +289,7 @@ def test_the_first_and_last_cycles_are_accepted() -> None:
     ],
 )
 def test_no_cycle_follows_the_last_one(cycle: Cycle) -> None:
-    error = refused(cycle.next)
+    error = expect_refused(cycle.next)
     assert f"no cycle follows {cycle.id}" in error.problem
     assert YEARS in str(error)
 
@@ -294,8 +298,8 @@ def test_no_cycle_follows_the_last_one(cycle: Cycle) -> None:
     "day", ["9999-12-31", D(1899, 12, 31), dt.datetime(2300, 1, 1, 12), D(2201, 1, 1)]
 )
 def test_a_date_outside_the_years_is_refused(day: object) -> None:
-    assert YEARS in str(refused(lambda: parse_date(day, field="as_of")))
-    error = refused(lambda: CheckIn(key_result="K1", date=day, value=1.0))  # type: ignore[arg-type]
+    assert YEARS in str(expect_refused(lambda: parse_date(day, field="as_of")))
+    error = expect_refused(lambda: CheckIn(key_result="K1", date=day, value=1.0))  # type: ignore[arg-type]
     assert error.field == "date" and YEARS in str(error)
 
 
@@ -314,7 +318,7 @@ def test_the_column_path_leaves_a_far_date_to_the_row_check() -> None:
         )
     )
     frames.checkins.loc[1, "date"] = pd.Timestamp("2300-01-01")
-    error = refused(lambda: from_frames(frames))
+    error = expect_refused(lambda: from_frames(frames))
     assert (error.row, error.field) == (2, "date")
 
 
@@ -370,7 +374,7 @@ def test_carry_over_from_the_last_cycle_is_a_clear_error(
     ],
 )
 def test_a_look_alike_id_is_refused_naming_the_character(ident: str, char: str) -> None:
-    error = refused(lambda: Objective(id=ident, title="t"))
+    error = expect_refused(lambda: Objective(id=ident, title="t"))
     code = f"U+{ord(char):04X} ({unicodedata.name(char).lower()})"
     assert code in error.problem
     assert error.field == "id"
@@ -397,7 +401,7 @@ def test_an_id_of_one_script_besides_latin_is_kept(ident: str) -> None:
 
 def test_an_accent_typed_apart_makes_the_same_id() -> None:
     assert Objective(id="Cafe\u0301", title="t").id == "Café"
-    error = refused(
+    error = expect_refused(
         lambda: OkrSet(
             cycle="2026-Q1",
             objectives=[Objective(id="Café", title="a"), Objective(id="Cafe\u0301", title="b")],
@@ -408,7 +412,7 @@ def test_an_accent_typed_apart_makes_the_same_id() -> None:
 
 @pytest.mark.parametrize(("latin", "look_alike"), [("O1", "О1"), ("K1", "Κ1")])
 def test_look_alike_ids_cannot_sit_side_by_side(latin: str, look_alike: str) -> None:
-    refused(
+    expect_refused(
         lambda: OkrSet(
             cycle="2026-Q1",
             objectives=[
@@ -439,7 +443,7 @@ def test_every_id_field_refuses_separators_and_look_alikes(
     field: str, build: Callable[[str], object], ident: str
 ) -> None:
     CheckIn(key_result="A1", date=D(2026, 2, 1), value=1.0)  # a good id is remembered first
-    error = refused(lambda: build(ident))
+    error = expect_refused(lambda: build(ident))
     assert error.field == field
     if "О" not in ident:
         assert "which separates ids in lists" in error.problem
@@ -464,12 +468,12 @@ def test_a_workbook_and_frames_refuse_an_id_with_a_comma(tmp_path: Path) -> None
     book["objectives"]["A2"] = "O,1"
     book["key_results"]["B2"] = "O,1"
     book.save(path)
-    error = refused(lambda: read_tables(path))
+    error = expect_refused(lambda: read_tables(path))
     assert (error.row, error.field) == (2, "id") and "'O,1'" in error.problem
 
     frames = to_frames(okrs)
     frames.key_results.loc[0, "id"] = "K;1"
-    error = refused(lambda: from_frames(frames))
+    error = expect_refused(lambda: from_frames(frames))
     assert (error.source, error.row, error.field) == ("frames.key_results", 1, "id")
 
 
@@ -499,7 +503,7 @@ def test_a_store_holding_an_id_with_a_comma_names_it_on_load_and_export(
         "UPDATE kpi_measures SET kpi = 'P,1' WHERE kpi = 'MKT-KPI-1'",
     )
     with Store(db) as store:
-        error = refused(lambda: store.load("2026-Q1"))
+        error = expect_refused(lambda: store.load("2026-Q1"))
     assert "the id 'P,1' holds the character U+002C (comma)" in error.problem
     assert error.field == "id" and "rename it" in (error.fix or "")
     for fmt, out in (("xlsx", "okrs.xlsx"), ("csv", "okrs"), ("yaml", "okrs.yaml")):

@@ -89,7 +89,7 @@ def read_in_child(path: Path, env: dict[str, str] | None = None) -> dict[str, An
     return result
 
 
-def refused(path: Path, *says: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+def expect_refused(path: Path, *says: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     result = read_in_child(path, env)
     message = result["message"]
     assert message is not None, "the file was read"
@@ -215,7 +215,7 @@ def test_a_cell_in_column_xfd_on_every_row_is_refused(base: Path, tmp_path: Path
     )
     path = rebuild(base, tmp_path / "xfd.xlsx", {PARTS["objectives"]: rows})
     assert path.stat().st_size < 1_000_000
-    refused(
+    expect_refused(
         path,
         f"{path}[objectives], row 2: ",
         "is too wide: the cell XFD2 is in column 16,384; okrkit reads at most 256 columns",
@@ -264,7 +264,7 @@ def test_twenty_million_shared_strings_in_a_small_file_are_refused(
     }
     path = with_shared_strings(base, tmp_path / "strings.xlsx", strings)
     assert path.stat().st_size < 2_000_000
-    refused(
+    expect_refused(
         path,
         "the part xl/sharedStrings.xml unpacks to 248 MB from",
         "okrkit refuses parts packed more than 100 times, as zip bombs are",
@@ -285,7 +285,7 @@ def test_shared_strings_past_the_limit_are_counted_not_believed(base: Path, tmp_
     with zipfile.ZipFile(path) as archive:
         info = archive.getinfo("xl/sharedStrings.xml")
         assert info.file_size < guard.MAX_RATIO * info.compress_size
-    refused(
+    expect_refused(
         path,
         f"{path}: the shared-strings part (xl/sharedStrings.xml) holds more than 2,000,000 texts",
         "(split the set over several workbooks)",
@@ -332,7 +332,7 @@ def test_a_zip_bomb_is_refused_from_the_central_directory(base: Path, tmp_path: 
     names = [PARTS["objectives"], "xl/worksheets/sheet7.xml", "xl/worksheets/sheet8.xml"]
     path = write_bomb(base, tmp_path / "bomb.xlsx", names, 3 * 2**29)
     assert path.stat().st_size < 10_000_000
-    result = refused(
+    result = expect_refused(
         path,
         f"{path}: the workbook unpacks to 4.5 GB (from 4.",
         "okrkit reads workbooks of at most 4 GB unpacked",
@@ -343,7 +343,7 @@ def test_a_zip_bomb_is_refused_from_the_central_directory(base: Path, tmp_path: 
 
 def test_a_part_packed_a_thousand_times_is_refused(base: Path, tmp_path: Path) -> None:
     path = write_bomb(base, tmp_path / "bomb.xlsx", [PARTS["objectives"]], 2**30)
-    refused(
+    expect_refused(
         path,
         f"{path}: the part xl/worksheets/sheet2.xml unpacks to 1 GB from 10",
         " times; okrkit refuses parts packed more than 100 times, as zip bombs are",
@@ -360,7 +360,7 @@ def test_a_sheet_of_more_cells_than_the_limit_is_refused(base: Path, tmp_path: P
     )
     path = rebuild(base, tmp_path / "cells.xlsx", {PARTS["objectives"]: rows})
     last = guard.MAX_CELLS // 256 + 1  # the row that passes the limit
-    refused(
+    expect_refused(
         path,
         f"{path}[objectives], row {last}: the sheet (xl/worksheets/sheet2.xml) holds more than "
         "100,000,000 cells up to this row, counting each row up to its last cell",
@@ -373,7 +373,9 @@ def test_a_row_of_a_million_cells_is_refused(base: Path, tmp_path: Path) -> None
     cells = (f'<c s="{pick(10**6)}"/>'.encode() for _ in range(1_000_000))
     rows = sheet(lambda: batched([b'<row r="2">', *cells, b"</row>"]))
     path = rebuild(base, tmp_path / "long_row.xlsx", {PARTS["objectives"]: rows})
-    refused(path, f"{path}[objectives], row 2: ", "is too wide: row 2 holds more than 256 cells")
+    expect_refused(
+        path, f"{path}[objectives], row 2: ", "is too wide: row 2 holds more than 256 cells"
+    )
 
 
 def test_elements_outside_the_rows_are_counted(base: Path, tmp_path: Path) -> None:
@@ -392,7 +394,7 @@ def test_elements_outside_the_rows_are_counted(base: Path, tmp_path: Path) -> No
             ]
         },
     )
-    refused(
+    expect_refused(
         path,
         f"{path}[objectives]: the sheet (xl/worksheets/sheet2.xml) holds more than 250,000 XML "
         "elements outside its rows",
@@ -405,7 +407,7 @@ def test_a_text_of_more_than_a_megabyte_is_refused(base: Path, tmp_path: Path) -
         lambda: [b'<row r="2"><c r="A2" t="inlineStr"><is><t>', text, b"</t></is></c></row>"]
     )
     path = rebuild(base, tmp_path / "long_text.xlsx", {PARTS["objectives"]: rows})
-    refused(path, f"{path}[objectives], row 2: ", "holds a text or tag of more than 1 MB")
+    expect_refused(path, f"{path}[objectives], row 2: ", "holds a text or tag of more than 1 MB")
 
 
 def test_a_sheet_of_millions_of_different_names_is_refused(base: Path, tmp_path: Path) -> None:
@@ -416,7 +418,7 @@ def test_a_sheet_of_millions_of_different_names_is_refused(base: Path, tmp_path:
         )
     )
     path = rebuild(base, tmp_path / "names.xlsx", {PARTS["objectives"]: rows})
-    refused(
+    expect_refused(
         path,
         f"{path}[objectives], row ",
         "holds more than 10,000 different names of XML elements and attributes",
@@ -436,7 +438,7 @@ def test_an_xml_bomb_is_refused_without_defusedxml(base: Path, tmp_path: Path) -
         ]
     }
     path = with_shared_strings(base, tmp_path / "laughs.xlsx", strings)
-    refused(
+    expect_refused(
         path,
         f"{path}: the shared-strings part (xl/sharedStrings.xml) declares a DTD",
         "(an XML bomb)",
@@ -447,7 +449,9 @@ def test_an_xml_bomb_is_refused_without_defusedxml(base: Path, tmp_path: Path) -
 def test_a_zip_of_many_parts_is_refused(base: Path, tmp_path: Path) -> None:
     extra = ((zipfile.ZipInfo(f"xl/media/{i}.bin", DATE), b"") for i in range(20_000))
     path = rebuild(base, tmp_path / "parts.xlsx", {}, extra)
-    refused(path, f"{path}: the zip archive lists 20,0", "okrkit reads workbooks of at most 10,000")
+    expect_refused(
+        path, f"{path}: the zip archive lists 20,0", "okrkit reads workbooks of at most 10,000"
+    )
 
 
 def test_overlapping_parts_are_refused(base: Path, tmp_path: Path) -> None:
@@ -473,7 +477,7 @@ def test_overlapping_parts_are_refused(base: Path, tmp_path: Path) -> None:
     )
     path = tmp_path / "overlap.xlsx"
     path.write_bytes(out.getvalue())
-    refused(
+    expect_refused(
         path,
         f"{path}: the parts ",
         "of the zip archive overlap: the file is damaged, or built as a zip bomb",
