@@ -603,8 +603,12 @@ class Store:
         ``BEGIN IMMEDIATE``. PostgreSQL creates tables concurrently and the second creator fails
         on the catalog, so the transaction first takes an advisory lock, held until it ends.
         """
+        self._advisory_lock(conn, _SCHEMA_LOCK)
+
+    def _advisory_lock(self, conn: sa.Connection, key: int) -> None:
+        """On PostgreSQL, take the advisory lock ``key`` until the transaction ends."""
         if not self.is_sqlite:
-            conn.execute(self._sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+            conn.execute(self._sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
     def _upgrade_1(self, conn: sa.Connection) -> None:
         """Schema 1 to 2: add the revisions, one ``import`` revision per objective and KR."""
@@ -959,8 +963,7 @@ class Store:
         Two imports into a new cycle would otherwise both insert it, and the second would fail
         on the cycle's key; and a merge must see what the import before it wrote.
         """
-        if not self.is_sqlite:
-            conn.execute(self._sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK})
+        self._advisory_lock(conn, _IMPORT_LOCK)
 
     def _check_links(self, conn: sa.Connection, okrs: OkrSet) -> None:
         """Refuse what the alignment check calls an error: loops, links to what is no objective.
@@ -2416,11 +2419,12 @@ class _Merge:
         incoming: Mapping[str, Any],
     ) -> Resolution | None:
         """What to write for a record the store holds; ``None`` when nothing (noted why)."""
-        if not _diff(current, incoming):
+        diff = _diff(current, incoming)
+        if not diff:
             self.unchanged += 1
             return None
         if self.replacing:
-            found = Resolution(dict(incoming), _diff(current, incoming))
+            found = Resolution(dict(incoming), diff)
             self._note_diffs(ident, current, found)
             return found
         version = getattr(obj, "version", None)
