@@ -31,7 +31,6 @@ för få nyckelresultat (1; sikta på 2–5)
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -43,7 +42,6 @@ from okrkit.cycles import parse_date
 from okrkit.frames import Frames, to_frames
 from okrkit.model import OkrSet
 from okrkit.rules import (
-    LANGS,
     RULES,
     SEVERITIES,
     About,
@@ -54,6 +52,7 @@ from okrkit.rules import (
     Severity,
     functions,
 )
+from okrkit.text import ENV_LANG, resolve_lang
 from okrkit.wording import assess_key_result
 
 __all__ = [
@@ -75,8 +74,6 @@ __all__ = [
     "summary",
 ]
 
-#: The environment variable that picks the language of messages (``en`` or ``sv``).
-ENV_LANG = "OKRKIT_LANG"
 #: Design score penalty per finding that is not silenced, by severity.
 PENALTIES: Mapping[str, int] = {"error": 25, "warning": 10, "info": 3}
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
@@ -130,30 +127,6 @@ class Finding:
 
 #: The columns of :func:`findings_frame`, the fields of :class:`Finding`.
 FINDING_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Finding))
-
-
-def resolve_lang(lang: str | None = None) -> str:
-    """The language of messages: ``lang``, else ``$OKRKIT_LANG``, else ``"en"``.
-
-    Region and encoding suffixes are dropped (``sv_SE.UTF-8`` is ``sv``). An unsupported
-    ``$OKRKIT_LANG`` falls back to English; an unsupported ``lang`` raises ``ValueError``.
-
-    Examples
-    --------
-    >>> resolve_lang("sv-SE"), resolve_lang("EN")
-    ('sv', 'en')
-    """
-    if lang is None:
-        code = _lang_code(os.environ.get(ENV_LANG, ""))
-        return code if code in LANGS else LANGS[0]
-    code = _lang_code(lang)
-    if code not in LANGS:
-        raise ValueError(f"unsupported language {lang!r}: use one of {', '.join(LANGS)}")
-    return code
-
-
-def _lang_code(text: str) -> str:
-    return text.strip().lower().replace("_", "-").replace(".", "-").split("-")[0]
 
 
 def check_set(

@@ -41,6 +41,7 @@ import pandas as pd
 from okrkit.cycles import Cycle
 from okrkit.frames import Frames
 from okrkit.kpis import kpi_missing_parts
+from okrkit.text import LANGUAGES
 from okrkit.wording import assess_key_result
 
 if TYPE_CHECKING:
@@ -70,8 +71,8 @@ About = Literal["objective", "key_result", "kpi", "initiative", "owner"]
 SEVERITIES: tuple[str, ...] = get_args(Severity)
 #: What a rule can be about.
 ABOUT: tuple[str, ...] = get_args(About)
-#: Languages every rule has templates for.
-LANGS: tuple[str, ...] = ("en", "sv")
+#: Languages every rule has templates for (:data:`okrkit.text.LANGUAGES`).
+LANGS: tuple[str, ...] = LANGUAGES
 
 _CODE = re.compile(r"^OKR\d{3}$")
 
