@@ -31,8 +31,10 @@ objectives:
 - id: O1
   title: Win the Nordic market
   key_results:
-  - {id: O1-KR1, title: Grow paying teams from 0 to 10, type: metric, start: 0, target: 10, current: 10}
-  - {id: O1-KR2, title: Keep churn under 2 percent, type: guardrail, threshold: 2, direction: below, current: 1}
+  - {id: O1-KR1, title: Grow paying teams to 10, type: metric,
+     start: 0, target: 10, current: 10}
+  - {id: O1-KR2, title: Keep churn under 2 percent, type: guardrail,
+     threshold: 2, direction: below, current: 1}
   - {id: O1-KR3, title: Ship the Swedish app, type: milestone, done: false}
 - id: O2
   title: Make onboarding effortless
