@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import gc
 import math
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -383,7 +384,12 @@ def _build_set(
     for name, cls in kinds:
         given = tables.get(name)
         if name == "checkins" and isinstance(given, Table):
-            checkins = checkins_from_columns(given.columns)
+            try:
+                checkins = checkins_from_columns(
+                    given.columns, cycle if isinstance(cycle, Cycle) else None
+                )
+            except ValidationError as exc:
+                raise _at_checkin(exc, rows("checkins"), src("checkins")) from None
             if checkins is not None:
                 built[name] = checkins
                 continue
@@ -409,5 +415,22 @@ def _build_set(
         return OkrSet(cycle=cycle, objectives=tuple(objectives), **built)  # type: ignore[arg-type]
     except OkrkitError as exc:
         if isinstance(exc, InputError | ValidationError):
+            if exc.field == "date":  # a check-in outside the cycle: name its row
+                exc = _at_checkin(exc, rows("checkins"), src("checkins"))
             raise exc.at(source=source) from None
         raise
+
+
+_CHECKIN_NUMBER = re.compile(r"^check-in (\d+)")
+
+
+def _at_checkin(
+    exc: InputError | ValidationError, rows: list[tuple[int, dict[str, Any]]], source: str
+) -> InputError | ValidationError:
+    """Point an error about the n-th check-in of a set (its date, its key result) at its row."""
+    m = _CHECKIN_NUMBER.match(exc.problem)
+    if exc.row is not None or not m or not 0 < int(m.group(1)) <= len(rows):
+        return exc
+    return type(exc)(
+        exc.problem, source=source, row=rows[int(m.group(1)) - 1][0], field=exc.field, fix=exc.fix
+    )

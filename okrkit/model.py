@@ -30,6 +30,7 @@ import numpy as np
 
 from okrkit.cycles import FIRST_DAY, LAST_DAY, MAX_YEAR, MIN_YEAR, Cycle, parse_date
 from okrkit.errors import AlignmentCycleError, InputError, ValidationError
+from okrkit.lifecycle import check_checkin_date, checkin_in_cycle
 
 __all__ = [
     "KPI",
@@ -428,27 +429,52 @@ def _version(value: object) -> int | None:
     return value
 
 
-def _confidence(value: object, name: str = "confidence") -> int | None:
+#: The confidence a key result or check-in may carry: a whole number from 1 to 10.
+MIN_CONFIDENCE = 1
+MAX_CONFIDENCE = 10
+#: The grade of a qualitative key result or check-in: 0.0 (none) to 1.0 (fully).
+MIN_GRADE = 0.0
+MAX_GRADE = 1.0
+
+
+def check_confidence(value: object, name: str = "confidence") -> int | None:
+    """``value`` as a confidence from :data:`MIN_CONFIDENCE` to :data:`MAX_CONFIDENCE` (``None``
+    stays ``None``; a whole float is read as an int); the :class:`ValidationError` of the model
+    else.
+
+    >>> check_confidence(7.0), check_confidence(None)
+    (7, None)
+    """
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not MIN_CONFIDENCE <= value <= MAX_CONFIDENCE
+    ):
         raise ValidationError(
             f"{_short(value)} is not a confidence",
             field=name,
-            fix="write a whole number from 1 to 10",
+            fix=f"write a whole number from {MIN_CONFIDENCE} to {MAX_CONFIDENCE}",
         )
     return value
 
 
-def _grade(value: object, name: str = "grade") -> float | None:
+def check_grade(value: object, name: str = "grade") -> float | None:
+    """``value`` as a grade from :data:`MIN_GRADE` to :data:`MAX_GRADE` (``None`` stays
+    ``None``); the :class:`ValidationError` of the model else.
+
+    >>> check_grade(1), check_grade(None)
+    (1.0, None)
+    """
     number = _number(value, name)
-    if number is not None and not 0.0 <= number <= 1.0:
+    if number is not None and not MIN_GRADE <= number <= MAX_GRADE:
         raise ValidationError(
-            f"{_short(value)} is outside 0.0–1.0",
+            f"{_short(value)} is outside {MIN_GRADE:.1f}–{MAX_GRADE:.1f}",
             field=name,
-            fix="grade from 0.0 (none) to 1.0 (fully)",
+            fix=f"grade from {MIN_GRADE:.1f} (none) to {MAX_GRADE:.1f} (fully)",
         )
     return number
 
@@ -718,7 +744,7 @@ class KeyResult(_Record):
         if not (type(weight) is float and MIN_WEIGHT <= weight <= MAX_WEIGHT):
             _set(self, "weight", check_weight(weight))
         if self.confidence is not None:
-            _set(self, "confidence", _confidence(self.confidence))
+            _set(self, "confidence", check_confidence(self.confidence))
         for name in ("start", "target", "current", "threshold"):
             value = getattr(self, name)
             if value is not None and not (
@@ -726,7 +752,7 @@ class KeyResult(_Record):
             ):
                 _set(self, name, _number(value, name))
         if self.grade is not None:
-            _set(self, "grade", _grade(self.grade))
+            _set(self, "grade", check_grade(self.grade))
         if self.done is not None:
             _set(self, "done", _flag(self.done, "done"))
         if self.unit is not None:
@@ -898,11 +924,13 @@ class CheckIn(_Record):
             _set(self, "value", _number(value, "value"))
         if done is not None and type(done) is not bool:
             _set(self, "done", _flag(done, "done"))
-        if grade is not None and not (type(grade) is float and 0.0 <= grade <= 1.0):
-            _set(self, "grade", _grade(grade))
+        if grade is not None and not (type(grade) is float and MIN_GRADE <= grade <= MAX_GRADE):
+            _set(self, "grade", check_grade(grade))
         confidence = self.confidence
-        if confidence is not None and not (type(confidence) is int and 1 <= confidence <= 10):
-            _set(self, "confidence", _confidence(confidence))
+        if confidence is not None and not (
+            type(confidence) is int and MIN_CONFIDENCE <= confidence <= MAX_CONFIDENCE
+        ):
+            _set(self, "confidence", check_confidence(confidence))
         note, author = self.note, self.author
         if not (
             type(note) is str and note.isascii() and "\x00" not in note and len(note) <= MAX_TEXT
@@ -955,7 +983,38 @@ def _checked_id(value: object, name: str) -> str:
     return checked
 
 
-def checkins_from_columns(columns: Mapping[str, Sequence[object]]) -> list[CheckIn] | None:
+def check_checkin_dates(days: Sequence[dt.date], key_results: Sequence[str], cycle: Cycle) -> None:
+    """Refuse the first check-in dated outside ``cycle``, by its number (from 1) and key result.
+
+    The rule is :func:`okrkit.lifecycle.check_checkin_date`; this applies it to a whole column of
+    dates, looking at the earliest and latest day first.
+
+    >>> try:
+    ...     check_checkin_dates([dt.date(2026, 10, 5), dt.date(2026, 6, 1)], ["K1", "K2"],
+    ...                         Cycle.parse("2026-Q4"))
+    ... except ValidationError as exc:
+    ...     print(exc.problem[:60])
+    check-in 2 on key result K2: the check-in date 2026-06-01 is
+    """
+    distinct = set(days)
+    if not distinct or (
+        checkin_in_cycle(min(distinct), cycle) and checkin_in_cycle(max(distinct), cycle)
+    ):
+        return
+    for i, day in enumerate(days):
+        try:
+            check_checkin_date(day, cycle, place={"field": "date"})
+        except ValidationError as exc:
+            raise ValidationError(
+                f"check-in {i + 1} on key result {key_results[i]}: {exc.problem}",
+                field=exc.field,
+                fix=exc.fix,
+            ) from None
+
+
+def checkins_from_columns(
+    columns: Mapping[str, Sequence[object]], cycle: Cycle | None = None
+) -> list[CheckIn] | None:
     """Check-ins built from whole columns, checked column by column instead of one by one.
 
     ``columns`` maps the keys of :class:`CheckIn` (and ``id``) to equally long sequences of
@@ -963,6 +1022,9 @@ def checkins_from_columns(columns: Mapping[str, Sequence[object]]) -> list[Check
     the missing values left out. ``None`` is returned, and nothing built, when a value is not
     already in its checked form (a number as text, an id with spaces around it, a bad value):
     the caller then builds the check-ins one by one, which raises the exact error.
+
+    With ``cycle``, a check-in dated outside it is refused as :class:`OkrSet` refuses it
+    (:func:`check_checkin_dates`).
     """
     unknown = set(columns) - {"id", *CheckIn.file_keys()}
     n = len(next(iter(columns.values()), ()))
@@ -984,11 +1046,15 @@ def checkins_from_columns(columns: Mapping[str, Sequence[object]]) -> list[Check
     done = _floats(col["done"], bool)
     if value is None or grade is None or done is None:
         return None
-    if ((grade < 0.0) | (grade > 1.0)).any():
+    if ((grade < MIN_GRADE) | (grade > MAX_GRADE)).any():
         return None
     given = (~np.isnan(value)).astype(np.int8) + ~np.isnan(grade) + ~np.isnan(done)
     if n and not (given == 1).all():
         return None
+    if cycle is not None:
+        check_checkin_dates(
+            cast(Sequence[dt.date], col["date"]), cast(Sequence[str], col["key_result"]), cycle
+        )
     try:
         confidence = [_CONFIDENCES[c] for c in col["confidence"]]
     except (KeyError, TypeError):
@@ -1026,7 +1092,10 @@ def checkins_from_columns(columns: Mapping[str, Sequence[object]]) -> list[Check
 
 
 _NONE = type(None)
-_CONFIDENCES: dict[object, int | None] = {None: None, **{float(i): i for i in range(1, 11)}}
+_CONFIDENCES: dict[object, int | None] = {
+    None: None,
+    **{float(i): i for i in range(MIN_CONFIDENCE, MAX_CONFIDENCE + 1)},
+}
 
 
 def _types(column: Iterable[object]) -> set[type]:
@@ -1229,6 +1298,9 @@ class OkrSet:
                     field=c.field_name,
                     fix=f"record '{expected}' for a {found.type} key result",
                 )
+        check_checkin_dates(
+            [c.date for c in self.checkins], [c.key_result for c in self.checkins], self.cycle
+        )
 
     def alignment_loop(self) -> tuple[str, ...] | None:
         """The first loop of ``aligns_to`` links among the set's objectives, else ``None``.
