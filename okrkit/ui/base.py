@@ -1,4 +1,9 @@
-"""The shared frame of every view: the store, the language, a status line and safe callbacks."""
+"""The shared frame of every view: the store, the language, a status line and safe callbacks.
+
+A view's labels live in its section of ``okrkit/locale/<lang>.json`` (:attr:`View.SECTION`, such
+as ``ui.review``); the labels every view shares (Refresh, Save, the error lines) in its
+``common`` section. :meth:`View.t` looks a label up in the view's section, then in ``common``.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +11,45 @@ import functools
 import html
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import ipywidgets as widgets
 
 from okrkit.errors import OkrkitError
-from okrkit.ui.i18n import pick, resolve_lang
+from okrkit.text import resolve_lang, say, texts
 
-__all__ = ["View"]
+__all__ = ["COMMON_SECTION", "View", "label"]
 
 log = logging.getLogger("okrkit.ui")
+
+#: The locale section of the labels every view shares.
+COMMON_SECTION = "common"
+
+
+def label(section: str, key: str, lang: str, **values: object) -> str:
+    """The label ``key`` of locale ``section`` (else of the ``common`` one) in ``lang``, filled in.
+
+    >>> label("ui.review", "heading", "sv"), label("ui.review", "refresh", "sv")
+    ('Kvartalsgenomgång', 'Uppdatera')
+    """
+    if section and key in texts(section, "en"):
+        return say(section, key, lang, **values)
+    return say(COMMON_SECTION, key, lang, **values)
 
 
 class View(widgets.VBox):
     """A VBox with a store, a language and a status line.
 
-    Subclasses build their widgets, call :meth:`safe` to wrap every callback, and re-render in
-    :meth:`refresh`. A callback never raises: an :class:`~okrkit.errors.OkrkitError` shows as a
-    readable message in the status line; anything else is logged and reported briefly.
+    Subclasses name their locale section in :attr:`SECTION`, build their widgets, call
+    :meth:`safe` to wrap every callback, and re-render in :meth:`refresh`. A callback never
+    raises: an :class:`~okrkit.errors.OkrkitError` shows as a readable message in the status
+    line; anything else is logged and reported briefly.
     """
 
+    #: The section of ``okrkit/locale/<lang>.json`` that holds the view's labels.
+    SECTION: ClassVar[str] = ""
+    #: A view's own label table ``{"en": {...}, "sv": {...}}``, looked up before
+    #: :attr:`SECTION`; for views whose labels are not yet in the locale files.
     TEXT: Mapping[str, Mapping[str, str]] = {"en": {}, "sv": {}}
 
     def __init__(self, store: Any, *, lang: str | None = None, **kwargs: Any) -> None:
@@ -37,7 +61,10 @@ class View(widgets.VBox):
 
     def t(self, key: str, **values: object) -> str:
         """The label ``key`` in the view's language."""
-        return pick(self.TEXT, key, self.lang, **values)
+        own = self.TEXT.get(self.lang, {}).get(key) or self.TEXT.get("en", {}).get(key)
+        if own is not None:
+            return own.format(**values) if values else own
+        return label(self.SECTION, key, self.lang, **values)
 
     def show_ok(self, message: str | None = None) -> None:
         """Show a short confirmation in the status line (the text is escaped)."""

@@ -21,10 +21,10 @@ import sqlalchemy as sa
 
 from okrkit import KeyResult, Objective, OkrSet, build_graph, load_template, score
 from okrkit.store import Store
+from okrkit.text import texts
 from okrkit.ui import alignment_editor
 from okrkit.ui.alignment import (
     LINK_CODES,
-    TEXT,
     AlignmentEditor,
     graph_checks,
     link_checks,
@@ -66,7 +66,7 @@ def codes(view: AlignmentEditor) -> list[tuple[str, str]]:
 
 
 def test_labels_have_the_same_keys_in_both_languages() -> None:
-    assert set(TEXT["en"]) == set(TEXT["sv"])
+    assert set(texts("ui.alignment", "en")) == set(texts("ui.alignment", "sv"))
 
 
 def test_builds_with_the_picture_and_the_checks(store: Store) -> None:

@@ -17,8 +17,8 @@ from okrkit.kpis import kpi_missing_parts
 from okrkit.store import Store
 from okrkit.ui import kpi_board
 from okrkit.ui.checkin import format_number
-from okrkit.ui.i18n import COMMON
-from okrkit.ui.kpis import TEXT, KpiBoard
+from okrkit.text import texts
+from okrkit.ui.kpis import KpiBoard
 
 CYCLE = "2026-Q1"
 
@@ -157,7 +157,7 @@ def test_swedish_labels(store: Store) -> None:
 
 
 def test_text_tables_have_the_same_keys_in_both_languages() -> None:
-    assert set(TEXT["en"]) == set(TEXT["sv"])
+    assert set(texts("ui.kpis", "en")) == set(texts("ui.kpis", "sv"))
 
 
 def test_user_text_is_escaped(store: Store) -> None:
@@ -182,7 +182,7 @@ def test_an_unexpected_error_shows_the_generic_message(
     monkeypatch.setattr(store, "frames", broken)
     with caplog.at_level(logging.ERROR, logger="okrkit.ui"):
         board.refresh_button.click()  # does not raise
-    assert text(board.status.value) == COMMON["en"]["unexpected"]
+    assert text(board.status.value) == texts("common", "en")["unexpected"]
     assert board.table.value == before
     assert "boom" in caplog.text
 

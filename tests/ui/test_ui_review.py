@@ -27,8 +27,8 @@ import pytest
 from okrkit import CheckIn, KeyResult, Objective, OkrSet, StoreError, load_template
 from okrkit.store import Store
 from okrkit.ui import quarter_review
-from okrkit.ui.i18n import COMMON
-from okrkit.ui.review import TEXT, QuarterReview
+from okrkit.text import texts
+from okrkit.ui.review import QuarterReview
 
 CYCLE = "2026-Q1"
 AS_OF = dt.date(2026, 3, 31)
@@ -300,7 +300,7 @@ def test_swedish_labels(store: Store) -> None:
 
 
 def test_text_tables_have_the_same_keys_in_both_languages() -> None:
-    assert set(TEXT["en"]) == set(TEXT["sv"])
+    assert set(texts("ui.review", "en")) == set(texts("ui.review", "sv"))
 
 
 def test_user_text_is_escaped(store: Store) -> None:
@@ -339,7 +339,7 @@ def test_an_unexpected_error_shows_the_generic_message_and_reverts(
     monkeypatch.setattr(store, "add_checkin", broken)
     with caplog.at_level(logging.ERROR, logger="okrkit.ui"):
         view.inputs["MKT-3-KR3"].value = 0.9  # does not raise
-    assert text(view.status.value) == COMMON["en"]["unexpected"]
+    assert text(view.status.value) == texts("common", "en")["unexpected"]
     assert "boom" in caplog.text
     assert view.inputs["MKT-3-KR3"].value == 0.0  # back to what the store holds
     assert "⚠ not saved" in text(view.results["MKT-3-KR3"].value)
