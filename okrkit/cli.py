@@ -19,6 +19,7 @@ from typing import Any
 
 from okrkit.cycles import parse_date
 from okrkit.errors import AlignmentError, InputError, OkrkitError, StoreError, ValidationError
+from okrkit.forms import default_checkin_date, make_checkin
 from okrkit.model import CheckIn, OkrSet
 
 __all__ = ["main"]
@@ -237,7 +238,12 @@ def _checkin_fields(a: argparse.ArgumentParser, *, required_date: bool) -> None:
     g.add_argument("--done", action="store_const", const=True, help="milestone reached")
     g.add_argument("--not-done", dest="done", action="store_const", const=False)
     g.add_argument("--grade", type=float, help="grade 0.0–1.0 (qualitative)")
-    a.add_argument("--date", type=_date, required=required_date, help="default: today")
+    a.add_argument(
+        "--date",
+        type=_date,
+        required=required_date,
+        help="inside the key result's cycle (add: default today, moved into the cycle)",
+    )
     a.add_argument("--confidence", type=int, help="1–10")
     a.add_argument("--note")
     a.add_argument("--author")
@@ -782,9 +788,7 @@ def cmd_checkin(args: argparse.Namespace) -> int:
             if getattr(args, k) is not None
         }
         if action == "add":
-            fields.setdefault("date", dt.date.today())
-            fields.setdefault("author", os.environ.get("USER", ""))
-            new = store.add_checkin(CheckIn(key_result=args.key_result, **fields))
+            new = store.add_checkin(_checkin_form(store, args.key_result, fields))
             print(f"recorded check-in {new.id} on {new.key_result}")
             return 0
         if action == "correct":
@@ -794,6 +798,27 @@ def cmd_checkin(args: argparse.Namespace) -> int:
             print(f"corrected check-in {args.id}: now check-in {new.id}")
             return 0
     raise UsageError("choose an action: add, list, correct or delete")
+
+
+def _checkin_form(store: Any, key_result: str, fields: dict[str, Any]) -> CheckIn:
+    """The check-in ``okrkit checkin add`` records: the check-in form of the widget
+    (:func:`okrkit.forms.make_checkin`) filled in from the command line, for the key result's
+    type and cycle; the date defaults to today, moved into the cycle."""
+    store.checkins(key_result)  # NotFoundError: "no key result ..."
+    latest = store.history(key_result).iloc[-1]
+    cycle = store.cycle(latest["cycle"])
+    return make_checkin(
+        str(latest["type"]),
+        key_result,
+        fields.get("date") or default_checkin_date(cycle),
+        value=fields.get("value"),
+        done=fields.get("done"),
+        grade=fields.get("grade"),
+        confidence=fields.get("confidence"),
+        note=fields.get("note") or "",
+        author=fields.get("author", os.environ.get("USER", "")),
+        cycle=cycle,
+    )
 
 
 #: The fields ``okrkit history`` shows, after version, time, action, author and cycle.

@@ -798,21 +798,38 @@ def test_checkin_add_correct_delete_and_history(
     assert code == 1 and "already corrected" in err
 
 
-def test_checkin_add_defaults_to_today(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_checkin_add_defaults_to_today_moved_into_the_cycle(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, _ = run(capsys, "--db", db, "checkin", "add", "MKT-1-KR1", "--grade", "0.7")
     assert code == 0
     rows = checkin_list(capsys, db, "MKT-1-KR1")
-    assert rows[-1]["date"].startswith(dt.date.today().isoformat())
+    q1 = Cycle.parse("2026-Q1")
+    today = min(max(dt.date.today(), q1.start), q1.end)
+    assert rows[-1]["date"].startswith(today.isoformat())
     assert rows[-1]["grade"] == 0.7
+
+
+def test_checkin_add_refuses_a_date_outside_the_cycle(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = load(db)
+    code, out, err = run(
+        capsys, "--db", db, "checkin", "add", "CO-1-KR1", "--value", "5", "--date", "2026-06-15"
+    )
+    assert code == 1 and out == ""
+    assert "2026-06-15 is outside cycle 2026-Q1 (2026-01-01 to 2026-03-31)" in err
+    assert "date the check-in from 2026-01-01 to 2026-03-31" in err
+    assert load(db) == before
 
 
 @pytest.mark.parametrize(
     ("args", "code", "text"),
     [
-        (["add", "CO-1-KR1", "--done"], 1, "record 'value' instead"),
-        (["add", "CO-1-KR2", "--value", "3"], 1, "record 'done' instead"),
-        (["add", "MKT-1-KR1", "--grade", "1.5"], 1, "outside 0.0–1.0"),
-        (["add", "CO-1-KR1"], 1, "exactly one of value, done or grade"),
+        (["add", "CO-1-KR1", "--done"], 1, "the value is missing"),
+        (["add", "CO-1-KR2", "--value", "3"], 1, "say whether the milestone is done"),
+        (["add", "MKT-1-KR1", "--grade", "1.5"], 1, "the grade 1.5 is outside 0–1"),
+        (["add", "CO-1-KR1"], 1, "the value is missing"),
         (["add", "NOPE", "--value", "3"], 2, "no key result 'NOPE'"),
         (["add", "CO-1-KR1", "--value", "3", "--confidence", "11"], 1, "confidence"),
         (["correct", "999", "--value", "3"], 2, "no check-in 999"),

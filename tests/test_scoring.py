@@ -646,6 +646,8 @@ def test_scores_is_frozen(small_set: OkrSet) -> None:
 CYCLE = Cycle.parse("2026-Q1")
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 days = st.integers(min_value=-20, max_value=110)  # days after the cycle start
+# A check-in lies inside its cycle (okrkit.lifecycle.check_checkin_date); the as-of day may not.
+checkin_days = st.integers(min_value=0, max_value=CYCLE.days - 1)
 unit_interval = st.floats(min_value=0.0, max_value=1.0)
 confidence = st.one_of(st.none(), st.integers(min_value=1, max_value=10))
 weights = st.floats(min_value=0.001, max_value=1000.0)
@@ -678,7 +680,7 @@ def checkins_for(draw: st.DrawFn, krs: list[KeyResult]) -> list[CheckIn]:
     out = []
     for _ in range(draw(st.integers(min_value=0, max_value=12))):
         kr = draw(st.sampled_from(krs))
-        date = CYCLE.start + dt.timedelta(days=draw(days))
+        date = CYCLE.start + dt.timedelta(days=draw(checkin_days))
         if kr.type in ("metric", "guardrail"):
             field: dict[str, Any] = {"value": draw(finite)}
         elif kr.type == "milestone":
