@@ -1,0 +1,227 @@
+"""The OKR set of one cycle, and the alignment loops among its objectives."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from okrkit.cycles import Cycle
+from okrkit.errors import AlignmentCycleError, ValidationError
+from okrkit.model._columns import _types, check_checkin_dates
+from okrkit.model._fields import CHECKIN_FIELD, parse_cycle
+from okrkit.model._html import _html_table
+from okrkit.model._records import KPI, CheckIn, Initiative, KeyResult, Objective, _set, with_article
+
+
+def find_alignment_loop(
+    parents: Mapping[str, Iterable[str]], roots: Iterable[str] | None = None
+) -> tuple[str, ...] | None:
+    """The first loop of alignment links reachable from ``roots`` (default: every id), else None.
+
+    ``parents`` maps an objective id to the ids it aligns to; ids missing from it have no
+    parents. The loop is given in alignment order and closes on its first id. The search is
+    iterative, so a chain of any length is safe.
+
+    Examples
+    --------
+    >>> find_alignment_loop({"A": ["B"], "B": ["C"], "C": ["A"]})
+    ('A', 'B', 'C', 'A')
+    >>> find_alignment_loop({"A": ["B"], "B": []}) is None
+    True
+    """
+    done: set[str] = set()
+    for root in parents if roots is None else roots:
+        if root in done:
+            continue
+        path = [root]
+        on_path = {root: 0}
+        todo = [iter(parents.get(root, ()))]
+        while todo:
+            parent = next(todo[-1], None)
+            if parent is None:
+                node = path.pop()
+                del on_path[node]
+                done.add(node)
+                todo.pop()
+            elif parent in on_path:
+                return (*path[on_path[parent] :], parent)
+            elif parent in parents and parent not in done:
+                on_path[parent] = len(path)
+                path.append(parent)
+                todo.append(iter(parents[parent]))
+    return None
+
+
+def loop_error(loop: tuple[str, ...]) -> AlignmentCycleError:
+    """The error for an alignment loop found by :meth:`OkrSet.alignment_loop` (no place yet).
+
+    A long loop is named by its first and last links; the fix names the link that closes it.
+    """
+    n = len(loop) - 1
+    shown = loop if n <= 8 else (*loop[:4], "…", *loop[-3:])
+    child, parent = loop[-2], loop[-1]
+    return AlignmentCycleError(
+        f"objectives align in a loop: {' -> '.join(shown)}"
+        + (f" ({n} objectives)" if n > 8 else ""),
+        field="aligns_to",
+        fix=f"remove {parent} from the aligns_to of {child}, or another link of the loop",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OkrSet:
+    """The OKRs of one cycle with their KPIs, initiatives and check-ins.
+
+    Ids are unique across objectives, key results, KPIs and initiatives. Check-ins, KPI
+    ``measures`` and initiative ``supports`` must name key results of the set, and a check-in must
+    record the field that fits its key result's type. ``aligns_to`` may name objectives outside the
+    set (another team's file); the alignment checks report those that exist nowhere.
+    """
+
+    cycle: Cycle
+    objectives: tuple[Objective, ...] = ()
+    kpis: tuple[KPI, ...] = ()
+    initiatives: tuple[Initiative, ...] = ()
+    checkins: tuple[CheckIn, ...] = ()
+    _krs: dict[str, KeyResult] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _set(self, "cycle", parse_cycle(self.cycle))
+        for name, cls in (
+            ("objectives", Objective),
+            ("kpis", KPI),
+            ("initiatives", Initiative),
+            ("checkins", CheckIn),
+        ):
+            items = tuple(getattr(self, name) or ())
+            if _types(items) <= {cls}:
+                _set(self, name, items)
+                continue
+            for i, item in enumerate(items):
+                if not isinstance(item, cls):
+                    raise ValidationError(
+                        f"item {i + 1} is a {type(item).__name__}, not a {cls.__name__}",
+                        field=name,
+                        fix=f"build {cls.__name__} objects",
+                    )
+            _set(self, name, items)
+        seen: dict[str, str] = {}
+
+        def claim(ident: str, what: str) -> None:
+            if ident in seen:
+                raise ValidationError(
+                    f"duplicate id {ident!r}: used by {with_article(seen[ident])}"
+                    f" and {with_article(what)}",
+                    field="id",
+                    fix="give each objective, key result, KPI and initiative its own id",
+                )
+            seen[ident] = what
+
+        krs: dict[str, KeyResult] = {}
+        for o in self.objectives:
+            claim(o.id, "objective")
+            for kr in o.key_results:
+                claim(kr.id, "key result")
+                krs[kr.id] = kr
+        for k in self.kpis:
+            claim(k.id, "KPI")
+        for ini in self.initiatives:
+            claim(ini.id, "initiative")
+        _set(self, "_krs", krs)
+        for k in self.kpis:
+            self._require_krs(k.measures, f"KPI {k.id}", "measures")
+        for ini in self.initiatives:
+            self._require_krs(ini.supports, f"initiative {ini.id}", "supports")
+        expects = {ident: CHECKIN_FIELD[kr.type] for ident, kr in krs.items()}
+        for i, c in enumerate(self.checkins):
+            expected = expects.get(c.key_result)
+            if expected == "value":
+                if c.value is not None:
+                    continue
+            elif expected == "done":
+                if c.value is None and c.done is not None:
+                    continue
+            elif expected == "grade" and c.value is None and c.done is None:
+                continue
+            found = krs.get(c.key_result)
+            if found is None:
+                raise ValidationError(
+                    f"check-in {i + 1} ({c.date}) is for key result {c.key_result!r},"
+                    " which is not in the set",
+                    field="key_result",
+                    fix="use the id of an existing key result",
+                )
+            expected = CHECKIN_FIELD[found.type]
+            if c.field_name != expected:
+                raise ValidationError(
+                    f"check-in {i + 1} on {found.type} key result {found.id}"
+                    f" records '{c.field_name}'",
+                    field=c.field_name,
+                    fix=f"record '{expected}' for a {found.type} key result",
+                )
+        check_checkin_dates(
+            [c.date for c in self.checkins], [c.key_result for c in self.checkins], self.cycle
+        )
+
+    def alignment_loop(self) -> tuple[str, ...] | None:
+        """The first loop of ``aligns_to`` links among the set's objectives, else ``None``.
+
+        The loop is given in alignment order and closes on its first id: ``("A", "B", "A")``
+        when A aligns to B and B to A. Links to objectives outside the set are ignored. The
+        search is iterative, so a chain of any length is safe. The alignment checks
+        (:mod:`okrkit.alignment`, ``OKR601``) find loops across sets and the store.
+        """
+        return find_alignment_loop({o.id: o.aligns_to for o in self.objectives})
+
+    def _require_krs(self, ids: Iterable[str], owner: str, name: str) -> None:
+        for ident in ids:
+            if ident not in self._krs:
+                raise ValidationError(
+                    f"{owner} names key result {ident!r}, which is not in the set",
+                    field=name,
+                    fix="use the id of an existing key result",
+                )
+
+    def key_results(self) -> Iterator[tuple[Objective, KeyResult]]:
+        """Every key result with its objective, in file order."""
+        for o in self.objectives:
+            for kr in o.key_results:
+                yield o, kr
+
+    def key_result(self, ident: str) -> KeyResult:
+        """The key result with id ``ident``; ``KeyError`` when there is none."""
+        return self._krs[ident]
+
+    def objective(self, ident: str) -> Objective:
+        """The objective with id ``ident``; ``KeyError`` when there is none."""
+        for o in self.objectives:
+            if o.id == ident:
+                return o
+        raise KeyError(ident)
+
+    def _repr_html_(self) -> str:
+        c = self.cycle
+        heading = (
+            f"OKR set {c.id} ({c.start.isoformat()} – {c.end.isoformat()}):"
+            f" {len(self.objectives)} objectives, {len(self._krs)} key results,"
+            f" {len(self.kpis)} KPIs, {len(self.initiatives)} initiatives,"
+            f" {len(self.checkins)} check-ins"
+        )
+        rows: list[tuple[object, ...]] = [
+            (o.id, o.title, o.owner, o.level, o.kind, len(o.key_results), o.aligns_to)
+            for o in self.objectives
+        ]
+        columns = ("objective", "title", "owner", "level", "kind", "key results", "aligns to")
+        table = _html_table(columns, rows, "objectives") if rows else ""
+        return f"<div><strong>{html.escape(heading)}</strong>{table}</div>"
+
+    @property
+    def ids(self) -> frozenset[str]:
+        """Every id in the set (objectives, key results, KPIs, initiatives)."""
+        return frozenset(
+            [o.id for o in self.objectives]
+            + list(self._krs)
+            + [k.id for k in self.kpis]
+            + [i.id for i in self.initiatives]
+        )

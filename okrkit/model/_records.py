@@ -1,0 +1,481 @@
+"""The records of an OKR set: objectives, key results, check-ins, KPIs and initiatives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any, ClassVar, Self
+
+from okrkit.cycles import FIRST_DAY, LAST_DAY, parse_date
+from okrkit.errors import InputError, ValidationError
+from okrkit.model._fields import (
+    _FOREIGN_FIELDS,
+    FREQUENCIES,
+    INITIATIVE_STATES,
+    KINDS,
+    KR_TYPE_FIELDS,
+    KR_TYPES,
+    LEVELS,
+    MAX_CONFIDENCE,
+    MAX_GRADE,
+    MAX_ID,
+    MAX_NUMBER,
+    MAX_TEXT,
+    MAX_WEIGHT,
+    MIN_CONFIDENCE,
+    MIN_GRADE,
+    MIN_WEIGHT,
+    Frequency,
+    GuardDirection,
+    InitiativeState,
+    Kind,
+    KpiDirection,
+    KrType,
+    Level,
+    _choice,
+    _flag,
+    _ids,
+    _number,
+    _short,
+    _silence,
+    _text,
+    _version,
+    check_confidence,
+    check_grade,
+    check_weight,
+)
+from okrkit.model._html import _html_fields, _html_table, _measure
+
+
+def with_article(noun: str) -> str:
+    """``noun`` with its indefinite article: 'an objective', 'a KPI'."""
+    return f"an {noun}" if noun[:1].lower() in "aeio" else f"a {noun}"
+
+
+#: Set a field of a frozen object (in ``__post_init__``).
+_set: Callable[[object, str, object], None] = object.__setattr__
+
+
+class _Record:
+    """Shared construction from mappings (YAML, CSV rows) with the place of every problem."""
+
+    __slots__ = ()
+    #: Fields that are not written in files (set by the store or by the set).
+    _internal: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def file_keys(cls) -> tuple[str, ...]:
+        """The keys a file may use for this kind of record, in file order."""
+        return _keys(cls)[0]
+
+    @classmethod
+    def required_keys(cls) -> tuple[str, ...]:
+        return _keys(cls)[2]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], **place: Any) -> Self:
+        """Build from a mapping, refusing unknown and missing keys.
+
+        ``place`` (``source``, ``line``, ``row``) is added to any error raised. A mapping may carry
+        a ``lines`` attribute (key -> line) to point an error at the line of the faulty field.
+        """
+        if not isinstance(data, Mapping):
+            raise InputError(
+                f"expected a mapping of keys for {with_article(cls.__name__)},"
+                f" found {type(data).__name__}",
+                fix="write 'key: value' lines",
+                **place,
+            )
+        lines = getattr(data, "lines", {})
+        allowed, known, required = _keys(cls)
+        if not known.issuperset(data):
+            for key in data:
+                if key not in known:
+                    raise InputError(
+                        f"unknown key {_short(key)} in {with_article(cls.__name__)}",
+                        field=str(key),
+                        fix=f"allowed keys: {', '.join(allowed)}",
+                        **_with_line(place, lines.get(key)),
+                    )
+        for key in required:
+            if data.get(key) is None:
+                raise ValidationError(
+                    f"{with_article(cls.__name__)} needs '{key}'",
+                    field=key,
+                    fix=f"add '{key}: ...'",
+                    **place,
+                )
+        try:
+            return cls(**dict(data))
+        except ValidationError as exc:
+            raise exc.at(**_with_line(place, lines.get(exc.field))) from None
+
+
+_KEYS: dict[type, tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]] = {}
+
+
+def _keys(cls: type) -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]:
+    """The file keys of a record class (in order and as a set) and its required keys."""
+    if cls not in _KEYS:
+        every = fields(cls)
+        names = tuple(f.name for f in every if f.name not in getattr(cls, "_internal", ()))
+        required = tuple(
+            f.name for f in every if f.default is MISSING and f.default_factory is MISSING
+        )
+        _KEYS[cls] = names, frozenset(names), required
+    return _KEYS[cls]
+
+
+def _with_line(place: Mapping[str, Any], line: int | None) -> dict[str, Any]:
+    out = dict(place)
+    if line is not None:
+        out["line"] = line
+    return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeyResult(_Record):
+    """How progress toward an objective is measured.
+
+    ``type`` is ``metric`` (``start``, ``target``, ``current``, ``unit``), ``milestone``
+    (``done``), ``qualitative`` (``grade`` 0–1) or ``guardrail`` (``threshold`` and ``direction``
+    ``above``/``below``: stay on the right side of a line). Fields of other types must stay empty.
+    """
+
+    id: str
+    title: str
+    type: KrType = "metric"
+    weight: float = 1.0
+    owner: str = ""
+    confidence: int | None = None
+    start: float | None = None
+    target: float | None = None
+    current: float | None = None
+    unit: str | None = None
+    done: bool | None = None
+    grade: float | None = None
+    threshold: float | None = None
+    direction: GuardDirection | None = None
+    carried_from: str | None = None
+    silence: tuple[tuple[str, str], ...] = ()
+    version: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        _set(self, "version", _version(self.version))
+        _set(self, "id", _text(self.id, "id", required=True, ident=True))
+        _set(self, "title", _text(self.title, "title", required=True))
+        _set(self, "type", _choice(self.type, "type", KR_TYPES))
+        _set(self, "owner", _text(self.owner, "owner"))
+        weight = self.weight
+        if not (type(weight) is float and MIN_WEIGHT <= weight <= MAX_WEIGHT):
+            _set(self, "weight", check_weight(weight))
+        if self.confidence is not None:
+            _set(self, "confidence", check_confidence(self.confidence))
+        for name in ("start", "target", "current", "threshold"):
+            value = getattr(self, name)
+            if value is not None and not (
+                type(value) is float and -MAX_NUMBER <= value <= MAX_NUMBER
+            ):
+                _set(self, name, _number(value, name))
+        if self.grade is not None:
+            _set(self, "grade", check_grade(self.grade))
+        if self.done is not None:
+            _set(self, "done", _flag(self.done, "done"))
+        if self.unit is not None:
+            # An empty unit means no unit: files leave it out, so it must read back as None.
+            _set(self, "unit", _text(self.unit, "unit") or None)
+        if self.carried_from is not None:
+            _set(
+                self,
+                "carried_from",
+                _text(self.carried_from, "carried_from", required=True, ident=True),
+            )
+        _set(self, "silence", _silence(self.silence))
+        own = KR_TYPE_FIELDS[self.type]
+        for name in _FOREIGN_FIELDS[self.type]:
+            if getattr(self, name) is not None:
+                raise ValidationError(
+                    f"'{name}' does not belong to a {self.type} key result",
+                    field=name,
+                    fix=f"a {self.type} key result takes {', '.join(own)}; remove '{name}'"
+                    " or change 'type'",
+                )
+        if self.type == "metric":
+            for name in ("start", "target"):
+                if getattr(self, name) is None:
+                    raise ValidationError(
+                        "a metric key result needs a start and a target",
+                        field=name,
+                        fix=f"add '{name}: <number>'",
+                    )
+            if self.start == self.target:
+                raise ValidationError(
+                    f"target equals start ({self.target:g}), so no progress can be measured",
+                    field="target",
+                    fix="set the target you want to reach, different from the start",
+                )
+        elif self.type == "milestone" and self.done is None:
+            _set(self, "done", False)
+        elif self.type == "guardrail":
+            if self.threshold is None:
+                raise ValidationError(
+                    "a guardrail key result needs a threshold",
+                    field="threshold",
+                    fix="add 'threshold: <number>'",
+                )
+            _set(
+                self,
+                "direction",
+                _choice(self.direction or "above", "direction", ("above", "below")),
+            )
+
+    def _repr_html_(self) -> str:
+        names = ("type", "owner", "weight", "start", "target", "current", "unit", "done")
+        more = ("grade", "threshold", "direction", "confidence", "carried_from", "silence")
+        return _html_fields(
+            f"Key result {self.id}: {self.title}",
+            [(n, getattr(self, n)) for n in (*names, *more)],
+        )
+
+    @property
+    def increasing(self) -> bool:
+        """For a metric: True when success means going up (target above start)."""
+        return self.type == "metric" and (self.target or 0.0) > (self.start or 0.0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Objective(_Record):
+    """What we want to achieve: qualitative, with the key results that measure it."""
+
+    id: str
+    title: str
+    owner: str = ""
+    level: Level = "team"
+    kind: Kind = "committed"
+    description: str = ""
+    aligns_to: tuple[str, ...] = ()
+    carried_from: str | None = None
+    silence: tuple[tuple[str, str], ...] = ()
+    version: int | None = field(default=None, compare=False)
+    key_results: tuple[KeyResult, ...] = ()
+
+    def __post_init__(self) -> None:
+        _set(self, "version", _version(self.version))
+        _set(self, "id", _text(self.id, "id", required=True, ident=True))
+        _set(self, "title", _text(self.title, "title", required=True))
+        _set(self, "owner", _text(self.owner, "owner"))
+        _set(self, "level", _choice(self.level, "level", LEVELS))
+        _set(self, "kind", _choice(self.kind, "kind", KINDS))
+        _set(self, "description", _text(self.description, "description"))
+        aligns = _ids(self.aligns_to, "aligns_to")
+        if self.id in aligns:
+            raise ValidationError(
+                "an objective cannot align to itself",
+                field="aligns_to",
+                fix=f"remove {self.id} from its own aligns_to",
+            )
+        _set(self, "aligns_to", aligns)
+        _set(self, "silence", _silence(self.silence))
+        if self.carried_from is not None:
+            _set(
+                self,
+                "carried_from",
+                _text(self.carried_from, "carried_from", required=True, ident=True),
+            )
+        krs = self.key_results or ()
+        if isinstance(krs, Mapping) or not isinstance(krs, Iterable):
+            raise ValidationError(
+                f"{_short(krs)} is not a list",
+                field="key_results",
+                fix="write a list of key results",
+            )
+        krs = tuple(krs)
+        for kr in krs:
+            if not isinstance(kr, KeyResult):
+                raise ValidationError(
+                    f"{_short(kr)} is not a KeyResult",
+                    field="key_results",
+                    fix="build KeyResult objects",
+                )
+        _set(self, "key_results", krs)
+
+    def _repr_html_(self) -> str:
+        names = ("owner", "level", "kind", "aligns_to", "carried_from", "description", "silence")
+        fields_html = _html_fields(
+            f"Objective {self.id}: {self.title}", [(n, getattr(self, n)) for n in names]
+        )
+        rows: list[tuple[object, ...]] = [
+            (kr.id, kr.title, kr.type, _measure(kr), kr.weight, kr.owner) for kr in self.key_results
+        ]
+        columns = ("key result", "title", "type", "measure", "weight", "owner")
+        return fields_html + (_html_table(columns, rows, "key results") if rows else "")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckIn(_Record):
+    """A progress report on one key result: the value (or done / grade), confidence and a note.
+
+    ``id`` is given by the store; it does not count when check-ins are compared.
+    """
+
+    _internal: ClassVar[frozenset[str]] = frozenset({"id"})
+
+    key_result: str
+    date: dt.date
+    value: float | None = None
+    done: bool | None = None
+    grade: float | None = None
+    confidence: int | None = None
+    note: str = ""
+    author: str = ""
+    id: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        # Millions of check-ins are built at a time: a value already in its checked form (a plain
+        # ASCII id or one checked before, a float in range, ...) is kept without calling its check.
+        kr, day, value, done, grade = self.key_result, self.date, self.value, self.done, self.grade
+        if not (
+            type(kr) is str
+            and kr.isascii()
+            and kr.isprintable()
+            and 0 < len(kr) <= MAX_ID
+            and kr.strip() == kr
+            and "," not in kr
+            and ";" not in kr
+        ) and not (type(kr) is str and kr in _CHECKED_IDS):
+            _set(self, "key_result", _checked_id(kr, "key_result"))
+        if not (type(day) is dt.date and FIRST_DAY <= day <= LAST_DAY):
+            _set(self, "date", parse_date(day, field="date"))
+        if value is not None and not (type(value) is float and -MAX_NUMBER <= value <= MAX_NUMBER):
+            _set(self, "value", _number(value, "value"))
+        if done is not None and type(done) is not bool:
+            _set(self, "done", _flag(done, "done"))
+        if grade is not None and not (type(grade) is float and MIN_GRADE <= grade <= MAX_GRADE):
+            _set(self, "grade", check_grade(grade))
+        confidence = self.confidence
+        if confidence is not None and not (
+            type(confidence) is int and MIN_CONFIDENCE <= confidence <= MAX_CONFIDENCE
+        ):
+            _set(self, "confidence", check_confidence(confidence))
+        note, author = self.note, self.author
+        if not (
+            type(note) is str and note.isascii() and "\x00" not in note and len(note) <= MAX_TEXT
+        ):
+            _set(self, "note", _text(note, "note"))
+        if not (
+            type(author) is str
+            and author.isascii()
+            and "\x00" not in author
+            and len(author) <= MAX_TEXT
+        ):
+            _set(self, "author", _text(author, "author"))
+        if (value is None) + (done is None) + (grade is None) == 2:
+            return
+        given = [n for n in ("value", "done", "grade") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValidationError(
+                "a check-in records exactly one of value, done or grade"
+                + (f" (found {', '.join(given)})" if given else ""),
+                field="value",
+                fix="value for metric and guardrail, done for milestone, grade for qualitative",
+            )
+
+    def _repr_html_(self) -> str:
+        names = ("value", "done", "grade", "confidence", "note", "author")
+        return _html_fields(
+            f"Check-in on {self.key_result}, {self.date.isoformat()}",
+            [(n, getattr(self, n)) for n in names],
+        )
+
+    @property
+    def field_name(self) -> str:
+        """Which of ``value``, ``done`` or ``grade`` this check-in records."""
+        return "value" if self.value is not None else "done" if self.done is not None else "grade"
+
+
+#: Ids beyond plain ASCII in their checked form, as check-ins name them: a few thousand key
+#: results are named millions of times, and each id is checked once. Emptied when full.
+_CHECKED_IDS: set[str] = set()
+_CHECKED_IDS_MAX = 1 << 16
+
+
+def _checked_id(value: object, name: str) -> str:
+    """:func:`_text` of an id, remembered in :data:`_CHECKED_IDS` when it was in checked form."""
+    checked = _text(value, name, required=True, ident=True)
+    if type(value) is str and checked == value:
+        if len(_CHECKED_IDS) >= _CHECKED_IDS_MAX:
+            _CHECKED_IDS.clear()
+        _CHECKED_IDS.add(checked)
+    return checked
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KPI(_Record):
+    """A key performance indicator: a measure of ongoing health.
+
+    A KPI is effective only with its four parts: ``target``, ``timeframe``, ``data_source`` and
+    ``frequency``. A draft may lack some; :mod:`okrkit.checks` reports each missing part
+    (``OKR401``) as an error.
+    """
+
+    id: str
+    name: str
+    target: float | None = None
+    timeframe: str = ""
+    data_source: str = ""
+    frequency: Frequency | None = None
+    current: float | None = None
+    direction: KpiDirection = "up"
+    unit: str = ""
+    owner: str = ""
+    measures: tuple[str, ...] = ()
+    silence: tuple[tuple[str, str], ...] = ()
+    version: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        _set(self, "version", _version(self.version))
+        _set(self, "id", _text(self.id, "id", required=True, ident=True))
+        _set(self, "name", _text(self.name, "name", required=True))
+        _set(self, "target", _number(self.target, "target"))
+        _set(self, "timeframe", _text(self.timeframe, "timeframe"))
+        _set(self, "data_source", _text(self.data_source, "data_source"))
+        if self.frequency is not None:
+            _set(self, "frequency", _choice(self.frequency, "frequency", FREQUENCIES))
+        _set(self, "current", _number(self.current, "current"))
+        _set(self, "direction", _choice(self.direction, "direction", ("up", "down")))
+        _set(self, "unit", _text(self.unit, "unit"))
+        _set(self, "owner", _text(self.owner, "owner"))
+        _set(self, "measures", _ids(self.measures, "measures"))
+        _set(self, "silence", _silence(self.silence))
+
+    def _repr_html_(self) -> str:
+        names = ("target", "current", "direction", "unit", "timeframe", "data_source")
+        more = ("frequency", "owner", "measures", "silence")
+        return _html_fields(
+            f"KPI {self.id}: {self.name}", [(n, getattr(self, n)) for n in (*names, *more)]
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Initiative(_Record):
+    """A piece of work that supports one or more key results."""
+
+    id: str
+    title: str
+    owner: str = ""
+    state: InitiativeState = "planned"
+    link: str = ""
+    supports: tuple[str, ...] = ()
+    silence: tuple[tuple[str, str], ...] = ()
+    version: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        _set(self, "version", _version(self.version))
+        _set(self, "id", _text(self.id, "id", required=True, ident=True))
+        _set(self, "title", _text(self.title, "title", required=True))
+        _set(self, "owner", _text(self.owner, "owner"))
+        _set(self, "state", _choice(self.state, "state", INITIATIVE_STATES))
+        _set(self, "link", _text(self.link, "link"))
+        _set(self, "supports", _ids(self.supports, "supports"))
+        _set(self, "silence", _silence(self.silence))
