@@ -22,124 +22,44 @@ from okrkit.cycles import Cycle
 from okrkit.display import STATUS_COLOURS
 from okrkit.kpis import KPI_PARTS, kpi_missing_parts, kpi_status
 from okrkit.scoring import score
+from okrkit.text import format_number
 from okrkit.ui.base import View
-from okrkit.ui.checkin import format_number
 
-__all__ = ["KpiBoard", "kpi_board"]
-
-TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "heading": "KPIs",
-        "kpi": "KPI",
-        "target": "Target",
-        "timeframe": "Time frame",
-        "data_source": "Data source",
-        "frequency": "Frequency",
-        "current": "Current",
-        "direction": "Direction",
-        "measures": "Key results it measures",
-        "missing": "missing",
-        "lacks": "OKR401: lacks {parts}. A KPI needs a target, a time frame, a data source and"
-        " a monitoring frequency.",
-        "up": "↑ higher is better",
-        "down": "↓ lower is better",
-        "on track": "on track",
-        "at risk": "at risk",
-        "off track": "off track",
-        "unknown": "no status: needs a target and a current value",
-        "none": "none",
-        "not_in_cycle": "not in this cycle",
-        "empty": "Cycle {cycle} has no KPIs yet.",
-        "summary": "{n} KPIs: {on} on track, {risk} at risk, {off} off track, {incomplete}"
-        " incomplete.",
-        "daily": "daily",
-        "weekly": "weekly",
-        "biweekly": "every two weeks",
-        "monthly": "monthly",
-        "quarterly": "quarterly",
-        "yearly": "yearly",
-        "red": "red",
-        "yellow": "yellow",
-        "green": "green",
-    },
-    "sv": {
-        "heading": "Nyckeltal",
-        "kpi": "Nyckeltal",
-        "target": "Mål",
-        "timeframe": "Tidsram",
-        "data_source": "Datakälla",
-        "frequency": "Frekvens",
-        "current": "Nuvarande",
-        "direction": "Riktning",
-        "measures": "Nyckelresultat det mäter",
-        "missing": "saknas",
-        "lacks": "OKR401: saknar {parts}. Ett nyckeltal behöver mål, tidsram, datakälla och"
-        " uppföljningsfrekvens.",
-        "up": "↑ högre är bättre",
-        "down": "↓ lägre är bättre",
-        "on track": "på rätt spår",
-        "at risk": "i riskzonen",
-        "off track": "på fel spår",
-        "unknown": "ingen status: behöver mål och nuvarande värde",
-        "none": "inga",
-        "not_in_cycle": "inte i den här perioden",
-        "empty": "Perioden {cycle} har inga nyckeltal än.",
-        "summary": "{n} nyckeltal: {on} på rätt spår, {risk} i riskzonen, {off} på fel spår,"
-        " {incomplete} ofullständiga.",
-        "daily": "dagligen",
-        "weekly": "veckovis",
-        "biweekly": "varannan vecka",
-        "monthly": "månadsvis",
-        "quarterly": "kvartalsvis",
-        "yearly": "årligen",
-        "red": "röd",
-        "yellow": "gul",
-        "green": "grön",
-    },
-}
+__all__ = ["KpiBoard", "KpiModel", "kpi_board"]
 
 
 def _cell(text: str, style: str = "") -> str:
     return f"<td style='padding:.2em .6em;vertical-align:top;{style}'>{text}</td>"
 
 
-class KpiBoard(View):
-    """One row per KPI of a cycle (built by :func:`kpi_board`).
+class KpiModel:
+    """The KPIs of a cycle as a board shows them, read through the store.
 
     Attributes
     ----------
-    table : ipywidgets.HTML
-        The board.
+    kpis : pandas.DataFrame
+        The cycle's KPI frame.
     rows : pandas.DataFrame
-        What the board shows: ``id``, ``name``, ``current``, ``direction``, ``status``,
-        ``missing`` (tuple of part names) and ``measures`` (tuple of key result ids).
-    refresh_button : ipywidgets.Button
-        Reads the store again.
+        ``id``, ``name``, ``current``, ``direction``, ``status``
+        (:func:`~okrkit.kpis.kpi_status`), ``missing`` (tuple of part names,
+        :func:`~okrkit.kpis.kpi_missing_parts`) and ``measures`` (tuple of key result ids).
+    key_results : pandas.DataFrame
+        The scores of the key results the KPIs measure, indexed by id.
     """
 
-    TEXT = TEXT
-
-    def __init__(self, store: Any, *, cycle: str | Cycle | None = None, lang: str | None = None):
-        super().__init__(store, lang=lang)
-        self.cycle = store.cycle(cycle)
+    def __init__(self, store: Any, cycle: Cycle) -> None:
+        self.store = store
+        self.cycle = cycle
+        self.kpis = pd.DataFrame()
         self.rows = pd.DataFrame()
-        self._shown: Any = None
-        self.summary = widgets.HTML()
-        self.table = widgets.HTML()
-        self.refresh_button = widgets.Button(description=self.t("refresh"), icon="refresh")
-        self.refresh_button.on_click(self.safe(lambda _b: self._refresh_and_confirm()))
-        heading = widgets.HTML(
-            f"<h3>{html.escape(self.t('heading'))} · {html.escape(self.cycle.id)}</h3>"
-        )
-        self.children = [heading, self.summary, self.table, self.refresh_button, self.status]
-        self.refresh()
+        self.key_results = pd.DataFrame()
+        self._seen: str | None = None
 
-    def _refresh_and_confirm(self) -> None:
-        self.refresh()
-        self.status.value = ""
+    def read(self) -> bool:
+        """Read the cycle's KPIs and key results again; whether what a board shows changed.
 
-    def refresh(self) -> None:
-        """Read the cycle's KPIs and key results again and re-render the board."""
+        Only the key results the KPIs measure are scored (a key result's score is its own).
+        """
         frames = self.store.frames(self.cycle)
         kpis = frames.kpis.reset_index(drop=True)
         measured = {ident for ids in kpis["measures"] for ident in ids}
@@ -152,34 +72,88 @@ class KpiBoard(View):
             key_results=k,
             checkins=frames.checkins[frames.checkins["key_result"].isin(measured)],
         )
-        krs = score(only).key_results.set_index("id")  # a key result's score is its own
+        krs = score(only).key_results.set_index("id")
         rows = kpis[["id", "name", "current", "direction"]].copy()
         rows["status"] = kpi_status(kpis)
         rows["missing"] = kpi_missing_parts(kpis)
         rows["measures"] = [tuple(m) for m in kpis["measures"]]
-        self.rows = rows
-        if kpis.empty:
+        self.kpis, self.rows, self.key_results = kpis, rows, krs
+        # As text, so that two missing values (NaN) compare equal.
+        seen = repr((kpis.to_dict("records"), krs[["title", "score", "band"]].to_dict("index")))
+        changed = kpis.empty or seen != self._seen
+        self._seen = None if kpis.empty else seen
+        return changed
+
+    def counts(self) -> dict[str, int]:
+        """How many KPIs there are, by status, and how many lack a part."""
+        statuses = self.rows["status"].value_counts()
+        return {
+            "n": len(self.rows),
+            "on": int(statuses.get("on track", 0)),
+            "risk": int(statuses.get("at risk", 0)),
+            "off": int(statuses.get("off track", 0)),
+            "incomplete": int(sum(bool(m) for m in self.rows["missing"])),
+        }
+
+
+class KpiBoard(View):
+    """One row per KPI of a cycle (built by :func:`kpi_board`).
+
+    Attributes
+    ----------
+    model : KpiModel
+        What the board shows, as last read.
+    table : ipywidgets.HTML
+        The board.
+    rows : pandas.DataFrame
+        What the board shows: ``id``, ``name``, ``current``, ``direction``, ``status``,
+        ``missing`` (tuple of part names) and ``measures`` (tuple of key result ids).
+    refresh_button : ipywidgets.Button
+        Reads the store again.
+    """
+
+    SECTION = "ui.kpis"
+
+    def __init__(self, store: Any, *, cycle: str | Cycle | None = None, lang: str | None = None):
+        super().__init__(store, lang=lang)
+        self.model = KpiModel(store, store.cycle(cycle))
+        self.summary = widgets.HTML()
+        self.table = widgets.HTML()
+        self.refresh_button = widgets.Button(description=self.t("refresh"), icon="refresh")
+        self.refresh_button.on_click(self.safe(lambda _b: self._refresh_and_confirm()))
+        heading = widgets.HTML(
+            f"<h3>{html.escape(self.t('heading'))} · {html.escape(self.cycle.id)}</h3>"
+        )
+        self.children = [heading, self.summary, self.table, self.refresh_button, self.status]
+        self.refresh()
+
+    @property
+    def cycle(self) -> Cycle:
+        """The cycle shown."""
+        return self.model.cycle
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """What the board shows, one row per KPI (see :class:`KpiModel`)."""
+        return self.model.rows
+
+    def _refresh_and_confirm(self) -> None:
+        self.refresh()
+        self.status.value = ""
+
+    def refresh(self) -> None:
+        """Read the cycle's KPIs and key results again and re-render the board."""
+        if self.model.read():
+            self.render()
+
+    def render(self) -> None:
+        """Show what the model holds: the summary line and the table."""
+        if self.model.kpis.empty:
             self.summary.value = f"<i>{html.escape(self.t('empty', cycle=self.cycle.id))}</i>"
             self.table.value = ""
-            self._shown = None
             return
-        # As text, so that two missing values (NaN) compare equal.
-        shown = repr((kpis.to_dict("records"), krs[["title", "score", "band"]].to_dict("index")))
-        if shown == self._shown:
-            return
-        self._shown = shown
-        counts = rows["status"].value_counts()
-        self.summary.value = html.escape(
-            self.t(
-                "summary",
-                n=len(rows),
-                on=int(counts.get("on track", 0)),
-                risk=int(counts.get("at risk", 0)),
-                off=int(counts.get("off track", 0)),
-                incomplete=int(sum(bool(m) for m in rows["missing"])),
-            )
-        )
-        self.table.value = self._table(kpis, rows, krs)
+        self.summary.value = html.escape(self.t("summary", **self.model.counts()))
+        self.table.value = self._table(self.model.kpis, self.model.rows, self.model.key_results)
 
     def _table(self, kpis: pd.DataFrame, rows: pd.DataFrame, krs: pd.DataFrame) -> str:
         esc = html.escape

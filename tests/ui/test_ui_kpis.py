@@ -15,9 +15,8 @@ import pytest
 from okrkit import KPI, CheckIn, OkrSet, check_set, load_template, score
 from okrkit.kpis import kpi_missing_parts
 from okrkit.store import Store
+from okrkit.text import format_number, texts
 from okrkit.ui import kpi_board
-from okrkit.ui.checkin import format_number
-from okrkit.text import texts
 from okrkit.ui.kpis import KpiBoard
 
 CYCLE = "2026-Q1"
