@@ -26,8 +26,8 @@ import pytest
 
 from okrkit import CheckIn, KeyResult, Objective, OkrSet, StoreError, load_template
 from okrkit.store import Store
-from okrkit.ui import quarter_review
 from okrkit.text import texts
+from okrkit.ui import quarter_review
 from okrkit.ui.review import QuarterReview
 
 CYCLE = "2026-Q1"

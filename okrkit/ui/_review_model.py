@@ -1,0 +1,315 @@
+"""What the quarter-end review holds: the cycle read, its scores, and what a carry-over takes.
+
+:class:`ReviewModel` reads and writes through the store and asks the core for every answer:
+:func:`okrkit.scoring.score` for scores, bands, statuses and expectations,
+:mod:`okrkit.lifecycle` for the next cycle, "correct today's check-in, else add one", finished
+key results and unfinished objectives, and :func:`okrkit.forms.make_checkin` for the check-in a
+reading makes. :class:`~okrkit.ui.review.QuarterReview` lays it out.
+
+It reads little: :meth:`ReviewModel.read` first compares a stamp (versions and check-in ids) with
+the one it holds, and after a reading of its own it rescores only the objective it touched, from
+the check-ins it holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from okrkit.cycles import Cycle
+from okrkit.forms import make_checkin
+from okrkit.frames import FRAME_COLUMNS, Frames
+from okrkit.lifecycle import checkin_to_correct, kr_finished, next_cycle, unfinished_objectives
+from okrkit.model import CheckIn
+from okrkit.scoring import score
+
+__all__ = ["Recorded", "ReviewModel", "Shape", "is_missing"]
+
+_CHECKIN_COLUMNS = list(FRAME_COLUMNS["checkins"])
+_READINGS = ("value", "done", "grade")
+
+#: The objectives of a cycle with their key results' ids and types, in table order.
+Shape = list[tuple[str, tuple[tuple[str, str], ...]]]
+
+
+def is_missing(value: Any) -> bool:
+    """Whether a cell of a scores row is empty (``None``, ``pd.NA`` or NaN)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A reading saved by :meth:`ReviewModel.record`.
+
+    ``reading`` is the check-in as the form made it (only the reading of the key result's type
+    set), ``saved`` as the store holds it, and ``corrected`` whether it corrected one of the
+    same day.
+    """
+
+    reading: CheckIn
+    saved: CheckIn
+    corrected: bool
+
+
+def _checkin_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """Check-in records as the ``checkins`` frame :func:`okrkit.scoring.score` reads."""
+    df = pd.DataFrame.from_records(records, columns=_CHECKIN_COLUMNS)
+    df["date"] = pd.to_datetime(df["date"]).astype("datetime64[s]")
+    for col in ("value", "grade", "confidence"):
+        df[col] = pd.to_numeric(df[col]).astype("float64")
+    df["done"] = df["done"].astype("boolean")
+    df["id"] = df["id"].astype("Int64")
+    return df
+
+
+def _record(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One check-in (a store row or a frame row) as a plain record with NaN/None for gaps."""
+    out: dict[str, Any] = {col: row.get(col) for col in _CHECKIN_COLUMNS}
+    out["date"] = pd.Timestamp(out["date"])
+    for col in ("value", "grade", "confidence"):
+        out[col] = math.nan if is_missing(out[col]) else float(out[col])
+    out["done"] = None if is_missing(out["done"]) else bool(out["done"])
+    out["id"] = None if is_missing(out["id"]) else int(out["id"])
+    return out
+
+
+class ReviewModel:
+    """A cycle's key results and scores as one review shows them.
+
+    Attributes
+    ----------
+    cycle, as_of
+        The cycle reviewed and the date readings are recorded and scored at.
+    next_cycle
+        The cycle a carry-over goes to (:func:`okrkit.lifecycle.next_cycle`); ``None`` after the
+        last cycle okrkit handles.
+    key_results
+        Each key result's row of the cycle's frames, by id, in table order.
+    order
+        Each objective's key result ids, in table order.
+    objective_scores, kr_scores
+        The latest scores by id (rows of :attr:`Scores.objectives <okrkit.Scores>` and
+        :attr:`Scores.key_results <okrkit.Scores>`).
+    carried
+        Objectives of the cycle already carried into :attr:`next_cycle`: old id -> new id.
+    """
+
+    def __init__(self, store: Any, cycle: Cycle, as_of: dt.date) -> None:
+        self.store = store
+        self.cycle = cycle
+        self.as_of = as_of
+        self.next_cycle: Cycle | None = next_cycle(cycle, store.cycles())
+        self.key_results: dict[str, dict[str, Any]] = {}
+        self.order: dict[str, list[str]] = {}
+        self.objective_scores: dict[str, dict[str, Any]] = {}
+        self.kr_scores: dict[str, dict[str, Any]] = {}
+        self.carried: dict[str, str] = {}
+        self._objective_of: dict[str, str] = {}
+        self._stamp: tuple[Any, ...] | None = None
+        self._frames: Frames | None = None
+        self._checkins: dict[str, list[dict[str, Any]]] = {}
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def stamp(self) -> tuple[Any, ...]:
+        """What changes whenever something the review shows changes in the store.
+
+        The versions of the cycle's objectives and key results, the ids of its active check-ins
+        (a correction or a deletion changes them) and the versions of the next cycle's objectives
+        (those carried over). Three small reads instead of the whole cycle.
+        """
+        following = (
+            self.store.versions(self.next_cycle)
+            if self.next_cycle is not None and self.next_cycle in self.store.cycles()
+            else None
+        )
+        ids = frozenset(int(i) for i in self.store.checkins(cycle=self.cycle)["id"])
+        return self.store.versions(self.cycle), ids, following
+
+    def read(self) -> bool:
+        """Read the cycle again when the store changed since it was read; whether it did.
+
+        The stamp is taken before the data: a write in between shows as a change next time.
+        """
+        stamp = self.stamp()
+        if stamp == self._stamp:
+            return False
+        frames: Frames = self.store.frames(self.cycle)
+        scores = score(frames, self.as_of)
+        # The frames of one objective, and its check-ins as records, are cut out when it is
+        # rescored (see :meth:`rescore`), not for every objective on each read.
+        self._frames = frames
+        self._checkins = {}
+        krs = frames.key_results
+        self._objective_of = dict(zip(krs["id"], krs["objective"], strict=True))
+        self.key_results = {r["id"]: r for r in krs.to_dict("records")}
+        self.order = {oid: [] for oid in frames.objectives["id"]}
+        for ident, oid in self._objective_of.items():
+            self.order.setdefault(oid, []).append(ident)
+        self.carried = self._carried_before()
+        self.objective_scores = {r["id"]: r for r in scores.objectives.to_dict("records")}
+        self.kr_scores = {r["id"]: r for r in scores.key_results.to_dict("records")}
+        self._stamp = stamp
+        return True
+
+    @property
+    def shape(self) -> Shape:
+        """The objectives with their key results' ids and types, in table order."""
+        return [
+            (oid, tuple((k, self.key_results[k]["type"]) for k in krs))
+            for oid, krs in self.order.items()
+        ]
+
+    def objective_of(self, ident: str) -> str:
+        """The objective of key result ``ident``."""
+        return self._objective_of[ident]
+
+    def _carried_before(self) -> dict[str, str]:
+        if self.next_cycle is None or self.next_cycle not in self.store.cycles():
+            return {}
+        objectives = self.store.frames(self.next_cycle).objectives
+        return {
+            str(old): str(new)
+            for old, new in zip(objectives["carried_from"], objectives["id"], strict=True)
+            if isinstance(old, str) and old in self.order
+        }
+
+    def reading(self, ident: str) -> Any:
+        """What key result ``ident``'s input shows: its reading at the as-of date, else a start.
+
+        A grade of 0, not done, the start value or the guardrail's threshold.
+        """
+        kr = self.key_results[ident]
+        kind, shown = kr["type"], self.kr_scores[ident]["value"]
+        if kind == "qualitative":
+            return 0.0 if is_missing(shown) else float(shown)
+        if kind == "milestone":
+            return bool(shown == 1.0)
+        if is_missing(shown):
+            shown = kr["threshold"] if kind == "guardrail" else kr["start"]
+        return float(shown)
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def record(self, ident: str, reading: Any, *, note: str, reason: str, lang: str) -> Recorded:
+        """Save ``reading`` for key result ``ident`` at the as-of date and rescore its objective.
+
+        The key result's active check-in of the as-of date is corrected
+        (:func:`okrkit.lifecycle.checkin_to_correct`; the store keeps the old one in the history,
+        with ``reason``), else a check-in is added with ``note``.
+
+        Raises
+        ------
+        OkrkitError
+            When the form or the store refuses the reading; nothing is written.
+        """
+        kind = self.key_results[ident]["type"]
+        new = make_checkin(
+            kind,
+            ident,
+            self.as_of,
+            value=float(reading),
+            done=bool(reading),
+            grade=float(reading),
+            note=note,
+            cycle=self.cycle,
+            lang=lang,
+        )
+        fresh = self.store.checkins(ident)
+        old_id = checkin_to_correct(fresh, ident, self.as_of)
+        if old_id is not None:
+            changes = {f: getattr(new, f) for f in _READINGS if getattr(new, f) is not None}
+            saved = self.store.correct_checkin(old_id, reason=reason, **changes)
+            fresh = fresh[fresh["id"] != old_id]
+        else:
+            saved = self.store.add_checkin(new)
+        oid = self._objective_of[ident]
+        held = self._objective_checkins(oid)
+        kept = [r for r in held if r["key_result"] != ident]
+        kept += [_record(r) for r in fresh.to_dict("records")]
+        kept.append(_record({f: getattr(saved, f) for f in _CHECKIN_COLUMNS}))
+        self._checkins[oid] = kept
+        if self._stamp is not None:  # what the review now holds of the key result's check-ins
+            versions, ids, following = self._stamp
+            was = {r["id"] for r in held if r["key_result"] == ident}
+            now = {r["id"] for r in kept if r["key_result"] == ident}
+            self._stamp = (versions, (ids - was) | now, following)
+        self.rescore(oid)
+        return Recorded(reading=new, saved=saved, corrected=old_id is not None)
+
+    def _objective_checkins(self, oid: str) -> list[dict[str, Any]]:
+        """The check-ins held of objective ``oid``'s key results, as records."""
+        if oid not in self._checkins:
+            assert self._frames is not None
+            checkins = self._frames.checkins
+            rows = checkins[checkins["key_result"].isin(set(self.order.get(oid, ())))]
+            self._checkins[oid] = [_record(rec) for rec in rows.to_dict("records")]
+        return self._checkins[oid]
+
+    def rescore(self, oid: str) -> None:
+        """Score objective ``oid`` again (:func:`okrkit.scoring.score` on its rows alone)."""
+        if not self.order.get(oid) or self._frames is None:
+            return
+        f = self._frames
+        frames = Frames(
+            cycle=self.cycle,
+            objectives=f.objectives[f.objectives["id"] == oid],
+            key_results=f.key_results[f.key_results["objective"] == oid],
+            checkins=_checkin_frame(self._objective_checkins(oid)),
+            kpis=f.kpis.iloc[0:0],
+            initiatives=f.initiatives.iloc[0:0],
+        )
+        scores = score(frames, self.as_of)
+        self.objective_scores[oid] = scores.objectives.to_dict("records")[0]
+        for rec in scores.key_results.to_dict("records"):
+            self.kr_scores[rec["id"]] = rec
+
+    # --- the summary and carry-over ----------------------------------------------------------
+
+    def expectations(self) -> tuple[dict[str, int], dict[str, int]]:
+        """How many objectives met each expectation, and how many of each kind have one."""
+        counts: dict[str, int] = {}
+        kinds: dict[str, int] = {}
+        for o in self.objective_scores.values():
+            if isinstance(o["expectation"], str):
+                counts[o["expectation"]] = counts.get(o["expectation"], 0) + 1
+                kinds[o["kind"]] = kinds.get(o["kind"], 0) + 1
+        return counts, kinds
+
+    def unfinished(self) -> list[str]:
+        """The unfinished objectives (:func:`okrkit.lifecycle.unfinished_objectives`), in order."""
+        return unfinished_objectives({oid: o["score"] for oid, o in self.objective_scores.items()})
+
+    def to_carry(self) -> list[str]:
+        """The unfinished objectives not yet carried into :attr:`next_cycle`, in table order."""
+        return [oid for oid in self.unfinished() if oid not in self.carried]
+
+    def carried_key_results(self, objectives: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """For each objective, how many of its key results a carry-over copies, of how many.
+
+        A carry-over copies the key results that are not finished
+        (:func:`okrkit.lifecycle.kr_finished`), as :func:`okrkit.lifecycle.carry_plan` does.
+        """
+        out = {}
+        for oid in objectives:
+            krs = [self.kr_scores[k] for k in self.order.get(oid, ())]
+            unfinished = sum(not kr_finished(s["score"], s["type"]) for s in krs)
+            out[oid] = (unfinished, len(krs))
+        return out
+
+    def carry_over(self) -> Any:
+        """Carry :meth:`to_carry` into :attr:`next_cycle` (:meth:`Store.carry_over
+        <okrkit.Store.carry_over>`) and note the copies; returns the carried set."""
+        assert self.next_cycle is not None
+        carried = self.store.carry_over(
+            self.cycle, self.next_cycle, self.to_carry(), as_of=self.as_of
+        )
+        self.carried.update(
+            {str(o.carried_from): o.id for o in carried.objectives if o.carried_from}
+        )
+        return carried
