@@ -10,6 +10,8 @@ Examples
 >>> svg = line_chart([Line(label="a < b", points=((0, 0), (1, 2)), colour="#1a73e8")])
 >>> svg.startswith("<svg") and "a &lt; b" in svg
 True
+>>> ">1,000,000</text>" in line_chart([Line(label="ARR", points=((0, 0), (1, 1e6)), colour="#000")])
+True
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+
+from okrkit.text import format_number
 
 __all__ = ["Line", "line_chart", "nice_ticks"]
 
@@ -79,7 +83,7 @@ def line_chart(
     x_range: tuple[float, float] | None = None,
     y_range: tuple[float, float] | None = None,
     x_ticks: Sequence[tuple[float, str]] = (),
-    y_format: Callable[[float], str] = lambda v: f"{v:g}",
+    y_format: Callable[[float], str] = format_number,
     y_label: str = "",
     title: str = "",
     width: int = 520,
@@ -96,7 +100,8 @@ def line_chart(
     x_ticks
         ``(x, label)`` marks under the x axis.
     y_format
-        Text of a y tick (ticks are round numbers, :func:`nice_ticks`).
+        Text of a y tick (ticks are round numbers, :func:`nice_ticks`); default
+        :func:`okrkit.text.format_number` in English.
     y_label, title
         The y axis name and a title for screen readers and tooltips (both escaped).
     width, height
