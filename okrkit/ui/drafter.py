@@ -4,22 +4,22 @@ Pick an objective, pick one of its key results (or "new"), choose the type and f
 that type needs; Save writes to the store at once. While the title is typed the view shows the
 sentence "We will [objective], as measured by [KR1], [KR2] and [new title]." and what
 :func:`okrkit.wording.assess_key_result` makes of the title. A keystroke reads nothing from the
-store: the objective and its key results are cached when the view loads. The view shows the
-quality findings of the objective shown: those :func:`okrkit.checks.check_set` finds when the view
-reads the cycle, and after a save those :func:`okrkit.objective_checks.check_objective` finds
-about the objective edited (the same findings, from a check of that objective alone).
+store: the objective and its key results are held in a :class:`DraftState` when the view loads.
+The view shows the quality findings of the objective shown: those :func:`okrkit.checks.check_set`
+finds when the view reads the cycle, and after a save those
+:func:`okrkit.objective_checks.check_objective` finds about the objective edited (the same
+findings, from a check of that objective alone).
 
 Save and Delete answer at once, also in a cycle of a thousand key results: one write, then one
 cheap read of the versions of the cycle's objectives and key results. When nobody else wrote
-meanwhile, the view updates the set it holds and re-checks the objective edited (and forgets the
+meanwhile, the state updates the set it holds and re-checks the objective edited (and forgets the
 findings of objectives with a key result of the same title, which OKR203 compares); otherwise it
 reads the cycle again. Refresh reads the versions and reads the cycle again only when they
 changed (or, once the cycle has ended and the quarter-end checks judge the scores, when the
 cycle's check-ins changed).
 
-The rules live in plain functions here and in the package (:func:`kr_sentence`,
-:func:`parse_number`, :func:`next_key_result_id`, the model's checks), so they are tested without
-a browser.
+The view holds no rule: what a typed form becomes (numbers, the id of a new key result, the key
+result itself) is :mod:`okrkit.forms`, the checks are the model's and :mod:`okrkit.checks`'.
 """
 
 from __future__ import annotations
@@ -28,9 +28,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import html
-import math
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -38,101 +36,41 @@ import ipywidgets as widgets
 from okrkit.checks import Finding, check_set
 from okrkit.cycles import Cycle
 from okrkit.errors import OkrkitError, ValidationError
+from okrkit.forms import (
+    NUMBER_FIELDS,
+    TYPED_FIELDS,
+    edited_key_result,
+    field_text,
+    key_result_fields,
+    new_key_result,
+    next_key_result_id,
+    parse_number,
+)
 from okrkit.model import KR_TYPE_FIELDS, KR_TYPES, KeyResult, Objective, OkrSet
 from okrkit.objective_checks import check_objective, title_key
+from okrkit.text import LANGUAGES, texts
+from okrkit.ui._drafter_html import findings_html, kr_sentence, wording_html
 from okrkit.ui.base import View
 from okrkit.wording import Assessment, assess_key_result, detect_language
 
-__all__ = ["KrDrafter", "kr_drafter", "kr_sentence", "next_key_result_id", "parse_number"]
+__all__ = [
+    "DraftState",
+    "KrDrafter",
+    "key_result_fields",
+    "kr_drafter",
+    "kr_sentence",
+    "next_key_result_id",
+    "parse_number",
+]
 
 #: The value of the "new key result" entry of the key result list.
 NEW = ""
 
-_NUMBER_FIELDS = ("start", "target", "current", "grade", "threshold")
-_TYPED_FIELDS = ("start", "target", "current", "unit", "done", "grade", "threshold", "direction")
-_MAX_FINDINGS = 30
+#: The view's labels by language: the ``ui.drafter`` section of :mod:`okrkit.text`.
+TEXT: dict[str, Mapping[str, str]] = {lang: texts("ui.drafter", lang) for lang in LANGUAGES}
 
-TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "heading": "Key results",
-        "new_kr": "+ new key result",
-        "type": "Type",
-        "type_metric": "Metric",
-        "type_milestone": "Milestone",
-        "type_qualitative": "Qualitative",
-        "type_guardrail": "Guardrail",
-        "start": "Start",
-        "target": "Target",
-        "current": "Current",
-        "unit": "Unit",
-        "done": "Done",
-        "grade": "Grade (0–1)",
-        "threshold": "Threshold",
-        "direction": "Stay",
-        "above": "above",
-        "below": "below",
-        "weight": "Weight",
-        "no_confidence": "–",
-        "title_placeholder": "e.g. Raise repeat purchases from 20 % to 30 %",
-        "sentence_one": "We will {objective}, as measured by {krs}.",
-        "sentence_none": "We will {objective}.",
-        "and": "and",
-        "nothing_typed": "[…]",
-        "suggestion": "Suggestion",
-        "findings": "Quality findings for {objective}",
-        "no_findings": "No quality findings for {objective}.",
-        "more": "… and {n} more",
-        "added": "Added {id}.",
-        "updated": "Saved {id}.",
-        "deleted": "Deleted {id}.",
-        "pick_to_delete": "Pick a saved key result to delete.",
-        "no_objective": "This cycle has no objectives yet: add one first (brainstorm board).",
-        "load_failed": "Could not read the store: {message}",
-        "not_a_number": "is not a number",
-        "number_fix": "write a plain number such as 25 or 0.5",
-    },
-    "sv": {
-        "heading": "Nyckelresultat",
-        "new_kr": "+ nytt nyckelresultat",
-        "type": "Typ",
-        "type_metric": "Mätetal",
-        "type_milestone": "Milstolpe",
-        "type_qualitative": "Kvalitativ",
-        "type_guardrail": "Skyddsräcke",
-        "start": "Start",
-        "target": "Målvärde",
-        "current": "Nuläge",
-        "unit": "Enhet",
-        "done": "Klar",
-        "grade": "Betyg (0–1)",
-        "threshold": "Gräns",
-        "direction": "Håll",
-        "above": "över",
-        "below": "under",
-        "weight": "Vikt",
-        "no_confidence": "–",
-        "title_placeholder": "t.ex. Öka återköpen från 20 % till 30 %",
-        "sentence_one": "Vi ska {objective}, mätt genom {krs}.",
-        "sentence_none": "Vi ska {objective}.",
-        "and": "och",
-        "nothing_typed": "[…]",
-        "suggestion": "Förslag",
-        "findings": "Kvalitetsanmärkningar för {objective}",
-        "no_findings": "Inga kvalitetsanmärkningar för {objective}.",
-        "more": "… och {n} till",
-        "added": "Lade till {id}.",
-        "updated": "Sparade {id}.",
-        "deleted": "Tog bort {id}.",
-        "pick_to_delete": "Välj ett sparat nyckelresultat att ta bort.",
-        "no_objective": "Perioden har inga mål ännu: lägg till ett först (idétavlan).",
-        "load_failed": "Kunde inte läsa lagret: {message}",
-        "not_a_number": "är inte ett tal",
-        "number_fix": "skriv ett tal, t.ex. 25 eller 0,5",
-    },
-}
-
-
-# --- the rules, as plain functions -----------------------------------------------------------
+#: A number as form field text, under its old name (see :func:`okrkit.forms.field_text`).
+format_number = field_text
 
 
 def _today() -> dt.date:
@@ -140,134 +78,133 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def _lower_first(text: str) -> str:
-    """``text`` with a lower-case first letter, unless it starts an acronym ("NPS", "Q3")."""
-    text = text.strip().rstrip(".!;:").strip()
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    if len(text) == 1:
-        return text.lower()
-    return text
+class DraftState:
+    """What the drafter holds: the cycle's set as last read or written, the versions of its
+    objectives and key results, and the quality findings of each objective.
 
-
-def kr_sentence(objective: str, key_results: Sequence[str], lang: str = "en") -> str:
-    """The OKR as one sentence: "We will [objective], as measured by [KR1], [KR2] and [KR3]."
-
-    Examples
-    --------
-    >>> kr_sentence("Delight customers", ["Raise NPS from 30 to 40", "Cut churn to 5 %"])
-    'We will delight customers, as measured by raise NPS from 30 to 40 and cut churn to 5 %.'
-    >>> kr_sentence("Glädja kunderna", ["Öka NPS", "Minska churn", "Lansera appen"], "sv")
-    'Vi ska glädja kunderna, mätt genom öka NPS, minska churn och lansera appen.'
-    >>> kr_sentence("Delight customers", [])
-    'We will delight customers.'
+    Parameters
+    ----------
+    store
+        The :class:`okrkit.Store`.
+    cycle
+        The cycle asked for (``None``: the running one, decided on each :meth:`read`).
+    lang
+        The language of the findings.
     """
-    text = TEXT["sv" if lang == "sv" else "en"]
-    titles = [_lower_first(t) for t in key_results if t.strip()]
-    goal = _lower_first(objective)
-    if not titles:
-        return text["sentence_none"].format(objective=goal)
-    krs = titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} {text['and']} {titles[-1]}"
-    return text["sentence_one"].format(objective=goal, krs=krs)
 
+    def __init__(self, store: Any, cycle: str | Cycle | None, lang: str) -> None:
+        self.store = store
+        self.lang = lang
+        self._cycle_arg = cycle
+        self.cycle: Cycle | None = None
+        self.okrs: OkrSet | None = None
+        self.versions: dict[str, int] = {}
+        self._findings: dict[str, list[Finding]] = {}
 
-def parse_number(text: str, field: str, lang: str = "en") -> float | None:
-    """A number typed in a form: empty is ``None``; spaces group digits.
+    def read(self) -> None:
+        """Read the cycle again if it changed since it was read.
 
-    In Swedish a comma is the decimal mark (``0,5``); in English it groups thousands
-    (``1,000``). A point is a decimal mark in both.
+        One read of the versions of the cycle's objectives and key results says whether anybody
+        changed one; the cycle is read (and checked as a whole) again only then, or, once the
+        cycle has ended, when its check-ins changed (the quarter-end checks score them).
 
-    Raises
-    ------
-    ValidationError
-        When the text is not a number, naming the field.
+        Raises
+        ------
+        OkrkitError
+            When the store cannot be read.
+        """
+        self.cycle = self.store.cycle(self._cycle_arg)
+        # Versions before the data: a write in between makes the save a conflict, never a
+        # silent overwrite of a change this view has not shown.
+        versions = self.store.versions(self.cycle)
+        if self.okrs is None or versions != self.versions or self._checkins_changed():
+            okrs = self.store.load(self.cycle)
+            found = check_set(okrs, as_of=_today(), lang=self.lang)
+            self._findings = {o.id: [] for o in okrs.objectives}
+            for f in found:
+                if f.objective in self._findings:
+                    self._findings[f.objective].append(f)
+            self.okrs, self.versions = okrs, versions
 
-    Examples
-    --------
-    >>> parse_number(" 1 000,5 ", "target", "sv"), parse_number("1,000.5", "target")
-    (1000.5, 1000.5)
-    >>> parse_number("", "current") is None
-    True
-    """
-    raw = str(text).strip()
-    if not raw:
-        return None
-    cleaned = re.sub(r"[\s\u00a0\u2009\u202f_]", "", raw).replace("\u2212", "-")
-    cleaned = cleaned.replace(",", ".") if lang == "sv" else cleaned.replace(",", "")
-    try:
-        number = float(cleaned)
-    except ValueError:
-        words = TEXT["sv" if lang == "sv" else "en"]
-        raise ValidationError(
-            f"{raw!r} {words['not_a_number']}", field=field, fix=words["number_fix"]
-        ) from None
-    return number
+    def _checkins_changed(self) -> bool:
+        """Whether the cycle's active check-ins differ from those held, once the cycle has ended.
 
+        Before its last day no check shown here reads check-ins, so they are not compared.
+        """
+        if self.okrs is None or self.cycle is None or _today() < self.cycle.end:
+            return False
+        ids = self.store.checkins(cycle=self.cycle)["id"]
+        return {int(i) for i in ids} != {c.id for c in self.okrs.checkins}
 
-def format_number(value: float | None, lang: str = "en") -> str:
-    """A number for a form field: whole numbers without decimals, a decimal comma in Swedish."""
-    if value is None or not math.isfinite(value):
-        return ""
-    text = str(int(value)) if float(value).is_integer() else repr(float(value))
-    return text.replace(".", ",") if lang == "sv" else text
+    def objective(self, ident: str | None) -> Objective | None:
+        """The objective ``ident`` of the set held (``None`` when there is none such)."""
+        if self.okrs is None or ident is None:
+            return None
+        try:
+            return self.okrs.objective(ident)
+        except KeyError:
+            return None
 
+    def quality(self, objective: str) -> list[Finding]:
+        """The quality findings of ``objective``, silenced ones included."""
+        if self.okrs is None:
+            return []
+        if objective not in self._findings:
+            self._findings[objective] = check_objective(
+                self.okrs, objective, as_of=_today(), lang=self.lang
+            )
+        return self._findings[objective]
 
-def next_key_result_id(objective: str, taken: Iterable[str]) -> str:
-    """A new key result id ``<objective>-KR<n>``, after the highest such id in ``taken``.
+    def taken_ids(self) -> set[str]:
+        """The ids in use: in the store's cycle and in the set held."""
+        assert self.cycle is not None
+        taken = set(self.store.versions(self.cycle))
+        return taken | self.okrs.ids if self.okrs is not None else taken
 
-    >>> next_key_result_id("MKT-1", ["MKT-1-KR1", "MKT-1-KR4", "MKT-2-KR9"])
-    'MKT-1-KR5'
-    """
-    used = set(taken)
-    pattern = re.compile(rf"^{re.escape(objective)}-KR(\d+)$")
-    numbers = [int(m.group(1)) for ident in used if (m := pattern.match(ident))]
-    n = max(numbers, default=0) + 1
-    while f"{objective}-KR{n}" in used:
-        n += 1
-    return f"{objective}-KR{n}"
+    def written(
+        self,
+        objective: Objective,
+        key_results: Sequence[KeyResult],
+        versions: Mapping[str, int | None],
+    ) -> bool:
+        """Take in that the view wrote ``objective``'s new ``key_results``.
 
-
-def key_result_fields(
-    *,
-    kr_type: str,
-    title: str,
-    weight: str,
-    owner: str,
-    confidence: int | None,
-    numbers: Mapping[str, str],
-    unit: str,
-    done: bool,
-    direction: str,
-    lang: str = "en",
-) -> dict[str, Any]:
-    """The fields of a key result from a form: those of other types are ``None``.
-
-    Numbers are parsed with :func:`parse_number`; the model checks the rest when the key result
-    is built (a target equal to the start, a grade outside 0–1 ...).
-    """
-    own = KR_TYPE_FIELDS[kr_type]
-    values: dict[str, Any] = dict.fromkeys(_TYPED_FIELDS)
-    for name in _NUMBER_FIELDS:
-        if name in own:
-            values[name] = parse_number(numbers.get(name, ""), name, lang)
-    if "unit" in own:
-        values["unit"] = unit.strip() or None
-    if "done" in own:
-        values["done"] = bool(done)
-    if "direction" in own:
-        values["direction"] = direction
-    parsed_weight = parse_number(weight, "weight", lang)
-    return {
-        "title": title,
-        "type": kr_type,
-        "weight": 1.0 if parsed_weight is None else parsed_weight,
-        "owner": owner.strip(),
-        "confidence": confidence,
-        **values,
-    }
-
-
-# --- the view ------------------------------------------------------------------------------
+        ``versions`` are the new versions of the key results written (``None``: deleted). When
+        the store's versions are exactly those held plus these, nobody else wrote since the set
+        was read: the held set is updated and the objective re-checked, nothing is read but the
+        versions, and the answer is True. Otherwise nothing changes and the answer is False: read
+        the cycle again.
+        """
+        assert self.okrs is not None and self.cycle is not None
+        expected = {**self.versions}
+        for ident, version in versions.items():
+            if version is None:
+                expected.pop(ident, None)
+            else:
+                expected[ident] = version
+        if self.store.versions(self.cycle) != expected:  # somebody else wrote meanwhile
+            return False
+        try:
+            updated = dataclasses.replace(objective, key_results=tuple(key_results))
+            okrs = dataclasses.replace(
+                self.okrs,
+                objectives=tuple(
+                    updated if o.id == objective.id else o for o in self.okrs.objectives
+                ),
+            )
+        except ValidationError:  # the set as held no longer holds together: read what is stored
+            self.versions = {}
+            return False
+        # OKR203 compares titles across objectives: forget the findings of the objectives that
+        # hold a title which a key result took or left.
+        before = {kr.id: title_key(kr.title) for kr in objective.key_results}
+        after = {kr.id: title_key(kr.title) for kr in key_results}
+        titles = {key for _ident, key in set(before.items()) ^ set(after.items())} - {""}
+        for o in okrs.objectives:
+            if o.id == objective.id or any(title_key(kr.title) in titles for kr in o.key_results):
+                self._findings.pop(o.id, None)
+        self.okrs, self.versions = okrs, expected
+        return True
 
 
 class KrDrafter(View):
@@ -283,10 +220,10 @@ class KrDrafter(View):
         type does not use are hidden (``layout.display == "none"``).
     sentence, wording, findings
         HTML: the OKR as a sentence, the verdict on the title's wording, the quality findings.
-    okrs, versions
-        The cycle's set and the versions of its objectives and key results, as last read or
-        saved.
-    quality
+    state, okrs, versions
+        What the view holds (:class:`DraftState`): the cycle's set and the versions of its
+        objectives and key results, as last read or saved.
+    objective, quality
         The quality findings of the objective shown (silenced ones included).
     save_button, delete_button, refresh_button
         The actions.
@@ -304,12 +241,7 @@ class KrDrafter(View):
     ) -> None:
         super().__init__(store, lang=lang)
         self.add_class("okrkit-kr-drafter")
-        self._cycle_arg = cycle
-        self.cycle: Cycle | None = None
-        self.okrs: OkrSet | None = None
-        self.versions: dict[str, int] = {}
-        self._objective: Objective | None = None
-        self._findings: dict[str, list[Finding]] = {}
+        self.state = DraftState(store, cycle, self.lang)
         self._muted = False
 
         t = self.t
@@ -383,64 +315,80 @@ class KrDrafter(View):
         self._show_fields()
         self.refresh(objective=objective)
 
-    # --- reading the store (never on a keystroke) ---------------------------------------------
+    # --- what the view holds ----------------------------------------------------------------
+
+    @property
+    def okrs(self) -> OkrSet | None:
+        """The cycle's set as last read or saved."""
+        return self.state.okrs
+
+    @property
+    def versions(self) -> dict[str, int]:
+        """The versions of the cycle's objectives and key results as last read or saved."""
+        return self.state.versions
+
+    @property
+    def cycle(self) -> Cycle | None:
+        """The cycle shown (``None`` before the store could be read)."""
+        return self.state.cycle
+
+    @property
+    def objective(self) -> Objective | None:
+        """The objective shown."""
+        return self.state.objective(self.objective_pick.value)
+
+    @property
+    def quality(self) -> list[Finding]:
+        """The quality findings of the objective shown, silenced ones included."""
+        objective = self.objective
+        return [] if objective is None else self.state.quality(objective.id)
+
+    # --- reading and rendering (never on a keystroke) -----------------------------------------
 
     def refresh(self, *, objective: str | None = None, key_result: str | None = None) -> None:
-        """Read the cycle again if it changed; keep (or pick) the objective and key result shown.
-
-        One read of the versions of the cycle's objectives and key results says whether anybody
-        changed one since the view read them; the cycle is read again only then (or, once the
-        cycle has ended, when its check-ins changed: the quarter-end checks score them).
-        """
+        """Read the cycle again if it changed (:meth:`DraftState.read`) and render it, keeping
+        (or picking) the objective and key result shown."""
         try:
-            self.cycle = self.store.cycle(self._cycle_arg)
-            # Versions before the data: a write in between makes the save a conflict, never a
-            # silent overwrite of a change this view has not shown.
-            versions = self.store.versions(self.cycle)
-            if self.okrs is None or versions != self.versions or self._checkins_changed():
-                okrs = self.store.load(self.cycle)
-                found = check_set(okrs, as_of=_today(), lang=self.lang)
-                self._findings = {o.id: [] for o in okrs.objectives}
-                for f in found:
-                    if f.objective in self._findings:
-                        self._findings[f.objective].append(f)
-                self.okrs, self.versions = okrs, versions
+            self.state.read()
         except OkrkitError as exc:
             self.show_error(self.t("load_failed", message=str(exc)))
             return
-        self._show_set(objective=objective, key_result=key_result)
+        self.render(objective=objective, key_result=key_result)
 
-    def _checkins_changed(self) -> bool:
-        """Whether the cycle's active check-ins differ from those held, once the cycle has ended.
-
-        Before its last day no check shown here reads check-ins, so they are not compared.
-        """
-        if self.okrs is None or self.cycle is None or _today() < self.cycle.end:
-            return False
-        ids = self.store.checkins(cycle=self.cycle)["id"]
-        return {int(i) for i in ids} != {c.id for c in self.okrs.checkins}
-
-    def _show_set(self, *, objective: str | None, key_result: str | None) -> None:
-        """Show the set held: the objective list, then ``objective`` and ``key_result``."""
-        assert self.okrs is not None
+    def render(self, *, objective: str | None = None, key_result: str | None = None) -> None:
+        """Show the set held: the objective list with ``objective`` (default: the one shown, else
+        the first), its key results with ``key_result`` (default: the one shown, else a new
+        one) in the form, and the objective's quality findings."""
+        okrs = self.state.okrs
+        assert okrs is not None
         wanted = objective or self.objective_pick.value
-        ids = [o.id for o in self.okrs.objectives]
-        options = [(f"{o.id} · {o.title}", o.id) for o in self.okrs.objectives]
-        with self._quiet():
+        ids = [o.id for o in okrs.objectives]
+        options = [(f"{o.id} · {o.title}", o.id) for o in okrs.objectives]
+        with self._rendering():
             if options != list(self.objective_pick.options):
                 self.objective_pick.options = options
             self.objective_pick.value = (wanted if wanted in ids else ids[0]) if ids else None
-        if not ids:
-            self._objective = None
-            self.kr_pick.options = []
+            shown = self.objective
+            krs = shown.key_results if shown is not None else ()
+            kr_options = [(self.t("new_kr"), NEW)] + [(f"{kr.id}: {kr.title}", kr.id) for kr in krs]
+            chosen = key_result or self.kr_pick.value
+            chosen = chosen if chosen in {kr.id for kr in krs} else NEW
+            if shown is None:
+                kr_options, chosen = [], None
+            if kr_options != list(self.kr_pick.options):
+                self.kr_pick.options = kr_options
+            self.kr_pick.value = chosen
+        if shown is None:
             self.findings.value = ""
             self.show_error(self.t("no_objective"))
             return
-        self._show_objective(key_result=key_result or self.kr_pick.value)
+        self._fill(chosen)
+        self.findings.value = findings_html(shown.id, self.quality, self.lang)
 
     @contextlib.contextmanager
-    def _quiet(self) -> Iterator[None]:
-        """Change options and values without the observers reacting."""
+    def _rendering(self) -> Iterator[None]:
+        """Set options and values without the observers taking them for a person's choice (new
+        options pick their first entry for a moment)."""
         self._muted = True
         try:
             yield
@@ -451,25 +399,7 @@ class KrDrafter(View):
 
     def _on_objective(self, change: Mapping[str, Any]) -> None:
         if not self._muted and change["new"] is not None:
-            self._show_objective()
-
-    def _show_objective(self, *, key_result: str | None = None) -> None:
-        """Show the selected objective's key results; select ``key_result`` (default: new)."""
-        assert self.okrs is not None
-        try:
-            self._objective = self.okrs.objective(self.objective_pick.value)
-        except KeyError:
-            self._objective = None
-            return
-        krs = self._objective.key_results
-        chosen = key_result if key_result in {kr.id for kr in krs} else NEW
-        with self._quiet():
-            self.kr_pick.options = [(self.t("new_kr"), NEW)] + [
-                (f"{kr.id}: {kr.title}", kr.id) for kr in krs
-            ]
-            self.kr_pick.value = chosen
-        self._fill(chosen)
-        self._show_findings()
+            self.render(objective=change["new"])
 
     def _on_key_result(self, change: Mapping[str, Any]) -> None:
         if not self._muted and change["new"] is not None:
@@ -485,12 +415,12 @@ class KrDrafter(View):
             kr_type, title, weight = kr.type, kr.title, kr.weight
             owner, confidence = kr.owner, kr.confidence
         self.type_pick.value = kr_type
-        for name in _NUMBER_FIELDS:
-            f[name].value = format_number(getattr(kr, name, None), self.lang)
+        for name in NUMBER_FIELDS:
+            f[name].value = field_text(getattr(kr, name, None), self.lang)
         f["unit"].value = (kr.unit if kr else None) or ""
         f["done"].value = bool(kr.done) if kr else False
         f["direction"].value = (kr.direction if kr else None) or "above"
-        f["weight"].value = format_number(weight, self.lang)
+        f["weight"].value = field_text(weight, self.lang)
         f["owner"].value = owner
         f["confidence"].value = confidence
         self.delete_button.disabled = kr is None
@@ -500,16 +430,17 @@ class KrDrafter(View):
             self.title.value = title  # the observer updates the sentence and the wording
 
     def _key_result(self, ident: str | None) -> KeyResult | None:
-        if not ident or self._objective is None:
+        objective = self.objective
+        if not ident or objective is None:
             return None
-        return next((kr for kr in self._objective.key_results if kr.id == ident), None)
+        return next((kr for kr in objective.key_results if kr.id == ident), None)
 
     def _on_type(self, _change: Mapping[str, Any]) -> None:
         self._show_fields()
 
     def _show_fields(self) -> None:
         own = KR_TYPE_FIELDS[self.type_pick.value]
-        for name in _TYPED_FIELDS:
+        for name in TYPED_FIELDS:
             self.fields[name].layout.display = None if name in own else "none"
 
     def _on_title(self, change: Mapping[str, Any]) -> None:
@@ -520,71 +451,24 @@ class KrDrafter(View):
     def _update_live(self, typed: str) -> None:
         """Show the sentence and the wording verdict for the title as typed."""
         self.sentence.value = f"<p><i>{html.escape(self.sentence_text(typed))}</i></p>"
-        self.wording.value = self._wording_html(self.assess(typed))
+        self.wording.value = wording_html(self.assess(typed), self.lang)
 
     def sentence_text(self, typed: str) -> str:
         """The objective as a sentence with the typed title in place of the selected one."""
-        if self._objective is None:
+        objective = self.objective
+        if objective is None:
             return ""
         slot = typed if typed.strip() else self.t("nothing_typed")
         editing = self.kr_pick.value
-        titles = [slot if kr.id == editing else kr.title for kr in self._objective.key_results]
+        titles = [slot if kr.id == editing else kr.title for kr in objective.key_results]
         if not editing:
             titles.append(slot)
-        return kr_sentence(self._objective.title, titles, self.lang)
+        return kr_sentence(objective.title, titles, self.lang)
 
     def assess(self, typed: str) -> Assessment:
         """The wording verdict: in the language of the text, else (no words yet) the view's."""
         has_words = any(ch.isalpha() for ch in typed)
         return assess_key_result(typed, detect_language(typed) if has_words else self.lang)
-
-    def _wording_html(self, found: Assessment) -> str:
-        colour = {"measurable": "#1e7b34", "task": "#a15c00", "vague": "#b00020"}[found.verdict]
-        # The message starts with the verdict ("Measurable: ...") in the language of the text.
-        parts = [f'<div><b style="color:{colour}">{html.escape(found.message)}</b></div>']
-        if found.findings:
-            items = "".join(
-                f"<li><code>{html.escape(f.code)}</code> {html.escape(f.message)}</li>"
-                for f in found.findings
-            )
-            parts.append(f"<ul>{items}</ul>")
-        if found.suggestion:
-            parts.append(
-                f"<div>{html.escape(self.t('suggestion'))}: {html.escape(found.suggestion)}</div>"
-            )
-        return "".join(parts)
-
-    @property
-    def quality(self) -> list[Finding]:
-        """The quality findings of the objective shown, silenced ones included."""
-        if self._objective is None or self.okrs is None:
-            return []
-        ident = self._objective.id
-        if ident not in self._findings:
-            self._findings[ident] = check_objective(
-                self.okrs, ident, as_of=_today(), lang=self.lang
-            )
-        return self._findings[ident]
-
-    def _show_findings(self) -> None:
-        if self._objective is None:
-            self.findings.value = ""
-            return
-        ident = self._objective.id
-        found = [f for f in self.quality if f.silenced is None]
-        if not found:
-            self.findings.value = f"<p>{html.escape(self.t('no_findings', objective=ident))}</p>"
-            return
-        items = "".join(
-            f"<li><code>{html.escape(f.code)}</code> {html.escape(f.severity)} "
-            f"<b>{html.escape(f.item)}</b>: {html.escape(f.message)} "
-            f"<i>({html.escape(f.fix)})</i></li>"
-            for f in found[:_MAX_FINDINGS]
-        )
-        more = len(found) - _MAX_FINDINGS
-        tail = f"<li>{html.escape(self.t('more', n=more))}</li>" if more > 0 else ""
-        heading = html.escape(self.t("findings", objective=ident))
-        self.findings.value = f"<b>{heading}</b><ul>{items}{tail}</ul>"
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -597,7 +481,7 @@ class KrDrafter(View):
             weight=f["weight"].value,
             owner=f["owner"].value,
             confidence=f["confidence"].value,
-            numbers={name: f[name].value for name in _NUMBER_FIELDS},
+            numbers={name: f[name].value for name in NUMBER_FIELDS},
             unit=f["unit"].value,
             done=f["done"].value,
             direction=f["direction"].value,
@@ -607,27 +491,24 @@ class KrDrafter(View):
     def save(self) -> None:
         """Add the new key result, or update the selected one at the version read.
 
-        One write, then one read of the versions (see :meth:`_written`).
+        One write, then one read of the versions (see :meth:`DraftState.written`).
         """
-        if self._objective is None or self.cycle is None:
+        objective = self.objective
+        if objective is None or self.cycle is None:
             self.show_error(self.t("no_objective"))
             return
-        objective = self._objective
         values = self.form_values()
         ident = self.kr_pick.value
         if ident:
             version = self.store.update_key_result(ident, self.versions[ident], **values)
             krs = [
-                dataclasses.replace(kr, **values) if kr.id == ident else kr
+                edited_key_result(kr, values) if kr.id == ident else kr
                 for kr in objective.key_results
             ]
             message = self.t("updated", id=ident)
         else:
-            taken = set(self.store.versions(self.cycle))
-            if self.okrs is not None:
-                taken |= self.okrs.ids
-            ident = next_key_result_id(objective.id, taken)
-            added = KeyResult(id=ident, **values)
+            added = new_key_result(objective.id, values, self.state.taken_ids())
+            ident = added.id
             version = self.store.add_key_result(objective.id, added)
             krs = [*objective.key_results, added]
             message = self.t("added", id=ident)
@@ -637,10 +518,10 @@ class KrDrafter(View):
     def delete(self) -> None:
         """Delete the selected key result (one without check-ins)."""
         ident = self.kr_pick.value
-        if not ident or self._objective is None:
+        objective = self.objective
+        if not ident or objective is None:
             self.show_error(self.t("pick_to_delete"))
             return
-        objective = self._objective
         self.store.delete_key_result(ident, self.versions[ident])
         krs = [kr for kr in objective.key_results if kr.id != ident]
         self._written(objective, krs, {ident: None}, key_result=None)
@@ -654,45 +535,12 @@ class KrDrafter(View):
         *,
         key_result: str | None,
     ) -> None:
-        """Show the set after this view wrote ``objective``'s new ``key_results``.
-
-        ``versions`` are the new versions of the key results written (``None``: deleted). When
-        the store's versions are exactly those held plus these, nobody else wrote since the view
-        read the cycle: the held set is updated and the objective re-checked, nothing is read
-        but the versions. Otherwise the cycle is read again.
-        """
-        assert self.okrs is not None and self.cycle is not None
-        expected = {**self.versions}
-        for ident, version in versions.items():
-            if version is None:
-                expected.pop(ident, None)
-            else:
-                expected[ident] = version
-        if self.store.versions(self.cycle) != expected:  # somebody else wrote meanwhile
+        """Show the set after this view wrote ``objective``'s new ``key_results``: from the
+        state when it could take the write in, else read again."""
+        if self.state.written(objective, key_results, versions):
+            self.render(objective=objective.id, key_result=key_result)
+        else:
             self.refresh(objective=objective.id, key_result=key_result)
-            return
-        try:
-            updated = dataclasses.replace(objective, key_results=tuple(key_results))
-            okrs = dataclasses.replace(
-                self.okrs,
-                objectives=tuple(
-                    updated if o.id == objective.id else o for o in self.okrs.objectives
-                ),
-            )
-        except ValidationError:  # the set as held no longer holds together: read what is stored
-            self.versions = {}
-            self.refresh(objective=objective.id, key_result=key_result)
-            return
-        # OKR203 compares titles across objectives: forget the findings of the objectives that
-        # hold a title which a key result took or left.
-        before = {kr.id: title_key(kr.title) for kr in objective.key_results}
-        after = {kr.id: title_key(kr.title) for kr in key_results}
-        titles = {key for _ident, key in set(before.items()) ^ set(after.items())} - {""}
-        for o in okrs.objectives:
-            if o.id == objective.id or any(title_key(kr.title) in titles for kr in o.key_results):
-                self._findings.pop(o.id, None)
-        self.okrs, self.versions = okrs, expected
-        self._show_set(objective=objective.id, key_result=key_result)
 
 
 def kr_drafter(

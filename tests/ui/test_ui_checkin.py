@@ -201,6 +201,19 @@ def test_refresh_shows_another_kernels_checkin(store: Store, db: Path) -> None:
     assert "2026-02-02" in view.history.value
 
 
+def test_refresh_keeps_the_choice_when_another_kernel_adds_a_key_result(
+    store: Store, db: Path
+) -> None:
+    view = form(store, key_result="MKT-2-KR1")
+    with reader(db) as other:
+        other.add_key_result("MKT-1", KeyResult(id="MKT-1-KR9", title="Ship", type="milestone"))
+    view.refresh_button.click()
+    assert ("MKT-1-KR9 – Ship", "MKT-1-KR9") in view.key_result.options
+    assert view.key_result.value == view.state.chosen == "MKT-2-KR1"  # new options: still it
+    view.key_result.value = "MKT-1-KR9"
+    assert type(view.reading) is widgets.Checkbox and view.state.chosen == "MKT-1-KR9"
+
+
 # --- history ---------------------------------------------------------------------------------
 
 

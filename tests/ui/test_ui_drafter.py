@@ -419,7 +419,7 @@ def test_refresh_keeps_the_key_result_and_shows_others_changes(store: Store, oth
     other.update_key_result("MKT-1-KR3", other.versions(CYCLE)["MKT-1-KR3"], target=1200)
     view.refresh_button.click()
     assert view.kr_pick.value == "MKT-1-KR3"
-    assert view.fields["target"].value == "1200"
+    assert view.fields["target"].value == "1,200"  # grouped, as okrkit writes numbers
     view.title.value = "Onboard 1,200 community members"
     view.save_button.click()  # the version read on refresh is current: no conflict
     assert other.load(CYCLE).key_result("MKT-1-KR3").title == "Onboard 1,200 community members"
