@@ -81,15 +81,15 @@ from okrkit.errors import AlignmentCycleError, ValidationError
 from okrkit.graph_checks import (
     GRAPH_MESSAGES,
     GraphFinding,
-    _read_objectives,  # the roll-up shares the loop check's reading and topological waves
-    _waves,
     cross_cycle_links,
     find_cycles,
     graph_findings,
     missing_links,
     orphans,
+    read_objectives,  # the roll-up shares the loop check's reading and topological waves
     stale_key_results,
     unsupported,
+    waves,
 )
 from okrkit.model import LEVELS, OkrSet
 from okrkit.scoring import BANDS, Scores, ScoringConfig, score
@@ -591,7 +591,7 @@ def rollup(
         raise ValueError(f"weight {weight!r} is outside 0–1")
     if method not in ("weighted_mean", "weakest_link"):
         raise ValueError(f"unknown roll-up method {method!r}: use weighted_mean or weakest_link")
-    objectives, attrs, child, parent = _read_objectives(graph)
+    objectives, attrs, child, parent = read_objectives(graph)
     size = len(objectives)
     own = _floats([a.get("score") for a in attrs])
     mass_of = _floats([a.get("weight") for a in attrs])
@@ -604,7 +604,7 @@ def rollup(
     high = np.full(size, -np.inf)
     out = np.full(size, np.nan)
     done = 0
-    for wave, leaving in _waves(child, parent, size):
+    for wave, leaving in waves(child, parent, size):
         value = own[wave]
         with_children = count[wave] > 0
         if with_children.any():

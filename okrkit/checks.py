@@ -30,28 +30,28 @@ för få nyckelresultat (1; sikta på 2–5)
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from okrkit.cycles import parse_date
+from okrkit.findings import FINDING_COLUMNS, Finding
 from okrkit.frames import Frames, to_frames
 from okrkit.model import OkrSet
 from okrkit.rules import (
     RULES,
     SEVERITIES,
-    About,
     CheckConfig,
     Context,
     Hit,
     Rule,
-    Severity,
     functions,
 )
+from okrkit.scoring import score
 from okrkit.text import ENV_LANG, resolve_lang
 from okrkit.wording import assess_key_result
 
@@ -77,56 +77,6 @@ __all__ = [
 #: Design score penalty per finding that is not silenced, by severity.
 PENALTIES: Mapping[str, int] = {"error": 25, "warning": 10, "info": 3}
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Finding:
-    """One quality finding.
-
-    Attributes
-    ----------
-    code
-        Stable rule code, e.g. ``OKR202`` (see :data:`okrkit.rules.RULES`).
-    severity
-        ``error``, ``warning`` or ``info``.
-    item
-        The id the finding is about; for an owner-level rule (``item_kind="owner"``), the owner.
-    item_kind
-        ``objective``, ``key_result``, ``kpi``, ``initiative`` or ``owner``.
-    owner
-        The owner of the item (a key result without its own owner: its objective's owner).
-    objective
-        The objective the finding belongs to: its own id for an objective, its objective's for a
-        key result, ``None`` for KPIs, initiatives and owners.
-    message
-        What is wrong, in one line.
-    fix
-        How to fix it, in one line.
-    silenced
-        The reason given in the data for silencing this code on the item, else ``None``.
-    """
-
-    code: str
-    severity: Severity
-    item: str
-    item_kind: About
-    owner: str
-    objective: str | None
-    message: str
-    fix: str
-    silenced: str | None = None
-
-    def to_dict(self) -> dict[str, str | None]:
-        """The finding as a plain dict (for JSON)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    def __str__(self) -> str:
-        text = f"{self.code} {self.severity} {self.item}: {self.message} ({self.fix})"
-        return f"{text} [silenced: {self.silenced}]" if self.silenced else text
-
-
-#: The columns of :func:`findings_frame`, the fields of :class:`Finding`.
-FINDING_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Finding))
 
 
 def check_set(
@@ -185,7 +135,7 @@ def check_set(
     enabled = [code for code in RULES if code not in config.disabled]
     wanted = set(enabled)
     silences = _Silences(frames)
-    common = {f.name: _value(getattr(config, f.name), language) for f in fields(config)}
+    common = {f.name: _value(getattr(config, f.name), language) for f in dataclasses.fields(config)}
     out: list[Finding] = []
     for function in functions(enabled):
         for hit in function(ctx):
@@ -202,6 +152,7 @@ def check_sets(
     lang: str | None = None,
     partial: bool = False,
     context: Sequence[OkrSet] = (),
+    frames: Sequence[Frames] | None = None,
 ) -> list[Finding]:
     """Every quality rule on each set, plus the alignment checks across all of them.
 
@@ -213,7 +164,8 @@ def check_sets(
     to something else than an objective is a warning too. ``context`` sets (other
     cycles of a store, say) join the alignment graph but are not reported on. ``lang`` picks the
     language of every message, the alignment findings' and the ``partial`` note included
-    (default ``$OKRKIT_LANG``, else English).
+    (default ``$OKRKIT_LANG``, else English). ``frames`` are the sets' frames when the caller
+    has built them already (:func:`~okrkit.frames.to_frames` of each set, in order).
 
     Examples
     --------
@@ -230,25 +182,12 @@ def check_sets(
     ['T1 pekar på D9, som inte finns i någon inläst OKR-uppsättning (finns inte i de kontrollerade \
 filerna; det går bra om det ligger i en annan fil)']
     """
-    frames = [to_frames(okrs) for okrs in sets]
-    return _check_sets(
-        sets, frames, as_of=as_of, config=config, lang=lang, partial=partial, context=context
-    )
+    # NetworkX loads only when sets are checked together, not on ``import okrkit``.
+    from okrkit.alignment import build_graph
+    from okrkit.graph_checks import GRAPH_MESSAGES, graph_findings
 
-
-def _check_sets(
-    sets: Sequence[OkrSet],
-    frames: Sequence[Frames],
-    *,
-    as_of: dt.date | str | None,
-    config: CheckConfig | None,
-    lang: str | None,
-    partial: bool,
-    context: Sequence[OkrSet],
-) -> list[Finding]:
-    """:func:`check_sets` on sets whose frames are already built (each built once)."""
-    from okrkit.alignment import GRAPH_MESSAGES, build_graph, graph_findings
-    from okrkit.scoring import score
+    if frames is None:
+        frames = [to_frames(okrs) for okrs in sets]
 
     language = resolve_lang(lang)
     config = config or CheckConfig()
@@ -270,36 +209,26 @@ def _check_sets(
     for found in found_all:
         if found.code in config.disabled or found.item not in reported:
             continue
-        node = graph.nodes[found.item] if found.item in graph else {}
-        kinds: dict[str, About] = {
-            "key_result": "key_result",
-            "kpi": "kpi",
-            "initiative": "initiative",
-        }
-        kind: About = kinds.get(str(node.get("kind")), "objective")
-        severity = config.severities.get(found.code, found.severity)
         message = found.message
+        severity = config.severities.get(found.code, found.severity)
         if partial and found.code == "OKR602":
             severity = "warning"
             message += f" ({partial_note})"
         reason = next(
-            (r for s in silences if (r := s.reason(kind, found.item, found.code)) is not None),
+            (
+                r
+                for s in silences
+                if (r := s.reason(found.item_kind, found.item, found.code)) is not None
+            ),
             None,
         )
-        out.append(
-            Finding(
-                code=found.code,
-                severity=severity,
-                item=found.item,
-                item_kind=kind,
-                owner=str(node.get("owner") or ""),
-                objective=found.item if kind == "objective" else node.get("objective"),
-                message=message,
-                fix=found.fix,
-                silenced=reason,
-            )
-        )
+        out.append(dataclasses.replace(found, severity=severity, message=message, silenced=reason))
     return sort_findings(out)
+
+
+def _check_sets(sets: Sequence[OkrSet], frames: Sequence[Frames], **options: Any) -> list[Finding]:
+    """Old private spelling of ``check_sets(sets, frames=frames, ...)``, until its callers move."""
+    return check_sets(sets, frames=frames, **options)
 
 
 def _value(value: Any, lang: str) -> Any:

@@ -3,9 +3,10 @@
 Every rule is a row of :data:`RULES` (code, severity, what it is about, the rule in one sentence)
 and a function registered with :func:`implements` that reads a :class:`Context` and yields a
 :class:`Hit` per item that breaks the rule. The row's message and fix templates, in English and
-Swedish, are read at import from ``okrkit/rules_messages.json`` (:data:`MESSAGES_PATH`), one
-entry per code. :mod:`okrkit.checks` turns hits into findings: it fills in the templates in the
-requested language, applies silences and sorts. Thresholds live in :class:`CheckConfig`.
+Swedish, are the ``rules`` section of ``okrkit/locale/<lang>.json`` (:data:`MESSAGES_PATH`),
+keys ``<code>.message`` and ``<code>.fix``. :mod:`okrkit.checks` turns hits into findings: it
+fills in the templates in the requested language, applies silences and sorts. Thresholds live
+in :class:`CheckConfig`.
 
 Rule functions work on the columns of :class:`~okrkit.frames.Frames` (counts per objective and
 owner by ``groupby``) and loop in Python only over the rows that break the rule, so the rules
@@ -26,7 +27,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import re
 import string
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -41,7 +41,7 @@ import pandas as pd
 from okrkit.cycles import Cycle
 from okrkit.frames import Frames
 from okrkit.kpis import kpi_missing_parts
-from okrkit.text import LANGUAGES
+from okrkit.text import LANGUAGES, texts
 from okrkit.wording import assess_key_result
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ class Rule:
     """One quality rule: a row of :data:`RULES`.
 
     ``texts`` maps each language of :data:`LANGS` to the templates ``message`` and ``fix`` (the
-    rule's entry in ``rules_messages.json``); a rule with several cases adds
+    rule's keys in the ``rules`` section of ``okrkit/locale``); a rule with several cases adds
     ``message:<case>`` / ``fix:<case>`` and its function names the case in the hit's
     ``variant``. Templates use ``{name}`` fields filled from the hit's params, ``item``,
     ``owner``, ``objective`` and the :class:`CheckConfig` fields.
@@ -700,22 +700,31 @@ def _weights(ctx: Context) -> Iterator[Hit]:
 
 # --- the table -----------------------------------------------------------------------------------
 
-#: Where the message and fix templates of every rule live: code -> language -> key -> template.
-MESSAGES_PATH = Path(__file__).with_name("rules_messages.json")
+#: Where the message and fix templates of every rule live: the ``rules`` section of
+#: ``okrkit/locale/<lang>.json``, keys ``<code>.message``, ``<code>.fix`` and
+#: ``<code>.message:<case>`` / ``<code>.fix:<case>`` for a case the rule's function names in the
+#: hit's variant. Templates use ``{name}`` fields: the hit's params, item, owner, objective and
+#: the :class:`CheckConfig` fields.
+MESSAGES_PATH = Path(__file__).with_name("locale")
 
 
-def _load_texts(path: Path) -> dict[str, dict[str, dict[str, str]]]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {code: texts for code, texts in data.items() if not code.startswith("_")}
+def _load_texts() -> dict[str, dict[str, dict[str, str]]]:
+    """code -> language -> key -> template, from the ``rules`` section of the locale files."""
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for lang in LANGUAGES:
+        for key, template in texts("rules", lang).items():
+            code, _, name = key.partition(".")
+            out.setdefault(code, {}).setdefault(lang, {})[name] = template
+    return out
 
 
-_TEXTS = _load_texts(MESSAGES_PATH)
+_TEXTS = _load_texts()
 
 
 def _rule(*, code: str, severity: Severity, about: About, rule: str) -> Rule:
     """A row of the table, with its templates from :data:`MESSAGES_PATH`."""
     if code not in _TEXTS:  # pragma: no cover - a developer error, caught at import
-        raise RuntimeError(f"{code} has no templates in {MESSAGES_PATH.name}")
+        raise RuntimeError(f"{code} has no templates in the 'rules' section of okrkit/locale")
     return Rule(code=code, severity=severity, about=about, rule=rule, texts=_TEXTS[code])
 
 

@@ -40,10 +40,11 @@ The rules, in order:
    ("Weekly demos"). Everything else is vague.
 
 The word lists live in ``okrkit/wording_lexicon.json``, one block per language; extending the
-rules is adding words there (``docs/wording.md``). They are compiled once, at import, each list
+rules is adding words there (``docs/wording.md``). The messages and suggestions are the
+``wording`` section of ``okrkit/locale/<lang>.json``. The lists are compiled once, at import, each
 with a gate that skips its regex for a text without any of its words; a call takes a few tens of
-microseconds, so the drafter widget can call it on every keystroke. This module imports only the
-standard library.
+microseconds, so the drafter widget can call it on every keystroke. Besides the standard library,
+this module imports only :mod:`okrkit.text` and :mod:`okrkit.findings`.
 
 The finding codes are shared with :mod:`okrkit.checks`, which reports the same problems for the
 key results of an OKR set (see :data:`CODES`).
@@ -72,6 +73,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from okrkit.findings import Finding, Span
+from okrkit.text import LANGUAGES, Lang, resolve_lang, texts
+
 __all__ = [
     "CODES",
     "LEXICON_PATH",
@@ -85,7 +89,6 @@ __all__ = [
 ]
 
 Verdict = Literal["measurable", "task", "vague"]
-Lang = Literal["en", "sv"]
 
 #: The finding codes this module emits, shared with :mod:`okrkit.checks`.
 CODES: dict[str, str] = {
@@ -100,7 +103,6 @@ LEXICON_PATH = Path(__file__).with_name("wording_lexicon.json")
 #: Only the first this many characters of a text are read; a key result is one sentence.
 MAX_CHARS = 1000
 
-_LANGS: tuple[Lang, ...] = ("en", "sv")
 _WORD_LISTS = (
     "stopwords",
     "fillers",
@@ -139,30 +141,7 @@ _BAR_WORDS = 8  # how far after a judging verb its bar is looked for
 _FUZZY_MIN = 6  # the shortest verb (and typed word) that typo matching tries
 _SV_SUFFIXES = ("erna", "arna", "orna", "heten", "ningen", "ningar", "andet", "erar", "era")
 
-Span = tuple[int, int]
 _Head = tuple[str, re.Match[str]]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Finding:
-    """One problem with the wording, and the words that show it.
-
-    Parameters
-    ----------
-    code
-        Stable code shared with :mod:`okrkit.checks` (see :data:`CODES`).
-    message
-        One line for a person, in the language of the text.
-    evidence
-        The words of the text the finding rests on (may be empty).
-    spans
-        ``(start, end)`` offsets of ``evidence`` in the text, for highlighting.
-    """
-
-    code: str
-    message: str
-    evidence: tuple[str, ...] = ()
-    spans: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -440,7 +419,7 @@ def _fuzzy_index(lists: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[tuple[
 
 
 def _compile(lang: Lang, data: Mapping[str, Any], other: Mapping[str, Any]) -> _Rules:
-    missing = [k for k in (*_WORD_LISTS, "metric_hints", "messages") if k not in data]
+    missing = [k for k in (*_WORD_LISTS, "metric_hints", "articles") if k not in data]
     if missing:
         raise KeyError(f"{LEXICON_PATH.name}: {lang!r} lacks {', '.join(missing)}")
     lists: dict[str, tuple[str, ...]] = {k: tuple(data[k]) for k in _WORD_LISTS}
@@ -501,15 +480,15 @@ def _compile(lang: Lang, data: Mapping[str, Any], other: Mapping[str, Any]) -> _
         month_after=_pattern(rf"(?:st|nd|rd|th|:e|:a|e)?\.?\s*(?:of\s+)?{alt['months']}(?!\w)"),
         hints=hints,
         hint_index=_Index.of(h.words.gate for h in hints),
-        messages=data["messages"],
-        no_target=Finding(code="OKR201", message=data["messages"]["okr201"]),
+        messages={**texts("wording", lang), **data["articles"]},
+        no_target=Finding(code="OKR201", message=texts("wording", lang)["okr201"]),
     )
 
 
 def _load(path: Path) -> dict[Lang, _Rules]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return {
-        lang: _compile(lang, data[lang], data["sv" if lang == "en" else "en"]) for lang in _LANGS
+        lang: _compile(lang, data[lang], data["sv" if lang == "en" else "en"]) for lang in LANGUAGES
     }
 
 
@@ -692,10 +671,13 @@ def assess_key_result(text: str, lang: str | None = None) -> Assessment:
 
 
 def _language(lang: str) -> Lang:
-    code = str(lang).strip().lower().replace("_", "-").split("-")[0]
-    if code in _LANGS:
-        return code
-    raise ValueError(f"language {lang!r} is not supported: give 'en', 'sv' or None to detect it")
+    try:
+        return resolve_lang(lang)
+    except ValueError:
+        choices = ", ".join(repr(code) for code in LANGUAGES)
+        raise ValueError(
+            f"language {lang!r} is not supported: give {choices} or None to detect it"
+        ) from None
 
 
 def _start(rules: _Rules, text: str) -> tuple[int, int]:

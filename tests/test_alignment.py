@@ -475,9 +475,14 @@ def test_every_finding_has_a_one_line_fix(finding: GraphFinding) -> None:
         "code": finding.code,
         "severity": finding.severity,
         "item": finding.item,
+        "item_kind": finding.item_kind,
+        "owner": finding.owner,
+        "objective": finding.objective,
         "message": finding.message,
         "fix": finding.fix,
+        "silenced": None,
     }
+    assert finding.item_kind == ("key_result" if finding.code == "OKR606" else "objective")
     assert str(finding).startswith(f"{finding.code} {finding.severity} {finding.item}: ")
 
 

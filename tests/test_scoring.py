@@ -782,7 +782,7 @@ def test_property_scores_within_unit_interval(okrs: OkrSet, as_of: dt.date) -> N
 
 
 @settings(deadline=None, max_examples=200)
-@given(start=finite, target=finite, low=finite, high=finite, day=days)
+@given(start=finite, target=finite, low=finite, high=finite, day=checkin_days)
 def test_property_monotonic_in_the_checkin_value(
     start: float, target: float, low: float, high: float, day: int
 ) -> None:
