@@ -1,9 +1,10 @@
 """The brainstorm board view: add objective ideas, dot-vote them, merge duplicates, promote winners.
 
 A thin view over :class:`okrkit.brainstorm.Board`: every button writes through the board at once
-(so a kernel restart loses nothing) and then re-renders from one read of the store. Several
-participants, each in their own kernel on the same store, see each other's ideas and votes when
-they press Refresh (or after their next action).
+(so a kernel restart loses nothing), then the :class:`BoardState` reads the board once and
+:meth:`BrainstormBoard.render` draws the whole view from it. Several participants, each in their
+own kernel on the same store, see each other's ideas and votes when they press Refresh (or after
+their next action). The dot-voting rules are the board's; the view only forwards and shows.
 
 >>> from okrkit.store import Store
 >>> view = brainstorm_board(Store("sqlite://"), cycle="2026-Q1", voter="Ana")
@@ -17,160 +18,62 @@ they press Refresh (or after their next action).
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as widgets
-from ipywidgets.widgets.widget_bool import CheckboxStyle
-from ipywidgets.widgets.widget_string import HTMLStyle
 
 from okrkit.brainstorm import Board
 from okrkit.cycles import Cycle
 from okrkit.errors import ConflictError, NotFoundError, OkrkitError, ValidationError
 from okrkit.model import LEVELS
+from okrkit.text import LANGUAGES, texts
+from okrkit.ui._brainstorm_rows import MAX_DOTS_DRAWN, IdeaRow, shared_styles, short
 from okrkit.ui.base import View
 
-__all__ = ["BrainstormBoard", "IdeaRow", "brainstorm_board"]
+__all__ = ["MAX_DOTS_DRAWN", "BoardState", "BrainstormBoard", "IdeaRow", "brainstorm_board"]
 
-TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "heading": "Brainstorm for {cycle}: {dots} dots each",
-        "your_name": "Your name",
-        "name_placeholder": "so that your dots count",
-        "idea": "Idea",
-        "idea_placeholder": "A new objective idea",
-        "owner_placeholder": "Who would own it",
-        "level_company": "Company",
-        "level_department": "Department",
-        "level_team": "Team",
-        "level_individual": "Individual",
-        "dots_left": "{voter}: {dots} {left} of {total} dots left",
-        "type_name": "Type your name to vote.",
-        "vote_tip": "Put one of your dots on this idea",
-        "unvote_tip": "Take one of your dots back from this idea",
-        "promote": "Promote",
-        "promote_tip": "Promote to draft objective",
-        "select_tip": "Tick duplicates to merge them",
-        "merge_into": "Merge into",
-        "merge": "Merge ticked ideas",
-        "merge_hint": "Tick the duplicates, then pick the one to keep.",
-        "no_ideas": "No ideas yet: add the first one above.",
-        "votes": "votes: {n}",
-        "promoted_list": "Promoted to draft objectives:",
-        "added": "Added “{title}”.",
-        "voted": "Dot placed on “{title}”; {left} left.",
-        "unvoted": "Dot taken back from “{title}”; {left} left.",
-        "merged": "Merged {n} duplicate(s) into “{title}”: it has {votes} votes now.",
-        "promoted": "“{title}” is now the draft objective {id}.",
-        "refreshed": "Board refreshed: {n} open ideas.",
-        "need_title": "Type the idea first.",
-        "need_name": "Type your name first, so that your dots count.",
-        "no_dots": "{voter} has spent all {dots} dots: take one back (−1) to move it.",
-        "no_dot_here": "{voter} has no dot on “{title}”.",
-        "gone": "That idea was merged or promoted meanwhile; the board now shows the latest state.",
-        "pick_two": "Tick at least two ideas, then pick the one to keep.",
-    },
-    "sv": {
-        "heading": "Idéinsamling för {cycle}: {dots} prickar per person",
-        "your_name": "Ditt namn",
-        "name_placeholder": "så att dina prickar räknas",
-        "idea": "Idé",
-        "idea_placeholder": "En ny idé till mål",
-        "owner_placeholder": "Vem skulle äga det",
-        "level_company": "Företag",
-        "level_department": "Avdelning",
-        "level_team": "Team",
-        "level_individual": "Individ",
-        "dots_left": "{voter}: {dots} {left} av {total} prickar kvar",
-        "type_name": "Skriv ditt namn för att rösta.",
-        "vote_tip": "Lägg en av dina prickar på den här idén",
-        "unvote_tip": "Ta tillbaka en av dina prickar från den här idén",
-        "promote": "Gör till mål",
-        "promote_tip": "Gör idén till ett utkast till mål",
-        "select_tip": "Bocka för dubbletter för att slå ihop dem",
-        "merge_into": "Slå ihop till",
-        "merge": "Slå ihop förbockade idéer",
-        "merge_hint": "Bocka för dubbletterna och välj sedan den som ska finnas kvar.",
-        "no_ideas": "Inga idéer än: lägg till den första ovan.",
-        "votes": "röster: {n}",
-        "promoted_list": "Har blivit utkast till mål:",
-        "added": "Lade till ”{title}”.",
-        "voted": "Prick lagd på ”{title}”; {left} kvar.",
-        "unvoted": "Prick tillbakatagen från ”{title}”; {left} kvar.",
-        "merged": "Slog ihop {n} dubblett(er) med ”{title}”: den har nu {votes} röster.",
-        "promoted": "”{title}” är nu utkastet till mål {id}.",
-        "refreshed": "Tavlan uppdaterad: {n} öppna idéer.",
-        "need_title": "Skriv idén först.",
-        "need_name": "Skriv ditt namn först, så att dina prickar räknas.",
-        "no_dots": (
-            "{voter} har använt alla {dots} prickar: ta tillbaka en (−1) för att flytta den."
-        ),
-        "no_dot_here": "{voter} har ingen prick på ”{title}”.",
-        "gone": (
-            "Den idén har slagits ihop eller blivit mål under tiden; tavlan visar nu läget just nu."
-        ),
-        "pick_two": "Bocka för minst två idéer och välj sedan den som ska finnas kvar.",
-    },
-}
-
-#: Dots drawn per row at most; the count is always shown as a number too.
-MAX_DOTS_DRAWN = 12
+#: The board's labels by language: the ``ui.brainstorm`` section of :mod:`okrkit.text`.
+TEXT: dict[str, Mapping[str, str]] = {lang: texts("ui.brainstorm", lang) for lang in LANGUAGES}
 
 
-def _short(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+class BoardState:
+    """What the board view shows, as last read: the open ideas (most votes first), the title of
+    every idea, the promoted ones, the ideas ticked for merging and the voter's dots left."""
 
+    def __init__(self, board: Board) -> None:
+        self.board = board
+        self.open: list[dict[str, Any]] = []
+        self.promoted: list[dict[str, Any]] = []
+        self.titles: dict[int, str] = {}  # every idea of the board, open or not
+        self.selected: set[int] = set()  # ticked for merging
+        self.dots_left: int | None = None
 
-class IdeaRow(widgets.HBox):
-    """One row of the board: a tick box (for merging), the idea, +1, −1 and Promote.
+    def read(self) -> None:
+        """Read the board's ideas once (the ticks of ideas no longer open are dropped)."""
+        records = self.board.ideas(include_closed=True).to_dict("records")
+        self.open = [r for r in records if r["state"] == "open"]
+        self.promoted = [r for r in records if r["state"] == "promoted"]
+        self.titles = {int(r["id"]): str(r["title"]) for r in records}
+        self.selected &= {int(r["id"]) for r in self.open}
 
-    Rows are reused between renders; :attr:`idea` is the id of the idea the row shows now.
-    """
+    def read_dots(self, voter: str) -> None:
+        """Read ``voter``'s dots left (``None`` while no name is typed)."""
+        self.dots_left = self.board.dots_left(voter) if voter else None
 
-    def __init__(self, view: BrainstormBoard, shared: dict[str, Any]) -> None:
-        self.idea: int | None = None
-        self.select = widgets.Checkbox(
-            value=False,
-            indent=False,
-            tooltip=view.t("select_tip"),
-            layout=shared["tick"],
-            style=shared["tick_style"],
-        )
-        self.text = widgets.HTML(layout=shared["text"], style=shared["html_style"])
-        self.vote_button = widgets.Button(
-            description="+1",
-            tooltip=view.t("vote_tip"),
-            layout=shared["button"],
-            style=shared["button_style"],
-        )
-        self.unvote_button = widgets.Button(
-            description="−1",
-            tooltip=view.t("unvote_tip"),
-            layout=shared["button"],
-            style=shared["button_style"],
-        )
-        self.promote_button = widgets.Button(
-            description=view.t("promote"),
-            tooltip=view.t("promote_tip"),
-            layout=shared["wide_button"],
-            style=shared["button_style"],
-        )
-        super().__init__(
-            [self.select, self.text, self.vote_button, self.unvote_button, self.promote_button],
-            layout=shared["row"],
-        )
+    def title(self, idea: int) -> str:
+        return self.titles.get(idea, f"#{idea}")
 
-        def on(action: Callable[[int], None]) -> Callable[[Any], None]:
-            def clicked(_button: Any) -> None:
-                if self.idea is not None:
-                    action(self.idea)
+    def is_open(self, idea: int) -> bool:
+        return any(int(r["id"]) == idea for r in self.open)
 
-            return view.safe(clicked)
-
-        self.vote_button.on_click(on(view.vote))
-        self.unvote_button.on_click(on(view.unvote))
-        self.promote_button.on_click(on(view.promote))
-        self.select.observe(view.safe(lambda change: view._ticked(self, change)), names="value")
+    def merge_choices(self) -> list[tuple[str, int]]:
+        """The ticked open ideas, most votes first, as choices of the idea to keep."""
+        return [
+            (f"#{r['id']} {short(str(r['title']), 50)}", int(r["id"]))
+            for r in self.open
+            if int(r["id"]) in self.selected
+        ]
 
 
 class BrainstormBoard(View):
@@ -196,21 +99,8 @@ class BrainstormBoard(View):
     ) -> None:
         super().__init__(store, lang=lang)
         self.board = Board(store, cycle, dots=dots)
-        self._records: list[dict[str, Any]] = []  # the open ideas as last read
-        self._titles: dict[int, str] = {}  # every idea of the board, open or not
-        self._selected: set[int] = set()  # ticked for merging
-        self._dots_left: int | None = None
-        self._rendering = False
-        self._shared = {
-            "row": widgets.Layout(align_items="center", width="100%"),
-            "tick": widgets.Layout(width="2em"),
-            "text": widgets.Layout(flex="1 1 auto"),
-            "button": widgets.Layout(width="3.2em"),
-            "wide_button": widgets.Layout(width="auto"),
-            "tick_style": CheckboxStyle(),
-            "html_style": HTMLStyle(),
-            "button_style": widgets.ButtonStyle(),
-        }
+        self.state = BoardState(self.board)
+        self._shared = shared_styles()
         self._pool: list[IdeaRow] = []
 
         self.heading = widgets.HTML(
@@ -286,7 +176,7 @@ class BrainstormBoard(View):
     @property
     def dots_left(self) -> int | None:
         """The voter's dots left as last read (``None`` while no name is typed)."""
-        return self._dots_left
+        return self.state.dots_left
 
     @property
     def voter_name(self) -> str:
@@ -307,204 +197,170 @@ class BrainstormBoard(View):
         except ValidationError as exc:
             self.show_error(self.t("need_title") if exc.field == "title" else self._failed(exc))
             return
-        self._render()
+        self._read()
         self.idea_title.value = ""
-        self.show_ok(self.t("added", title=_short(self._title(idea))))
+        self.show_ok(self.t("added", title=short(self.state.title(idea))))
 
     def vote(self, idea: int) -> None:
         """Put one of the voter's dots on ``idea``."""
         voter = self.voter_name
-        title = self._title(idea)
+        title = self.state.title(idea)
         try:
-            self._dots_left = self.board.vote(idea, voter)
+            self.state.dots_left = self.board.vote(idea, voter)
         except ValidationError as exc:
             self.show_error(self.t("need_name") if exc.field == "voter" else self._failed(exc))
             return
         except (ConflictError, NotFoundError) as exc:
-            self._render()
-            if not self._is_open(idea):
+            self._read()
+            if not self.state.is_open(idea):
                 self.show_error(self.t("gone"))
             elif isinstance(exc, ConflictError):  # the idea is open: the voter's dots are spent
-                self._dots_left = 0
-                self._show_dots()
+                self.state.dots_left = 0
+                self.render()
                 self.show_error(self.t("no_dots", voter=voter, dots=self.board.dots))
             else:
                 self.show_error(self._failed(exc))
             return
-        self._render()
-        self.show_ok(self.t("voted", title=_short(title), left=self._dots_left))
+        self._read()
+        self.show_ok(self.t("voted", title=short(title), left=self.state.dots_left))
 
     def unvote(self, idea: int) -> None:
         """Take one of the voter's dots back from ``idea``."""
         voter = self.voter_name
-        title = self._title(idea)
+        title = self.state.title(idea)
         if not voter:
             self.show_error(self.t("need_name"))
             return
         try:
-            self._dots_left = self.board.unvote(idea, voter)
+            self.state.dots_left = self.board.unvote(idea, voter)
         except NotFoundError:
-            self._render()
-            if self._is_open(idea):
-                self.show_error(self.t("no_dot_here", voter=voter, title=_short(title)))
+            self._read()
+            if self.state.is_open(idea):
+                self.show_error(self.t("no_dot_here", voter=voter, title=short(title)))
             else:  # merged (its dots moved with it) or promoted meanwhile
                 self.show_error(self.t("gone"))
             return
-        self._render()
-        self.show_ok(self.t("unvoted", title=_short(title), left=self._dots_left))
+        self._read()
+        self.show_ok(self.t("unvoted", title=short(title), left=self.state.dots_left))
 
     def merge(self) -> None:
         """Merge the ticked ideas into the one picked in :attr:`merge_into`."""
         keep = self.merge_into.value
-        others = sorted(self._selected - {keep})
+        others = sorted(self.state.selected - {keep})
         if keep is None or not others:
             self.show_error(self.t("pick_two"))
             return
         try:
             votes = self.board.merge(keep, others)
         except (ConflictError, NotFoundError) as exc:
-            self._render()
-            gone = not self._is_open(keep) or not all(self._is_open(o) for o in others)
+            self._read()
+            is_open = self.state.is_open
+            gone = not is_open(keep) or not all(is_open(o) for o in others)
             self.show_error(self.t("gone") if gone else self._failed(exc))
             return
-        self._selected.clear()
-        self._render()
-        self.show_ok(self.t("merged", n=len(others), title=_short(self._title(keep)), votes=votes))
+        self.state.selected.clear()
+        self._read()
+        title = short(self.state.title(keep))
+        self.show_ok(self.t("merged", n=len(others), title=title, votes=votes))
 
     def promote(self, idea: int) -> None:
         """Turn ``idea`` into a draft objective of the cycle."""
         try:
             objective = self.board.promote(idea)
         except OkrkitError as exc:
-            self._render()
-            self.show_error(self.t("gone") if not self._is_open(idea) else self._failed(exc))
+            self._read()
+            gone = not self.state.is_open(idea)
+            self.show_error(self.t("gone") if gone else self._failed(exc))
             return
-        self._selected.discard(idea)
-        self._render()
-        self.show_ok(self.t("promoted", title=_short(objective.title), id=objective.id))
+        self.state.selected.discard(idea)
+        self._read()
+        self.show_ok(self.t("promoted", title=short(objective.title), id=objective.id))
+
+    def tick(self, idea: int, ticked: bool) -> None:
+        """Tick ``idea`` for merging (or untick it); a row calls this when its box changes."""
+        if ticked == (idea in self.state.selected):  # the row only shows the state
+            return
+        if ticked:
+            self.state.selected.add(idea)
+        else:
+            self.state.selected.discard(idea)
+        self.render()
 
     def refresh(self) -> None:
         """Read the store again: ideas and votes from every participant, and the dots left."""
         self._reload()
-        self.show_ok(self.t("refreshed", n=len(self._records)))
+        self.show_ok(self.t("refreshed", n=len(self.state.open)))
 
-    # --- rendering -----------------------------------------------------------------------------
+    # --- reading and rendering ------------------------------------------------------------------
 
     def _reload(self) -> None:
-        name = self.voter_name
-        self._dots_left = self.board.dots_left(name) if name else None
-        self._render()
+        """Read the voter's dots left and the board, and render."""
+        self.state.read_dots(self.voter_name)
+        self._read()
+
+    def _read(self) -> None:
+        """Read the board once and render."""
+        self.state.read()
+        self.render()
 
     def _voter_changed(self) -> None:
-        name = self.voter_name
-        self._dots_left = self.board.dots_left(name) if name else None
-        self._show_rows()
-        self._show_dots()
+        self.state.read_dots(self.voter_name)
+        self.render()
 
-    def _render(self) -> None:
-        """Re-read the board once and show it."""
-        frame = self.board.ideas(include_closed=True)
-        records = frame.to_dict("records")
-        self._records = [r for r in records if r["state"] == "open"]
-        self._titles = {int(r["id"]): str(r["title"]) for r in records}
-        self._selected &= {int(r["id"]) for r in self._records}
-        self._show_rows()
-        self._show_merge()
-        self._show_dots()
-        promoted = [r for r in records if r["state"] == "promoted"]
-        self.promoted.value = (
-            f"<small>{html.escape(self.t('promoted_list'))} "
-            + "; ".join(
-                f"{html.escape(str(r['objective']))} {html.escape(_short(str(r['title'])))}"
-                for r in promoted
-            )
-            + "</small>"
-            if promoted
-            else ""
-        )
-
-    def _show_rows(self) -> None:
-        records = self._records
-        while len(self._pool) < len(records):
+    def render(self) -> None:
+        """Draw the whole board from :attr:`state`: rows, merge choice, dots left, promoted."""
+        state = self.state
+        while len(self._pool) < len(state.open):
             self._pool.append(IdeaRow(self, self._shared))
         voter = self.voter_name
-        self._rendering = True
-        try:
-            for row, record in zip(self._pool, records, strict=False):
-                idea = int(record["id"])
-                row.idea = idea
-                row.text.value = self._row_html(record)
-                row.select.value = idea in self._selected
-                row.unvote_button.disabled = voter not in record["voters"]
-            for row in self._pool[len(records) :]:
-                row.idea = None
-                row.select.value = False
-        finally:
-            self._rendering = False
-        shown = tuple(self._pool[: len(records)])
+        for i, row in enumerate(self._pool):
+            record = state.open[i] if i < len(state.open) else None
+            row.show(
+                record,
+                ticked=record is not None and int(record["id"]) in state.selected,
+                voted=record is not None and voter in record["voters"],
+                lang=self.lang,
+            )
+        shown = tuple(self._pool[: len(state.open)])
         if self.rows_box.children != shown:
             self.rows_box.children = shown
-        self.empty.layout.display = "none" if records else None
-
-    def _row_html(self, record: dict[str, Any]) -> str:
-        votes = int(record["votes"])
-        dots = "●" * min(votes, MAX_DOTS_DRAWN) + ("…" if votes > MAX_DOTS_DRAWN else "")
-        title = html.escape(str(record["title"]))
-        owner = html.escape(str(record["owner"] or ""))
-        level = html.escape(self.t(f"level_{record['level']}"))
-        meta = " · ".join(part for part in (owner, level) if part)
-        tip = html.escape(self.t("votes", n=votes), quote=True)
-        return (
-            f'<span title="{tip}" style="color:#c0392b;letter-spacing:1px">{dots}</span>'
-            f" <b>{votes}</b> &nbsp;{title}"
-            f' <span style="color:#666">— {meta}</span>'
-        )
+        self.empty.layout.display = "none" if state.open else None
+        self._show_merge()
+        self._show_dots()
+        self.promoted.value = self._promoted_html()
 
     def _show_merge(self) -> None:
-        options = [
-            (f"#{r['id']} {_short(str(r['title']), 50)}", int(r["id"]))
-            for r in self._records
-            if int(r["id"]) in self._selected
-        ]
+        options = self.state.merge_choices()
         keep = self.merge_into.value
-        self._rendering = True
-        try:
+        values = [value for _label, value in options]
+        if options != list(self.merge_into.options):
             self.merge_into.options = options
-            values = [value for _label, value in options]
-            # keep the pick while it is still ticked, else the ticked idea with most votes
-            self.merge_into.value = keep if keep in values else (values[0] if values else None)
-        finally:
-            self._rendering = False
+        # keep the pick while it is still ticked, else the ticked idea with most votes
+        self.merge_into.value = keep if keep in values else (values[0] if values else None)
         self.merge_into.disabled = not options
 
     def _show_dots(self) -> None:
         name = self.voter_name
-        if not name or self._dots_left is None:
+        left = self.state.dots_left
+        if not name or left is None:
             self.dots_label.value = f"<i>{html.escape(self.t('type_name'))}</i>"
             return
-        left = max(self._dots_left, 0)
+        left = max(left, 0)
         total = self.board.dots
         drawn = "●" * left + "○" * max(total - left, 0)
         self.dots_label.value = html.escape(
             self.t("dots_left", voter=name, dots=drawn, left=left, total=total)
         )
 
-    def _ticked(self, row: IdeaRow, change: dict[str, Any]) -> None:
-        if self._rendering or row.idea is None:
-            return
-        if change["new"]:
-            self._selected.add(row.idea)
-        else:
-            self._selected.discard(row.idea)
-        self._show_merge()
-
-    # --- helpers -------------------------------------------------------------------------------
-
-    def _title(self, idea: int) -> str:
-        return self._titles.get(idea, f"#{idea}")
-
-    def _is_open(self, idea: int) -> bool:
-        return any(int(r["id"]) == idea for r in self._records)
+    def _promoted_html(self) -> str:
+        promoted = self.state.promoted
+        if not promoted:
+            return ""
+        items = "; ".join(
+            f"{html.escape(str(r['objective']))} {html.escape(short(str(r['title'])))}"
+            for r in promoted
+        )
+        return f"<small>{html.escape(self.t('promoted_list'))} {items}</small>"
 
     def _failed(self, exc: Exception) -> str:
         return self.t("error", message=str(exc))
