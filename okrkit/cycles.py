@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 from okrkit.errors import InputError, ValidationError
 
-__all__ = ["Cycle", "current_quarter"]
+__all__ = [
+    "FIRST_DAY",
+    "LAST_DAY",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "Cycle",
+    "current_quarter",
+    "parse_date",
+]
 
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")

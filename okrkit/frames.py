@@ -47,7 +47,17 @@ from okrkit.model import (
     checkins_from_columns,
 )
 
-__all__ = ["FRAME_COLUMNS", "Frames", "check_numbers", "from_frames", "to_frames"]
+__all__ = [
+    "FRAME_COLUMNS",
+    "Frames",
+    "Table",
+    "build_set",
+    "check_numbers",
+    "from_frames",
+    "records",
+    "table",
+    "to_frames",
+]
 
 #: The columns of each frame, in order. ``objective`` in key_results is the owning objective's id.
 FRAME_COLUMNS: dict[str, tuple[str, ...]] = {

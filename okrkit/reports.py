@@ -45,7 +45,7 @@ from okrkit.errors import ValidationError
 from okrkit.frames import Frames, to_frames
 from okrkit.io.tabular import neutralise
 from okrkit.kpis import kpi_missing_parts, kpi_status
-from okrkit.model import OkrSet
+from okrkit.model import OkrSet, merge_sets
 from okrkit.scoring import STATUSES, ScoringConfig, band, default_as_of, score
 
 __all__ = ["COLUMNS", "Report", "build_report"]
@@ -282,8 +282,6 @@ def build_report(
     >>> report.by_owner[["owner", "objectives", "key_results"]].to_dict("records")
     [{'owner': 'Ana', 'objectives': 1, 'key_results': 1}]
     """
-    from okrkit.workspace import merge_sets
-
     group = [sets] if isinstance(sets, OkrSet) else list(sets)
     if not group:
         raise ValidationError("no OKR set to report on", field="sets", fix="pass an OkrSet")

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 
 from okrkit.cycles import Cycle, current_quarter
-from okrkit.errors import InputError, ValidationError
+from okrkit.errors import InputError
 from okrkit.io.yaml_io import load_yaml
-from okrkit.model import CheckIn, OkrSet
+from okrkit.model import CheckIn, OkrSet, merge_sets
 from okrkit.store import ENV_URL, Store
 
 __all__ = [
@@ -152,30 +152,6 @@ def init_workspace(
     if sets:
         store.import_set(merge_sets(sets))
     return store
-
-
-def merge_sets(sets: Sequence[OkrSet]) -> OkrSet:
-    """One OKR set holding every item of ``sets``, which must share one cycle.
-
-    Raises
-    ------
-    ValidationError
-        When the cycles differ or an id appears in two sets.
-    """
-    cycles = {s.cycle for s in sets}
-    if len(cycles) != 1:
-        raise ValidationError(
-            f"cannot merge sets of cycles {', '.join(sorted(c.id for c in cycles))}",
-            field="cycle",
-            fix="move them to one cycle first",
-        )
-    return OkrSet(
-        cycle=sets[0].cycle,
-        objectives=tuple(o for s in sets for o in s.objectives),
-        kpis=tuple(k for s in sets for k in s.kpis),
-        initiatives=tuple(i for s in sets for i in s.initiatives),
-        checkins=tuple(c for s in sets for c in s.checkins),
-    )
 
 
 def demo_path() -> Path:

@@ -38,7 +38,19 @@ from okrkit.model import (
     loop_error,
 )
 
-__all__ = ["dump_yaml", "load_yaml", "read_yaml", "save_yaml", "to_plain"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_LINE",
+    "TOP_LEVEL_KEYS",
+    "dump_yaml",
+    "from_plain",
+    "load_yaml",
+    "not_utf8",
+    "read_yaml",
+    "save_yaml",
+    "to_plain",
+]
 
 TOP_LEVEL_KEYS = ("cycle", "objectives", "kpis", "initiatives", "checkins")
 #: The largest file read (YAML or CSV): 100,000 objectives with a quarter of weekly check-ins

@@ -59,6 +59,7 @@ from okrkit.model._okr_set import (
     OkrSet,
     find_alignment_loop,
     loop_error,
+    merge_sets,
 )
 from okrkit.model._records import (
     KPI,
@@ -108,6 +109,7 @@ __all__ = [
     "checkins_from_columns",
     "find_alignment_loop",
     "loop_error",
+    "merge_sets",
     "parse_cycle",
     "with_article",
 ]

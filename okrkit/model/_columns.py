@@ -18,7 +18,7 @@ from okrkit.model._fields import (
     MAX_NUMBER,
     MIN_CONFIDENCE,
     MIN_GRADE,
-    _text,
+    text_field,
 )
 from okrkit.model._records import CheckIn
 
@@ -73,10 +73,10 @@ def checkins_from_columns(
     empty: Sequence[object] = (None,) * n
     col = {name: columns.get(name, empty) for name in ("id", *CheckIn.file_keys())}
     if not (
-        _types(col["id"]) <= {int, _NONE}
-        and _types(col["key_result"]) <= {str}
+        types_of(col["id"]) <= {int, _NONE}
+        and types_of(col["key_result"]) <= {str}
         and _dates(col["date"])
-        and _types(col["done"]) <= {bool, _NONE}
+        and types_of(col["done"]) <= {bool, _NONE}
         and _texts(col["key_result"], "key_result", required=True, ident=True)
         and _texts(col["note"], "note")
         and _texts(col["author"], "author")
@@ -99,7 +99,7 @@ def checkins_from_columns(
         confidence = [_CONFIDENCES[c] for c in col["confidence"]]
     except (KeyError, TypeError):
         return None
-    if not _types(col["confidence"]) <= {int, float, _NONE}:  # True == 1 as a key
+    if not types_of(col["confidence"]) <= {int, float, _NONE}:  # True == 1 as a key
         return None
     note = [v if v is not None else "" for v in col["note"]] if None in col["note"] else col["note"]
     author = (
@@ -138,7 +138,7 @@ _CONFIDENCES: dict[object, int | None] = {
 }
 
 
-def _types(column: Iterable[object]) -> set[type]:
+def types_of(column: Iterable[object]) -> set[type]:
     return set(map(type, column))
 
 
@@ -149,18 +149,19 @@ def _dates(column: Sequence[object]) -> bool:
         distinct = set(column)
     except TypeError:  # an unhashable value
         return False
-    if not _types(distinct) <= {dt.date}:
+    if not types_of(distinct) <= {dt.date}:
         return False
     days = cast(set[dt.date], distinct)
     return not days or (min(days) >= FIRST_DAY and max(days) <= LAST_DAY)
 
 
 def _texts(column: Sequence[object], name: str, **how: bool) -> bool:
-    """True when every value of ``column`` is ``None`` or text that :func:`_text` keeps as is."""
-    if not _types(column) <= {str, _NONE}:
+    """True when every value of ``column`` is ``None`` or text that :func:`text_field` keeps
+    as is."""
+    if not types_of(column) <= {str, _NONE}:
         return False
     try:
-        return all(_text(v, name, **how) == v for v in set(column) if v is not None)
+        return all(text_field(v, name, **how) == v for v in set(column) if v is not None)
     except ValidationError:
         return False
 
@@ -168,7 +169,7 @@ def _texts(column: Sequence[object], name: str, **how: bool) -> bool:
 def _floats(column: Sequence[object], kind: type) -> np.ndarray[Any, np.dtype[np.float64]] | None:
     """``column`` (values of type ``kind`` and ``None``) as a float array, ``None`` as NaN;
     ``None`` when a value is NaN, beyond :data:`MAX_NUMBER` or of another type."""
-    if not _types(column) <= {kind, _NONE}:
+    if not types_of(column) <= {kind, _NONE}:
         return None
     array = np.array(column, dtype=np.float64)
     missing = np.isnan(array)

@@ -37,7 +37,7 @@ KR_TYPE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 _TYPED_FIELDS = ("start", "target", "current", "unit", "done", "grade", "threshold", "direction")
 # The typed fields that must stay empty, per key result type.
-_FOREIGN_FIELDS = {
+FOREIGN_FIELDS = {
     kind: tuple(n for n in _TYPED_FIELDS if n not in own) for kind, own in KR_TYPE_FIELDS.items()
 }
 
@@ -62,7 +62,7 @@ MIN_WEIGHT = 1e-6
 MAX_WEIGHT = 1e6
 
 
-def _text(value: object, name: str, *, required: bool = False, ident: bool = False) -> str:
+def text_field(value: object, name: str, *, required: bool = False, ident: bool = False) -> str:
     if type(value) is str and value.isascii():
         # The common case, without regular expressions: for ASCII, the unstorable character is
         # NUL and the invisible ones are exactly those str.isprintable refuses.
@@ -83,7 +83,7 @@ def _text(value: object, name: str, *, required: bool = False, ident: bool = Fal
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise ValidationError(f"{_short(value)} is not text", field=name, fix="write it as text")
+        raise ValidationError(f"{shorten(value)} is not text", field=name, fix="write it as text")
     if ident or name == "id":
         value = value.strip()
     if ident and not value.isascii():
@@ -159,7 +159,7 @@ def _id_characters(value: str, name: str) -> None:
                 name,
                 i,
                 ", which separates ids in lists",
-                f"rename it, for instance to {_short(other)}: ',' and ';' separate the ids of a"
+                f"rename it, for instance to {shorten(other)}: ',' and ';' separate the ids of a"
                 " list in CSV files and spreadsheets",
             )
     if value.isascii():
@@ -221,7 +221,7 @@ def _id_characters(value: str, name: str) -> None:
 def _id_error(value: str, name: str, i: int, why: str, fix: str) -> ValidationError:
     char = value[i]
     return ValidationError(
-        f"the id {_short(value)} holds the character U+{ord(char):04X} ({_char_name(char)})"
+        f"the id {shorten(value)} holds the character U+{ord(char):04X} ({_char_name(char)})"
         f" at position {i + 1}{why}",
         field=name,
         fix=fix,
@@ -234,13 +234,13 @@ def _char_name(char: str) -> str:
     return unicodedata.name(char, "a control character").lower()
 
 
-def _short(value: object, room: int = 60) -> str:
+def shorten(value: object, room: int = 60) -> str:
     """``repr(value)``, shortened: an error message never holds a megabyte of input."""
     text = repr(value.isoformat() if isinstance(value, dt.date) else value)
     return text if len(text) <= room else text[: room - 1] + "…"
 
 
-def _number(
+def number_field(
     value: object, name: str, *, optional: bool = True, limit: float = MAX_NUMBER
 ) -> float | None:
     if type(value) is float and -limit <= value <= limit:
@@ -251,7 +251,7 @@ def _number(
         raise ValidationError("is missing", field=name, fix=f"give {name} a number")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValidationError(
-            f"{_short(value)} is not a number",
+            f"{shorten(value)} is not a number",
             field=name,
             fix="write a plain number such as 25 or 0.5",
         )
@@ -261,13 +261,14 @@ def _number(
         number = math.inf
     if not math.isfinite(number):
         raise ValidationError(
-            f"{_short(value)} is not a finite number",
+            f"{shorten(value)} is not a finite number",
             field=name,
             fix="write a plain number; NaN and infinity are not numbers",
         )
     if not -limit <= number <= limit:
         raise ValidationError(
-            f"{_short(value)} is outside {_NUMBER_RANGE}, the numbers okrkit computes with exactly",
+            f"{shorten(value)} is outside {_NUMBER_RANGE},"
+            " the numbers okrkit computes with exactly",
             field=name,
             fix="count in a larger unit, such as thousands or millions, so that it fits",
         )
@@ -280,13 +281,13 @@ _NUMBER_RANGE = f"-{MAX_NUMBER:.0e} to {MAX_NUMBER:.0e}".replace("e+", "e")
 def check_number(value: object, name: str) -> float | None:
     """``value`` as a float from -:data:`MAX_NUMBER` to :data:`MAX_NUMBER` (``None`` stays
     ``None``); the :class:`ValidationError` of the model else."""
-    return _number(value, name)
+    return number_field(value, name)
 
 
 def check_weight(value: object) -> float:
     """``value`` as a key result weight from :data:`MIN_WEIGHT` to :data:`MAX_WEIGHT`; the
     :class:`ValidationError` of the model else."""
-    weight = _number(value, "weight", optional=False, limit=sys.float_info.max)
+    weight = number_field(value, "weight", optional=False, limit=sys.float_info.max)
     assert weight is not None
     if weight <= 0:
         raise ValidationError(
@@ -294,7 +295,7 @@ def check_weight(value: object) -> float:
         )
     if not MIN_WEIGHT <= weight <= MAX_WEIGHT:
         raise ValidationError(
-            f"the weight {_short(value)} is outside {MIN_WEIGHT:f} to {MAX_WEIGHT:,.0f}",
+            f"the weight {shorten(value)} is outside {MIN_WEIGHT:f} to {MAX_WEIGHT:,.0f}",
             field="weight",
             fix="weights only compare the key results of one objective: scale them to plain"
             " numbers such as 1, 2 and 5",
@@ -302,26 +303,26 @@ def check_weight(value: object) -> float:
     return weight
 
 
-def _choice(value: object, name: str, options: tuple[str, ...]) -> str:
+def choice_field(value: object, name: str, options: tuple[str, ...]) -> str:
     if value not in options:
         raise ValidationError(
-            f"{_short(value)} is not one of {', '.join(options)}",
+            f"{shorten(value)} is not one of {', '.join(options)}",
             field=name,
             fix=f"write one of: {', '.join(options)}",
         )
     return str(value)
 
 
-def _ids(value: object, name: str) -> tuple[str, ...]:
+def ids_field(value: object, name: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str | int) and not isinstance(value, bool):
         value = [value]
     if not isinstance(value, Iterable) or isinstance(value, Mapping):
         raise ValidationError(
-            f"{_short(value)} is not a list of ids", field=name, fix="write [ID, ...]"
+            f"{shorten(value)} is not a list of ids", field=name, fix="write [ID, ...]"
         )
-    items = tuple(_text(v, name, required=True, ident=True) for v in value)
+    items = tuple(text_field(v, name, required=True, ident=True) for v in value)
     if len(set(items)) != len(items):
         raise ValidationError("lists an id twice", field=name, fix="list each id once")
     return items
@@ -330,7 +331,7 @@ def _ids(value: object, name: str) -> tuple[str, ...]:
 _CODE = re.compile(r"^OKR\d{3}$")
 
 
-def _silence(value: object, name: str = "silence") -> tuple[tuple[str, str], ...]:
+def silence_field(value: object, name: str = "silence") -> tuple[tuple[str, str], ...]:
     """Silenced findings as sorted (code, reason) pairs, from a mapping or pairs."""
     if value is None or (type(value) is tuple and not value):
         return ()
@@ -345,7 +346,7 @@ def _silence(value: object, name: str = "silence") -> tuple[tuple[str, str], ...
         code, reason = [*pair, "", ""][:2]
         if not isinstance(code, str) or not _CODE.match(code.strip()):
             raise ValidationError(
-                f"{_short(code)} is not a finding code",
+                f"{shorten(code)} is not a finding code",
                 field=name,
                 fix="write 'silence: {OKR202: why this finding does not apply}'",
             )
@@ -363,21 +364,21 @@ def _pair(pair: object, name: str) -> tuple[object, ...]:
     """One (code, reason) pair of a silence list."""
     if isinstance(pair, str | bytes | Mapping) or not isinstance(pair, Iterable):
         raise ValidationError(
-            f"{_short(pair)} is not a pair of finding code and reason",
+            f"{shorten(pair)} is not a pair of finding code and reason",
             field=name,
             fix="write 'silence: {OKR202: why this finding does not apply}'",
         )
     items = tuple(pair)
     if len(items) > 2:
         raise ValidationError(
-            f"{_short(pair)} is not a pair of finding code and reason",
+            f"{shorten(pair)} is not a pair of finding code and reason",
             field=name,
             fix="write 'silence: {OKR202: why this finding does not apply}'",
         )
     return items
 
 
-def _version(value: object) -> int | None:
+def version_field(value: object) -> int | None:
     """The store version a record was exported at (``version`` in files), or ``None``."""
     if value is None or type(value).__name__ == "NAType":
         return None
@@ -395,7 +396,7 @@ def _version(value: object) -> int | None:
         value = value.__index__()  # NumPy integers from a frame
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**31:
         raise ValidationError(
-            f"{_short(value)} is not a store version",
+            f"{shorten(value)} is not a store version",
             field="version",
             fix="keep the version an export wrote (a whole number from 1), or leave it out",
         )
@@ -428,7 +429,7 @@ def check_confidence(value: object, name: str = "confidence") -> int | None:
         or not MIN_CONFIDENCE <= value <= MAX_CONFIDENCE
     ):
         raise ValidationError(
-            f"{_short(value)} is not a confidence",
+            f"{shorten(value)} is not a confidence",
             field=name,
             fix=f"write a whole number from {MIN_CONFIDENCE} to {MAX_CONFIDENCE}",
         )
@@ -442,21 +443,21 @@ def check_grade(value: object, name: str = "grade") -> float | None:
     >>> check_grade(1), check_grade(None)
     (1.0, None)
     """
-    number = _number(value, name)
+    number = number_field(value, name)
     if number is not None and not MIN_GRADE <= number <= MAX_GRADE:
         raise ValidationError(
-            f"{_short(value)} is outside {MIN_GRADE:.1f}–{MAX_GRADE:.1f}",
+            f"{shorten(value)} is outside {MIN_GRADE:.1f}–{MAX_GRADE:.1f}",
             field=name,
             fix=f"grade from {MIN_GRADE:.1f} (none) to {MAX_GRADE:.1f} (fully)",
         )
     return number
 
 
-def _flag(value: object, name: str) -> bool | None:
+def flag_field(value: object, name: str) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
     raise ValidationError(
-        f"{_short(value)} is not true or false", field=name, fix="write true or false"
+        f"{shorten(value)} is not true or false", field=name, fix="write true or false"
     )
 
 
@@ -467,7 +468,7 @@ def parse_cycle(value: object) -> Cycle:
         ident = value.get("id")
         if ident is not None and (isinstance(ident, bool) or not isinstance(ident, str | int)):
             raise ValidationError(
-                f"{_short(ident)} is not a cycle id",
+                f"{shorten(ident)} is not a cycle id",
                 field="cycle.id",
                 fix="write a short text such as 2026-H1",
             )
@@ -475,7 +476,7 @@ def parse_cycle(value: object) -> Cycle:
         return Cycle.parse(value)
     except ValueError as exc:  # a date Python cannot hold
         raise ValidationError(
-            f"{_short(value)} is not a cycle: {exc}",
+            f"{shorten(value)} is not a cycle: {exc}",
             field="cycle",
             fix=f"write a year from {MIN_YEAR} to {MAX_YEAR}, such as 2026-Q1",
         ) from None

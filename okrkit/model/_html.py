@@ -35,7 +35,7 @@ def _shown(value: object, room: int = 200) -> str:
     return html.escape(text)
 
 
-def _html_fields(heading: str, pairs: Iterable[tuple[str, object]]) -> str:
+def html_fields(heading: str, pairs: Iterable[tuple[str, object]]) -> str:
     """A heading over a two-column table of the non-empty fields."""
     rows = "".join(
         f"<tr><th {_CELL}>{html.escape(name)}</th><td {_CELL}>{_shown(value)}</td></tr>"
@@ -45,7 +45,7 @@ def _html_fields(heading: str, pairs: Iterable[tuple[str, object]]) -> str:
     return f"<div><strong>{html.escape(heading)}</strong>{_TABLE}{rows}</table></div>"
 
 
-def _html_table(columns: Iterable[str], rows: list[tuple[object, ...]], noun: str) -> str:
+def html_table(columns: Iterable[str], rows: list[tuple[object, ...]], noun: str) -> str:
     """A table with a header, at most :data:`_HTML_ROWS` rows, and a count of the rest."""
     head = "".join(f"<th {_CELL}>{html.escape(c)}</th>" for c in columns)
     body = "".join(
@@ -57,7 +57,7 @@ def _html_table(columns: Iterable[str], rows: list[tuple[object, ...]], noun: st
     return f"{_TABLE}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{tail}"
 
 
-def _measure(kr: KeyResult) -> str:
+def measure_text(kr: KeyResult) -> str:
     """What a key result measures, in a few words: '0 → 100 %', 'done', 'below 50'."""
     unit = f" {kr.unit}" if kr.unit else ""
     if kr.type == "metric":

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from okrkit.cycles import Cycle
 from okrkit.errors import AlignmentCycleError, ValidationError
-from okrkit.model._columns import _types, check_checkin_dates
+from okrkit.model._columns import check_checkin_dates, types_of
 from okrkit.model._fields import CHECKIN_FIELD, parse_cycle
-from okrkit.model._html import _html_table
-from okrkit.model._records import KPI, CheckIn, Initiative, KeyResult, Objective, _set, with_article
+from okrkit.model._html import html_table
+from okrkit.model._records import (
+    KPI,
+    CheckIn,
+    Initiative,
+    KeyResult,
+    Objective,
+    set_field,
+    with_article,
+)
 
 
 def find_alignment_loop(
@@ -87,7 +95,7 @@ class OkrSet:
     _krs: dict[str, KeyResult] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        _set(self, "cycle", parse_cycle(self.cycle))
+        set_field(self, "cycle", parse_cycle(self.cycle))
         for name, cls in (
             ("objectives", Objective),
             ("kpis", KPI),
@@ -95,8 +103,8 @@ class OkrSet:
             ("checkins", CheckIn),
         ):
             items = tuple(getattr(self, name) or ())
-            if _types(items) <= {cls}:
-                _set(self, name, items)
+            if types_of(items) <= {cls}:
+                set_field(self, name, items)
                 continue
             for i, item in enumerate(items):
                 if not isinstance(item, cls):
@@ -105,7 +113,7 @@ class OkrSet:
                         field=name,
                         fix=f"build {cls.__name__} objects",
                     )
-            _set(self, name, items)
+            set_field(self, name, items)
         seen: dict[str, str] = {}
 
         def claim(ident: str, what: str) -> None:
@@ -128,7 +136,7 @@ class OkrSet:
             claim(k.id, "KPI")
         for ini in self.initiatives:
             claim(ini.id, "initiative")
-        _set(self, "_krs", krs)
+        set_field(self, "_krs", krs)
         for k in self.kpis:
             self._require_krs(k.measures, f"KPI {k.id}", "measures")
         for ini in self.initiatives:
@@ -213,7 +221,7 @@ class OkrSet:
             for o in self.objectives
         ]
         columns = ("objective", "title", "owner", "level", "kind", "key results", "aligns to")
-        table = _html_table(columns, rows, "objectives") if rows else ""
+        table = html_table(columns, rows, "objectives") if rows else ""
         return f"<div><strong>{html.escape(heading)}</strong>{table}</div>"
 
     @property
@@ -225,3 +233,27 @@ class OkrSet:
             + [k.id for k in self.kpis]
             + [i.id for i in self.initiatives]
         )
+
+
+def merge_sets(sets: Sequence[OkrSet]) -> OkrSet:
+    """One OKR set holding every item of ``sets``, which must share one cycle.
+
+    Raises
+    ------
+    ValidationError
+        When the cycles differ or an id appears in two sets.
+    """
+    cycles = {s.cycle for s in sets}
+    if len(cycles) != 1:
+        raise ValidationError(
+            f"cannot merge sets of cycles {', '.join(sorted(c.id for c in cycles))}",
+            field="cycle",
+            fix="move them to one cycle first",
+        )
+    return OkrSet(
+        cycle=sets[0].cycle,
+        objectives=tuple(o for s in sets for o in s.objectives),
+        kpis=tuple(k for s in sets for k in s.kpis),
+        initiatives=tuple(i for s in sets for i in s.initiatives),
+        checkins=tuple(c for s in sets for c in s.checkins),
+    )

@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Self
 from okrkit.cycles import FIRST_DAY, LAST_DAY, parse_date
 from okrkit.errors import InputError, ValidationError
 from okrkit.model._fields import (
-    _FOREIGN_FIELDS,
+    FOREIGN_FIELDS,
     FREQUENCIES,
     INITIATIVE_STATES,
     KINDS,
@@ -33,19 +33,19 @@ from okrkit.model._fields import (
     KpiDirection,
     KrType,
     Level,
-    _choice,
-    _flag,
-    _ids,
-    _number,
-    _short,
-    _silence,
-    _text,
-    _version,
     check_confidence,
     check_grade,
     check_weight,
+    choice_field,
+    flag_field,
+    ids_field,
+    number_field,
+    shorten,
+    silence_field,
+    text_field,
+    version_field,
 )
-from okrkit.model._html import _html_fields, _html_table, _measure
+from okrkit.model._html import html_fields, html_table, measure_text
 
 
 def with_article(noun: str) -> str:
@@ -54,7 +54,7 @@ def with_article(noun: str) -> str:
 
 
 #: Set a field of a frozen object (in ``__post_init__``).
-_set: Callable[[object, str, object], None] = object.__setattr__
+set_field: Callable[[object, str, object], None] = object.__setattr__
 
 
 class _Record:
@@ -93,7 +93,7 @@ class _Record:
             for key in data:
                 if key not in known:
                     raise InputError(
-                        f"unknown key {_short(key)} in {with_article(cls.__name__)}",
+                        f"unknown key {shorten(key)} in {with_article(cls.__name__)}",
                         field=str(key),
                         fix=f"allowed keys: {', '.join(allowed)}",
                         **_with_line(place, lines.get(key)),
@@ -162,38 +162,38 @@ class KeyResult(_Record):
     version: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        _set(self, "version", _version(self.version))
-        _set(self, "id", _text(self.id, "id", required=True, ident=True))
-        _set(self, "title", _text(self.title, "title", required=True))
-        _set(self, "type", _choice(self.type, "type", KR_TYPES))
-        _set(self, "owner", _text(self.owner, "owner"))
+        set_field(self, "version", version_field(self.version))
+        set_field(self, "id", text_field(self.id, "id", required=True, ident=True))
+        set_field(self, "title", text_field(self.title, "title", required=True))
+        set_field(self, "type", choice_field(self.type, "type", KR_TYPES))
+        set_field(self, "owner", text_field(self.owner, "owner"))
         weight = self.weight
         if not (type(weight) is float and MIN_WEIGHT <= weight <= MAX_WEIGHT):
-            _set(self, "weight", check_weight(weight))
+            set_field(self, "weight", check_weight(weight))
         if self.confidence is not None:
-            _set(self, "confidence", check_confidence(self.confidence))
+            set_field(self, "confidence", check_confidence(self.confidence))
         for name in ("start", "target", "current", "threshold"):
             value = getattr(self, name)
             if value is not None and not (
                 type(value) is float and -MAX_NUMBER <= value <= MAX_NUMBER
             ):
-                _set(self, name, _number(value, name))
+                set_field(self, name, number_field(value, name))
         if self.grade is not None:
-            _set(self, "grade", check_grade(self.grade))
+            set_field(self, "grade", check_grade(self.grade))
         if self.done is not None:
-            _set(self, "done", _flag(self.done, "done"))
+            set_field(self, "done", flag_field(self.done, "done"))
         if self.unit is not None:
             # An empty unit means no unit: files leave it out, so it must read back as None.
-            _set(self, "unit", _text(self.unit, "unit") or None)
+            set_field(self, "unit", text_field(self.unit, "unit") or None)
         if self.carried_from is not None:
-            _set(
+            set_field(
                 self,
                 "carried_from",
-                _text(self.carried_from, "carried_from", required=True, ident=True),
+                text_field(self.carried_from, "carried_from", required=True, ident=True),
             )
-        _set(self, "silence", _silence(self.silence))
+        set_field(self, "silence", silence_field(self.silence))
         own = KR_TYPE_FIELDS[self.type]
-        for name in _FOREIGN_FIELDS[self.type]:
+        for name in FOREIGN_FIELDS[self.type]:
             if getattr(self, name) is not None:
                 raise ValidationError(
                     f"'{name}' does not belong to a {self.type} key result",
@@ -216,7 +216,7 @@ class KeyResult(_Record):
                     fix="set the target you want to reach, different from the start",
                 )
         elif self.type == "milestone" and self.done is None:
-            _set(self, "done", False)
+            set_field(self, "done", False)
         elif self.type == "guardrail":
             if self.threshold is None:
                 raise ValidationError(
@@ -224,16 +224,16 @@ class KeyResult(_Record):
                     field="threshold",
                     fix="add 'threshold: <number>'",
                 )
-            _set(
+            set_field(
                 self,
                 "direction",
-                _choice(self.direction or "above", "direction", ("above", "below")),
+                choice_field(self.direction or "above", "direction", ("above", "below")),
             )
 
     def _repr_html_(self) -> str:
         names = ("type", "owner", "weight", "start", "target", "current", "unit", "done")
         more = ("grade", "threshold", "direction", "confidence", "carried_from", "silence")
-        return _html_fields(
+        return html_fields(
             f"Key result {self.id}: {self.title}",
             [(n, getattr(self, n)) for n in (*names, *more)],
         )
@@ -261,32 +261,32 @@ class Objective(_Record):
     key_results: tuple[KeyResult, ...] = ()
 
     def __post_init__(self) -> None:
-        _set(self, "version", _version(self.version))
-        _set(self, "id", _text(self.id, "id", required=True, ident=True))
-        _set(self, "title", _text(self.title, "title", required=True))
-        _set(self, "owner", _text(self.owner, "owner"))
-        _set(self, "level", _choice(self.level, "level", LEVELS))
-        _set(self, "kind", _choice(self.kind, "kind", KINDS))
-        _set(self, "description", _text(self.description, "description"))
-        aligns = _ids(self.aligns_to, "aligns_to")
+        set_field(self, "version", version_field(self.version))
+        set_field(self, "id", text_field(self.id, "id", required=True, ident=True))
+        set_field(self, "title", text_field(self.title, "title", required=True))
+        set_field(self, "owner", text_field(self.owner, "owner"))
+        set_field(self, "level", choice_field(self.level, "level", LEVELS))
+        set_field(self, "kind", choice_field(self.kind, "kind", KINDS))
+        set_field(self, "description", text_field(self.description, "description"))
+        aligns = ids_field(self.aligns_to, "aligns_to")
         if self.id in aligns:
             raise ValidationError(
                 "an objective cannot align to itself",
                 field="aligns_to",
                 fix=f"remove {self.id} from its own aligns_to",
             )
-        _set(self, "aligns_to", aligns)
-        _set(self, "silence", _silence(self.silence))
+        set_field(self, "aligns_to", aligns)
+        set_field(self, "silence", silence_field(self.silence))
         if self.carried_from is not None:
-            _set(
+            set_field(
                 self,
                 "carried_from",
-                _text(self.carried_from, "carried_from", required=True, ident=True),
+                text_field(self.carried_from, "carried_from", required=True, ident=True),
             )
         krs = self.key_results or ()
         if isinstance(krs, Mapping) or not isinstance(krs, Iterable):
             raise ValidationError(
-                f"{_short(krs)} is not a list",
+                f"{shorten(krs)} is not a list",
                 field="key_results",
                 fix="write a list of key results",
             )
@@ -294,22 +294,23 @@ class Objective(_Record):
         for kr in krs:
             if not isinstance(kr, KeyResult):
                 raise ValidationError(
-                    f"{_short(kr)} is not a KeyResult",
+                    f"{shorten(kr)} is not a KeyResult",
                     field="key_results",
                     fix="build KeyResult objects",
                 )
-        _set(self, "key_results", krs)
+        set_field(self, "key_results", krs)
 
     def _repr_html_(self) -> str:
         names = ("owner", "level", "kind", "aligns_to", "carried_from", "description", "silence")
-        fields_html = _html_fields(
+        fields_html = html_fields(
             f"Objective {self.id}: {self.title}", [(n, getattr(self, n)) for n in names]
         )
         rows: list[tuple[object, ...]] = [
-            (kr.id, kr.title, kr.type, _measure(kr), kr.weight, kr.owner) for kr in self.key_results
+            (kr.id, kr.title, kr.type, measure_text(kr), kr.weight, kr.owner)
+            for kr in self.key_results
         ]
         columns = ("key result", "title", "type", "measure", "weight", "owner")
-        return fields_html + (_html_table(columns, rows, "key results") if rows else "")
+        return fields_html + (html_table(columns, rows, "key results") if rows else "")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -344,32 +345,32 @@ class CheckIn(_Record):
             and "," not in kr
             and ";" not in kr
         ) and not (type(kr) is str and kr in _CHECKED_IDS):
-            _set(self, "key_result", _checked_id(kr, "key_result"))
+            set_field(self, "key_result", _checked_id(kr, "key_result"))
         if not (type(day) is dt.date and FIRST_DAY <= day <= LAST_DAY):
-            _set(self, "date", parse_date(day, field="date"))
+            set_field(self, "date", parse_date(day, field="date"))
         if value is not None and not (type(value) is float and -MAX_NUMBER <= value <= MAX_NUMBER):
-            _set(self, "value", _number(value, "value"))
+            set_field(self, "value", number_field(value, "value"))
         if done is not None and type(done) is not bool:
-            _set(self, "done", _flag(done, "done"))
+            set_field(self, "done", flag_field(done, "done"))
         if grade is not None and not (type(grade) is float and MIN_GRADE <= grade <= MAX_GRADE):
-            _set(self, "grade", check_grade(grade))
+            set_field(self, "grade", check_grade(grade))
         confidence = self.confidence
         if confidence is not None and not (
             type(confidence) is int and MIN_CONFIDENCE <= confidence <= MAX_CONFIDENCE
         ):
-            _set(self, "confidence", check_confidence(confidence))
+            set_field(self, "confidence", check_confidence(confidence))
         note, author = self.note, self.author
         if not (
             type(note) is str and note.isascii() and "\x00" not in note and len(note) <= MAX_TEXT
         ):
-            _set(self, "note", _text(note, "note"))
+            set_field(self, "note", text_field(note, "note"))
         if not (
             type(author) is str
             and author.isascii()
             and "\x00" not in author
             and len(author) <= MAX_TEXT
         ):
-            _set(self, "author", _text(author, "author"))
+            set_field(self, "author", text_field(author, "author"))
         if (value is None) + (done is None) + (grade is None) == 2:
             return
         given = [n for n in ("value", "done", "grade") if getattr(self, n) is not None]
@@ -383,7 +384,7 @@ class CheckIn(_Record):
 
     def _repr_html_(self) -> str:
         names = ("value", "done", "grade", "confidence", "note", "author")
-        return _html_fields(
+        return html_fields(
             f"Check-in on {self.key_result}, {self.date.isoformat()}",
             [(n, getattr(self, n)) for n in names],
         )
@@ -401,8 +402,9 @@ _CHECKED_IDS_MAX = 1 << 16
 
 
 def _checked_id(value: object, name: str) -> str:
-    """:func:`_text` of an id, remembered in :data:`_CHECKED_IDS` when it was in checked form."""
-    checked = _text(value, name, required=True, ident=True)
+    """:func:`text_field` of an id, remembered in :data:`_CHECKED_IDS` when it was in checked
+    form."""
+    checked = text_field(value, name, required=True, ident=True)
     if type(value) is str and checked == value:
         if len(_CHECKED_IDS) >= _CHECKED_IDS_MAX:
             _CHECKED_IDS.clear()
@@ -434,25 +436,25 @@ class KPI(_Record):
     version: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        _set(self, "version", _version(self.version))
-        _set(self, "id", _text(self.id, "id", required=True, ident=True))
-        _set(self, "name", _text(self.name, "name", required=True))
-        _set(self, "target", _number(self.target, "target"))
-        _set(self, "timeframe", _text(self.timeframe, "timeframe"))
-        _set(self, "data_source", _text(self.data_source, "data_source"))
+        set_field(self, "version", version_field(self.version))
+        set_field(self, "id", text_field(self.id, "id", required=True, ident=True))
+        set_field(self, "name", text_field(self.name, "name", required=True))
+        set_field(self, "target", number_field(self.target, "target"))
+        set_field(self, "timeframe", text_field(self.timeframe, "timeframe"))
+        set_field(self, "data_source", text_field(self.data_source, "data_source"))
         if self.frequency is not None:
-            _set(self, "frequency", _choice(self.frequency, "frequency", FREQUENCIES))
-        _set(self, "current", _number(self.current, "current"))
-        _set(self, "direction", _choice(self.direction, "direction", ("up", "down")))
-        _set(self, "unit", _text(self.unit, "unit"))
-        _set(self, "owner", _text(self.owner, "owner"))
-        _set(self, "measures", _ids(self.measures, "measures"))
-        _set(self, "silence", _silence(self.silence))
+            set_field(self, "frequency", choice_field(self.frequency, "frequency", FREQUENCIES))
+        set_field(self, "current", number_field(self.current, "current"))
+        set_field(self, "direction", choice_field(self.direction, "direction", ("up", "down")))
+        set_field(self, "unit", text_field(self.unit, "unit"))
+        set_field(self, "owner", text_field(self.owner, "owner"))
+        set_field(self, "measures", ids_field(self.measures, "measures"))
+        set_field(self, "silence", silence_field(self.silence))
 
     def _repr_html_(self) -> str:
         names = ("target", "current", "direction", "unit", "timeframe", "data_source")
         more = ("frequency", "owner", "measures", "silence")
-        return _html_fields(
+        return html_fields(
             f"KPI {self.id}: {self.name}", [(n, getattr(self, n)) for n in (*names, *more)]
         )
 
@@ -471,11 +473,11 @@ class Initiative(_Record):
     version: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        _set(self, "version", _version(self.version))
-        _set(self, "id", _text(self.id, "id", required=True, ident=True))
-        _set(self, "title", _text(self.title, "title", required=True))
-        _set(self, "owner", _text(self.owner, "owner"))
-        _set(self, "state", _choice(self.state, "state", INITIATIVE_STATES))
-        _set(self, "link", _text(self.link, "link"))
-        _set(self, "supports", _ids(self.supports, "supports"))
-        _set(self, "silence", _silence(self.silence))
+        set_field(self, "version", version_field(self.version))
+        set_field(self, "id", text_field(self.id, "id", required=True, ident=True))
+        set_field(self, "title", text_field(self.title, "title", required=True))
+        set_field(self, "owner", text_field(self.owner, "owner"))
+        set_field(self, "state", choice_field(self.state, "state", INITIATIVE_STATES))
+        set_field(self, "link", text_field(self.link, "link"))
+        set_field(self, "supports", ids_field(self.supports, "supports"))
+        set_field(self, "silence", silence_field(self.silence))
