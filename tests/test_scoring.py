@@ -790,7 +790,7 @@ def test_property_monotonic_in_the_checkin_value(
         return
     low, high = min(low, high), max(low, high)
     kr = metric(start, target)
-    date = (CYCLE.start + dt.timedelta(days=max(day, 0))).isoformat()
+    date = (CYCLE.start + dt.timedelta(days=min(max(day, 0), CYCLE.days - 1))).isoformat()
     as_of = CYCLE.end
     s_low = one(kr, [ci(date, value=low)], as_of=as_of)["score"]
     s_high = one(kr, [ci(date, value=high)], as_of=as_of)["score"]
