@@ -27,7 +27,8 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from okrkit.checks import RULES, CheckConfig, Finding, check_sets, sort_findings
+from okrkit.checks import RULES, CheckConfig, check_sets, sort_findings
+from okrkit.findings import Finding
 from okrkit.graph_checks import GRAPH_MESSAGES, graph_findings
 
 if TYPE_CHECKING:
@@ -136,24 +137,10 @@ def link_findings(graph: nx.DiGraph, sets: Sequence[OkrSet], lang: str = "en") -
     an objective silences.
     """
     objectives = {o.id: o for s in sets for o in s.objectives}
-    out = []
-    for found in graph_findings(graph, lang=lang):
-        objective = objectives.get(found.item)
-        if found.code not in LINK_CODES or objective is None:
-            continue
-        if dict(objective.silence).get(found.code):
-            continue
-        out.append(
-            Finding(
-                code=found.code,
-                severity=found.severity,
-                item=found.item,
-                item_kind="objective",
-                owner=objective.owner,
-                objective=found.item,
-                message=found.message,
-                fix=found.fix,
-                silenced=None,
-            )
-        )
-    return sort_findings(out)
+    return sort_findings(
+        f
+        for f in graph_findings(graph, lang=lang)
+        if f.code in LINK_CODES
+        and f.item in objectives
+        and not dict(objectives[f.item].silence).get(f.code)
+    )

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from okrkit.align_rules import LINK_CODES, alignment_findings, link_findings, realigned
 from okrkit.alignment import build_graph
-from okrkit.checks import Finding, sort_findings
+from okrkit.checks import sort_findings
+from okrkit.findings import Finding
 from okrkit.scoring import score
 
 if TYPE_CHECKING:

@@ -39,9 +39,9 @@ from okrkit.align_rules import (
     parent_choices,
     realigned,
 )
-from okrkit.checks import Finding
 from okrkit.cycles import Cycle
 from okrkit.errors import OkrkitError
+from okrkit.findings import Finding
 from okrkit.model import OkrSet
 from okrkit.ui._alignment_model import (
     AlignmentModel,
