@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from okrkit.checks import Finding
+from okrkit.findings import Finding
 from okrkit.text import say
 from okrkit.wording import Assessment
 

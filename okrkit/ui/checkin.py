@@ -100,6 +100,13 @@ class CheckinState:
         """The chosen key result's row (``None`` without one)."""
         return None if self.chosen is None else self.key_results.get(self.chosen)
 
+    @property
+    def latest(self) -> dict[str, Any] | None:
+        """The chosen key result's latest check-in (``None`` when it has none)."""
+        if self.checkins.empty:
+            return None
+        return {k: (None if missing(v) else v) for k, v in self.checkins.iloc[-1].items()}
+
     def options(self) -> list[tuple[str, str]]:
         """The ("id – title", id) choices of the key result list."""
         return [(f"{ident} – {kr['title']}", ident) for ident, kr in self.key_results.items()]
@@ -263,8 +270,7 @@ class CheckinForm(View):
         self.history.value = self._history_table(kr["type"], state.checkins)
 
     def _fill(self, kr: Mapping[str, Any]) -> None:
-        latest = state_latest(self.state.checkins)
-        shown = checkin_defaults(kr, latest)
+        shown = checkin_defaults(kr, self.state.latest)
         field = shown["field"]
         widget = {"value": self.value, "done": self.done, "grade": self.grade}[field]
         widget.value = shown[field]
@@ -347,13 +353,6 @@ class CheckinForm(View):
             self.t("recorded", reading=reading, kr=saved.key_result, date=saved.date.isoformat())
         )
         return saved
-
-
-def state_latest(checkins: pd.DataFrame) -> dict[str, Any] | None:
-    """The latest of ``checkins`` as a mapping (``None`` when there are none)."""
-    if checkins.empty:
-        return None
-    return {k: (None if missing(v) else v) for k, v in checkins.iloc[-1].items()}
 
 
 def checkin_form(

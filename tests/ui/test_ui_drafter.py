@@ -508,7 +508,7 @@ def test_the_verdict_is_shown_once(store: Store) -> None:
 def counting(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
     """Count the store calls of the view and the quality checks it runs."""
     import okrkit.objective_checks
-    import okrkit.ui.drafter
+    import okrkit.ui._drafter_state
 
     seen: Counter[str] = Counter()
 
@@ -526,7 +526,7 @@ def counting(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[
             patch.setattr(store, name, spy(name, getattr(store, name)))
         check_set = spy("check_set", okrkit.objective_checks.check_set)
         patch.setattr(okrkit.objective_checks, "check_set", check_set)  # one objective's
-        patch.setattr(okrkit.ui.drafter, "check_set", check_set)  # the whole cycle's
+        patch.setattr(okrkit.ui._drafter_state, "check_set", check_set)  # the whole cycle's
         yield seen
 
 
@@ -648,9 +648,9 @@ def test_refresh_without_changes_reads_no_set(
 ) -> None:
     import datetime as dt
 
-    import okrkit.ui.drafter
+    import okrkit.ui._drafter_state
 
-    monkeypatch.setattr(okrkit.ui.drafter, "_today", lambda: dt.date(2026, 2, 1))
+    monkeypatch.setattr(okrkit.ui._drafter_state, "_today", lambda: dt.date(2026, 2, 1))
     view = make(store)
     with counting(store, monkeypatch) as seen:
         view.refresh_button.click()
@@ -667,9 +667,9 @@ def test_after_the_cycle_refresh_reads_new_check_ins_for_the_quarter_end_checks(
 ) -> None:
     import datetime as dt
 
-    import okrkit.ui.drafter
+    import okrkit.ui._drafter_state
 
-    monkeypatch.setattr(okrkit.ui.drafter, "_today", lambda: dt.date(2026, 4, 2))
+    monkeypatch.setattr(okrkit.ui._drafter_state, "_today", lambda: dt.date(2026, 4, 2))
     view = make(store)
     other.add_checkin(CheckIn(key_result="MKT-1-KR2", date="2026-03-20", value=3))
     with counting(store, monkeypatch) as seen:
