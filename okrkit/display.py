@@ -6,13 +6,14 @@ The Styler escapes every cell as HTML, so a title such as ``<script>`` shows as 
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from okrkit.scoring import Scores
+if TYPE_CHECKING:  # scoring shows its Scores with score_table: display reads them, never imports
+    from okrkit.scoring import Scores
 
-__all__ = ["BAND_COLOURS", "score_table"]
+__all__ = ["BAND_COLOURS", "STATUS_COLOURS", "score_table"]
 
 #: Background colours of the grade bands (colour-blind safe with the text kept visible).
 BAND_COLOURS = {"red": "#f4c7c3", "yellow": "#fce8b2", "green": "#b7e1cd"}

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 import numpy as np
 import pandas as pd
@@ -41,11 +41,10 @@ import pandas as pd
 from okrkit.cycles import Cycle
 from okrkit.frames import Frames
 from okrkit.kpis import kpi_missing_parts
+from okrkit.lifecycle import objective_unfinished
+from okrkit.scoring import Scores, score
 from okrkit.text import LANGUAGES, texts
 from okrkit.wording import assess_key_result
-
-if TYPE_CHECKING:
-    from okrkit.scoring import Scores
 
 __all__ = [
     "ABOUT",
@@ -380,8 +379,6 @@ class Context:
     def scores(self) -> Scores:
         """The set scored at ``as_of`` (key results of unknown objectives left out)."""
         if self._scores is None:
-            from okrkit.scoring import score
-
             frames = self.frames
             known = frames.key_results["objective"].isin(frames.objectives["id"])
             if not known.all():
@@ -638,7 +635,8 @@ def _quarter_end(ctx: Context) -> Iterator[Hit]:
         judged=o["id"].isin(read_objectives) & o["score"].notna(),
     )
     judged = o[o["judged"]]
-    committed = judged[(judged["kind"] != "aspirational") & (judged["score"] < 1.0 - 1e-9)]
+    unfinished = judged["score"].map(objective_unfinished).astype(bool)
+    committed = judged[(judged["kind"] != "aspirational") & unfinished]
     for ident, owner, value in zip(
         committed["id"], committed["owner"], committed["score"], strict=True
     ):
@@ -649,7 +647,7 @@ def _quarter_end(ctx: Context) -> Iterator[Hit]:
         yield Hit("OKR303", ident, owner, ident, {"score": round(float(value), 2)})
     per_owner = (
         aspirational[aspirational["owner"] != ""]
-        .assign(full=aspirational["score"] >= 1.0 - 1e-9)
+        .assign(full=~unfinished[aspirational.index])
         .groupby("owner")["full"]
         .agg(["size", "all"])
     )
