@@ -447,7 +447,7 @@ class QuarterReview(View):
         carried = self.model.carry_over()
         krs = sum(len(o.key_results) for o in carried.objectives)
         ids = ", ".join(o.id for o in carried.objectives)
-        self._render_summary()
+        self.render(())  # the summary
         self.show_ok(
             self.t("carried", n=len(carried.objectives), krs=krs, cycle=carried.cycle.id, ids=ids)
         )
