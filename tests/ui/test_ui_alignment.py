@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from okrkit import KeyResult, Objective, OkrSet, build_graph, load_template, score
+from okrkit import KeyResult, Objective, OkrSet, align_rules, load_template
+from okrkit.align_rules import alignment_findings, link_findings
 from okrkit.store import Store
 from okrkit.text import texts
 from okrkit.ui import alignment_editor
@@ -190,30 +191,6 @@ def test_parents_of_enclosing_and_earlier_cycles(store: Store) -> None:
     # the picture and checks cover every cycle; an enclosing cycle is no OKR603
     assert ("OKR603", "MKT-3") not in codes(view)
     assert ("OKR605", "Y-1") not in codes(view)
-
-
-def test_parent_choices_lists_its_cycle_first_then_the_closest() -> None:
-    sets = {
-        okrs.cycle.id: okrs
-        for okrs in (
-            OkrSet(cycle="2026-Q1", objectives=[Objective(id="A", title="a")]),
-            OkrSet(cycle="2026", objectives=[Objective(id="Y", title="y")]),
-            OkrSet(cycle="2025-Q4", objectives=[Objective(id="P", title="p")]),
-            OkrSet(cycle="2026-Q2", objectives=[Objective(id="N", title="n")]),
-            OkrSet(
-                cycle={"id": "jan-mar", "start": "2026-01-01", "end": "2026-03-31"},
-                objectives=[Objective(id="B", title="b"), Objective(id="C", title="c")],
-            ),
-        )
-    }
-    assert [c[0] for c in parent_choices(sets, "2026-Q1", "A")] == ["B", "C", "Y", "P"]
-    assert parent_choices(sets, "jan-mar", "B") == [
-        ("C", "c", "jan-mar"),
-        ("A", "a", "2026-Q1"),
-        ("Y", "y", "2026"),
-        ("P", "p", "2025-Q4"),
-    ]
-    assert [c[0] for c in parent_choices(sets, "2026", "Y")] == ["P"]
 
 
 def test_a_link_to_a_missing_objective_is_kept_and_reported(tmp_path: Path) -> None:
@@ -431,71 +408,11 @@ def test_many_unshown_changes_are_counted(store: Store) -> None:
     assert "… and 2 more" in note
 
 
-def sets_of(*okrs: OkrSet) -> list[OkrSet]:
-    return list(okrs)
-
-
-@pytest.mark.parametrize(
-    "sets",
-    [
-        pytest.param(sets_of(load_template("company"), load_template("marketing")), id="templates"),
-        pytest.param(sets_of(load_template("marketing")), id="missing-parents"),
-        pytest.param(
-            sets_of(
-                OkrSet(
-                    cycle=CYCLE,
-                    objectives=[
-                        Objective(id="A", title="a", level="company", aligns_to=["B"]),
-                        Objective(id="B", title="b", level="department", aligns_to=["A"]),
-                        Objective(
-                            id="C",
-                            title="c",
-                            aligns_to=["A-KR1", "Y"],
-                            silence=[("OKR603", "agreed with the board")],
-                        ),
-                        Objective(
-                            id="D",
-                            title="d",
-                            key_results=[KeyResult(id="A-KR1", title="k", start=0, target=1)],
-                        ),
-                    ],
-                ),
-                OkrSet(cycle="2025-Q4", objectives=[Objective(id="Y", title="y", level="company")]),
-            ),
-            id="loop-kr-link-and-other-cycle",
-        ),
-        pytest.param(
-            sets_of(
-                OkrSet(
-                    cycle=CYCLE,
-                    objectives=[
-                        Objective(id="A", title="a", level="company", aligns_to=["C"]),
-                        Objective(id="B", title="b", level="department", aligns_to=["A"]),
-                        Objective(id="C", title="c", aligns_to=["B", "Y"]),
-                    ],
-                ),
-                OkrSet(cycle="2025-Q4", objectives=[Objective(id="Y", title="y", level="company")]),
-            ),
-            id="loop-and-other-cycle",
-        ),
-    ],
-)
-def test_link_checks_are_graph_checks_without_okr606(sets: list[OkrSet]) -> None:
-    graph = build_graph(sets, {s.cycle.id: score(s) for s in sets})
-    expected = [f for f in graph_checks(sets) if f.code in LINK_CODES]
-    assert expected  # each case has link findings
-    assert link_checks(graph, sets) == expected
-    assert link_checks(graph, sets, "sv") == [
-        f for f in graph_checks(sets, "sv") if f.code in LINK_CODES
-    ]
-
-
-def test_realigned_replaces_one_objectives_parents() -> None:
-    company, marketing = load_template("company"), load_template("marketing")
-    sets = {"2026-Q1": marketing, "2026": company}
-    out = realigned(sets, "MKT-2", ["CO-3"])
-    assert out["2026-Q1"].objective("MKT-2").aligns_to == ("CO-3",)
-    assert out["2026"] is company
-    assert sets["2026-Q1"].objective("MKT-2").aligns_to == ("CO-2",)  # the input is unchanged
-    with pytest.raises(KeyError):
-        realigned(sets, "NOPE", [])
+def test_the_rules_keep_their_names_here() -> None:
+    """The rules moved to okrkit.align_rules; this module's old names still reach them."""
+    assert (graph_checks, link_checks) == (alignment_findings, link_findings)
+    assert (parent_choices, realigned, LINK_CODES) == (
+        align_rules.parent_choices,
+        align_rules.realigned,
+        align_rules.LINK_CODES,
+    )
