@@ -267,7 +267,7 @@ class KrDrafter(View):
 
     def _on_key_result(self, change: Mapping[str, Any]) -> None:
         if not self._muted and change["new"] is not None:
-            self._fill(change["new"])
+            self.render(key_result=change["new"])
 
     def _fill(self, ident: str | None) -> None:
         """Put the key result ``ident`` (or an empty new one) into the form."""
