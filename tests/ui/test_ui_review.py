@@ -24,7 +24,8 @@ from typing import Any
 import ipywidgets as widgets
 import pytest
 
-from okrkit import CheckIn, KeyResult, Objective, OkrSet, StoreError, load_template
+from okrkit import CheckIn, KeyResult, Objective, OkrSet, StoreError, load_template, score
+from okrkit.lifecycle import carry_plan
 from okrkit.store import Store
 from okrkit.text import texts
 from okrkit.ui import quarter_review
@@ -467,3 +468,23 @@ def test_the_last_cycle_okrkit_handles_has_nothing_to_carry_into(tmp_path: Path)
         view.carry_button.click()
         assert "no cycle follows 2200-Q4" in view.status.value
         assert [c.id for c in store.cycles()] == ["2200-Q4"]
+
+
+def test_the_carry_list_is_what_the_carry_plan_copies(store: Store) -> None:
+    view = review(store)
+    view.inputs["MKT-1-KR1"].value = 1_000_000  # finished: stays behind, MKT-1 goes
+    view.inputs["MKT-3-KR3"].value = 1.0  # finished qualitative
+    scores = score(store.frames(CYCLE), AS_OF)
+    assert view.next_cycle is not None
+    plan = carry_plan(
+        store.load(CYCLE),
+        view.next_cycle,
+        scores.objectives.set_index("id")["score"],
+        scores.key_results.set_index("id"),
+    )
+    listed = view.model.carried_key_results(view.model.unfinished())
+    assert list(listed) == [o.carried_from for o in plan.objectives] == view.to_carry()
+    assert {oid: n for oid, (n, _total) in listed.items()} == {
+        o.carried_from: len(o.key_results) for o in plan.objectives
+    }
+    assert "share (score 0.62; 2 of 3 key results unfinished)" in text(view.carry.value)
