@@ -44,7 +44,7 @@ from okrkit.kpis import kpi_missing_parts
 from okrkit.lifecycle import objective_unfinished
 from okrkit.scoring import Scores, score
 from okrkit.text import LANGUAGES, texts
-from okrkit.wording import assess_key_result
+from okrkit.wording import assess_key_result, number_words_regex
 
 __all__ = [
     "ABOUT",
@@ -401,20 +401,19 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"^(19|20)\d\d$")
-_NUMBER_WORDS = (
-    # English (not "one", which is mostly "one team", "number one")
-    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
-    r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
-    r"|ninety|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|zero"
-    r"|twice|double(?!\s+down)|doubled|doubling|triple|tripled|tripling|halve|halved|halving"
+# Words that scale or state a share rather than count ("double", "halvera", "percent"); the
+# number words themselves ("five", "tjugo") are the one list of the wording lexicon, which leaves
+# out "one", "en" and "ett" (mostly "one team", articles) and holds no plurals ("thousands of
+# users" states no number).
+_SCALE_WORDS = (
+    r"double(?!\s+down)|doubled|doubling|triple|tripled|tripling|halve|halved|halving"
     r"|twofold|threefold|tenfold|percent|per\s+cent|percentage"
-    # Swedish (not "en"/"ett", the articles, nor "sex")
-    r"|två|tre|fyra|fem|sju|åtta|nio|tio|elva|tolv|tretton|fjorton|femton|sexton|sjutton|arton"
-    r"|nitton|tjugo|trettio|fyrtio|femtio|sextio|sjuttio|åttio|nittio|hundra|tusen|miljon"
-    r"|miljoner|miljard|miljarder|dussin|noll|dubbelt|dubbla|dubblera|fördubbla|tredubbla"
-    r"|tiodubbla|halvera|procent|procentenheter"
+    r"|dubbelt|dubbla|dubblera|fördubbla|tredubbla|tiodubbla|halvera|procent|procentenheter"
 )
-_WORD = re.compile(rf"(?<!\w)(?:{_NUMBER_WORDS})(?!\w)", re.IGNORECASE)
+_WORD = re.compile(
+    rf"(?<!\w)(?:{number_words_regex()}|{_SCALE_WORDS})(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def find_number(text: str) -> str | None:

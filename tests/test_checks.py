@@ -166,6 +166,7 @@ def test_disabled_rules_and_severity_overrides() -> None:
         ("Öka försäljningen med tio procent", "tio"),
         ("Fördubbla antalet kunder", "Fördubbla"),
         ("Grow 10x", "10x"),
+        ("Öppna tjugofem nya butiker", "tjugofem"),
     ],
 )
 def test_okr101_fires_on_a_number(title: str, number: str) -> None:
@@ -191,6 +192,15 @@ def test_okr101_fires_on_a_number(title: str, number: str) -> None:
 def test_okr101_passes_a_qualitative_title(title: str) -> None:
     assert find_number(title) is None
     assert found(okrset(objective("O1", title=title)), "OKR101") == []
+
+
+def test_find_number_reads_the_number_words_of_the_wording_lexicon() -> None:
+    from okrkit.wording import NUMBER_WORDS
+
+    for lang, words in NUMBER_WORDS.items():
+        for word in words:
+            shown = word.replace("*", "fem")
+            assert find_number(f"Bli bäst med {shown} kunder") == shown, (lang, word)
 
 
 # --- OKR102 / OKR103: number of key results ----------------------------------------------------

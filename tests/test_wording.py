@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 import okrkit
 from okrkit import wording
 from okrkit.wording import CODES, MAX_CHARS, assess_key_result, detect_language
+from okrkit.wording import _lexicon as lexicon
+from okrkit.wording import _read as reading
 
 HERE = Path(__file__).resolve().parent
 LANGS = ("en", "sv")
@@ -414,7 +416,7 @@ def test_a_quantity_decides_without_typo_matching(
     def no_typos(*args: object) -> None:
         raise AssertionError("typo matching for a text with a quantity")
 
-    monkeypatch.setattr(wording, "_fuzzy_head", no_typos)
+    monkeypatch.setattr(reading, "fuzzy_head", no_typos)
     a = assess_key_result(text)
     assert a.verdict == "measurable"
     assert (a.suggestion != "") == tip
@@ -430,9 +432,9 @@ def _typo_kind_by_scanning(lang: str, word: str) -> str | None:
                 continue
             if entry.endswith("*"):
                 n = len(stem)
-                if any(wording._one_typo(word[:k], stem) for k in (n - 1, n, n + 1)):
+                if any(reading.one_typo(word[:k], stem) for k in (n - 1, n, n + 1)):
                     return kind
-            elif wording._one_typo(word, stem):
+            elif reading.one_typo(word, stem):
                 return kind
     return None
 
@@ -467,20 +469,20 @@ def test_typo_lookup_agrees_with_scanning_every_verb(word: str) -> None:
     for lang in LANGS:
         for typo in [word, *_typos(word)]:
             if len(typo) >= 6:
-                assert wording._typo_kind(lang, typo) == _typo_kind_by_scanning(lang, typo), typo
+                assert reading.typo_kind(lang, typo) == _typo_kind_by_scanning(lang, typo), typo
 
 
 def test_typo_lookup_compares_a_handful_of_verbs(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = 0
-    one_typo = wording._one_typo
+    one_typo = reading.one_typo
 
     def counted(word: str, target: str) -> bool:
         nonlocal calls
         calls += 1
         return one_typo(word, target)
 
-    monkeypatch.setattr(wording, "_one_typo", counted)
-    wording._typo_kind.cache_clear()
+    monkeypatch.setattr(reading, "one_typo", counted)
+    reading.typo_kind.cache_clear()
     assert assess_key_result("Implment a new ticketing system").verdict == "task"
     assert assess_key_result("Customers happy").verdict == "vague"
     assert calls <= 12, calls
@@ -555,7 +557,7 @@ def test_lexicon_file_is_well_formed() -> None:
     assert en["articles"].keys() == sv["articles"].keys()  # the messages are in okrkit/locale
     for lang in LANGS:
         block = data[lang]
-        for key in wording._WORD_LISTS:
+        for key in lexicon.WORD_LISTS:
             entries = block[key]
             assert entries and len(set(entries)) == len(entries), (lang, key)
             for entry in entries:
@@ -615,17 +617,17 @@ def test_sentences_of_listed_words_get_an_answer(text: str) -> None:
 def test_gates_never_hide_a_match(text: str, lang: wording.Lang) -> None:
     """The gates only skip regexes that cannot match: what a list's regex finds, its gate lets
     through."""
-    rules = wording._RULES[lang]
+    rules = lexicon.RULES[lang]
     low = text.lower()
-    seen = wording._Seen(frozenset(wording._WORD.findall(low)), low)
+    seen = lexicon.Seen(frozenset(lexicon.WORD_RE.findall(low)), low)
     lists = [
-        v for v in (getattr(rules, f) for f in rules.__slots__) if isinstance(v, wording._List)
+        v for v in (getattr(rules, f) for f in rules.__slots__) if isinstance(v, lexicon.WordList)
     ]
     lists += [h.words for h in rules.hints]
     for words in lists:
         if words.pattern.search(text):
             assert words.gate.open(seen), (words.pattern.pattern[:80], text)
-    first = wording._WORD.match(text)
+    first = lexicon.WORD_RE.match(text)
     for _, pattern, gate in rules.heads:
         if pattern.match(text):
             word = first.group().lower() if first else ""
