@@ -22,19 +22,15 @@ Examples
 
 from __future__ import annotations
 
-import datetime as dt
-import zlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from okrkit.cycles import Cycle, current_quarter
-from okrkit.errors import ConflictError, NotFoundError, ValidationError
-from okrkit.model import LEVELS, Objective, OkrSet
+from okrkit.errors import NotFoundError, ValidationError
+from okrkit.model import LEVELS, Objective
 
 if TYPE_CHECKING:
-    import sqlalchemy as sa
-
     from okrkit.store import Store
 
 __all__ = ["IDEA_COLUMNS", "Board"]
@@ -53,10 +49,6 @@ IDEA_COLUMNS = (
     "objective",
     "version",
 )
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Board:
@@ -93,53 +85,14 @@ class Board:
 
     def ideas(self, *, include_closed: bool = False) -> pd.DataFrame:
         """The board's ideas with their vote counts, most votes first (then oldest first)."""
-        sa = self.store._sa
-        ideas, votes = self.store.tables["ideas"], self.store.tables["votes"]
-        query = sa.select(ideas).where(ideas.c.cycle == self.cycle.id)
-        if not include_closed:
-            query = query.where(ideas.c.state == "open")
-        with self.store._read() as conn:
-            rows = conn.execute(query.order_by(ideas.c.id)).all()
-            tally = conn.execute(
-                sa.select(votes.c.idea, votes.c.voter)
-                .join(ideas, ideas.c.id == votes.c.idea)
-                .where(ideas.c.cycle == self.cycle.id)
-            ).all()
-        counts: dict[int, int] = {}
-        voters: dict[int, set[str]] = {}
-        for idea, voter in tally:
-            counts[idea] = counts.get(idea, 0) + 1
-            voters.setdefault(idea, set()).add(voter)
-        records = [
-            {
-                **{k: getattr(r, k) for k in IDEA_COLUMNS if k not in ("votes", "voters")},
-                "votes": counts.get(r.id, 0),
-                "voters": tuple(sorted(voters.get(r.id, ()))),
-            }
-            for r in rows
-        ]
-        df = pd.DataFrame.from_records(records, columns=list(IDEA_COLUMNS))
-        df["votes"] = df["votes"].astype("int64")
+        df = self.store.ideas(self.cycle, include_closed=include_closed)[list(IDEA_COLUMNS)]
         return df.sort_values(["votes", "id"], ascending=[False, True], kind="stable").reset_index(
             drop=True
         )
 
     def dots_left(self, voter: str) -> int:
         """How many dots ``voter`` can still spend on this board."""
-        with self.store._read() as conn:
-            return self.dots - self._spent(conn, voter)
-
-    def _spent(self, conn: sa.Connection, voter: str) -> int:
-        sa = self.store._sa
-        ideas, votes = self.store.tables["ideas"], self.store.tables["votes"]
-        return int(
-            conn.execute(
-                sa.select(sa.func.count())
-                .select_from(votes.join(ideas, ideas.c.id == votes.c.idea))
-                .where(ideas.c.cycle == self.cycle.id, votes.c.voter == voter)
-            ).scalar()
-            or 0
-        )
+        return self.dots - len(self.store.votes(self.cycle, voter))
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -160,42 +113,13 @@ class Board:
             raise ValidationError(
                 f"{level!r} is not a level", field="level", fix=f"one of: {', '.join(LEVELS)}"
             )
-        ideas = self.store.tables["ideas"]
-        with self.store._write("add the idea") as conn:
-            self.store._put_cycle(conn, self.cycle)
-            result = conn.execute(
-                ideas.insert().values(
-                    cycle=self.cycle.id,
-                    title=title,
-                    owner=str(owner or "").strip(),
-                    level=level,
-                    author=str(author or "").strip(),
-                    state="open",
-                    created_at=_now(),
-                    version=1,
-                )
-            )
-            key = result.inserted_primary_key
-            assert key is not None
-            return int(key[0])
-
-    def _lock_voter(self, conn: sa.Connection, voter: str) -> None:
-        """Serialise one voter's dots: SQLite already holds the write lock; PostgreSQL locks."""
-        if not self.store.is_sqlite:
-            key = zlib.crc32(f"okrkit-votes:{self.cycle.id}:{voter}".encode())
-            conn.execute(self.store._sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
-
-    def _open_idea(self, conn: sa.Connection, idea: int) -> Any:
-        sa = self.store._sa
-        ideas = self.store.tables["ideas"]
-        row = conn.execute(
-            sa.select(ideas).where(ideas.c.id == idea, ideas.c.cycle == self.cycle.id)
-        ).first()
-        if row is None:
-            raise NotFoundError(f"no idea {idea} on the {self.cycle.id} board")
-        if row.state != "open":
-            raise ConflictError(f"idea {idea} was {row.state}; refresh the board")
-        return row
+        return self.store.add_idea(
+            self.cycle,
+            title,
+            owner=str(owner or "").strip(),
+            level=level,
+            author=str(author or "").strip(),
+        )
 
     def vote(self, idea: int, voter: str) -> int:
         """Put one of ``voter``'s dots on ``idea``; returns the dots left.
@@ -208,57 +132,15 @@ class Board:
         voter = str(voter or "").strip()
         if not voter:
             raise ValidationError("a vote needs the voter's name", field="voter", fix="type it")
-        votes = self.store.tables["votes"]
-        with self.store._write("vote") as conn:
-            self._lock_voter(conn, voter)
-            self._open_idea(conn, idea)
-            spent = self._spent(conn, voter)
-            if spent >= self.dots:
-                raise ConflictError(
-                    f"{voter} has spent all {self.dots} dots; take one back to move it"
-                )
-            conn.execute(votes.insert().values(idea=idea, voter=voter, created_at=_now()))
-            return self.dots - spent - 1
+        return self.dots - self.store.vote(self.cycle, idea, voter, limit=self.dots)
 
     def unvote(self, idea: int, voter: str) -> int:
         """Take one of ``voter``'s dots back from ``idea``; returns the dots left."""
-        sa = self.store._sa
-        votes = self.store.tables["votes"]
-        with self.store._write("take the vote back") as conn:
-            self._lock_voter(conn, voter)
-            mine = conn.execute(
-                sa.select(votes.c.id)
-                .where(votes.c.idea == idea, votes.c.voter == voter)
-                .order_by(votes.c.id.desc())
-            ).first()
-            if mine is None:
-                raise NotFoundError(f"{voter} has no dot on idea {idea}")
-            conn.execute(votes.delete().where(votes.c.id == mine.id))
-            return self.dots - self._spent(conn, voter)
+        return self.dots - self.store.unvote(self.cycle, idea, voter)
 
     def merge(self, keep: int, others: list[int] | tuple[int, ...]) -> int:
         """Merge duplicate ideas into ``keep``: their votes move to it; returns its vote count."""
-        sa = self.store._sa
-        ideas, votes = self.store.tables["ideas"], self.store.tables["votes"]
-        others = [o for o in others if o != keep]
-        if not others:
-            raise ValidationError("pick at least one other idea to merge", field="ideas")
-        with self.store._write("merge the ideas") as conn:
-            self._open_idea(conn, keep)
-            for other in others:
-                self._open_idea(conn, other)
-            conn.execute(votes.update().where(votes.c.idea.in_(others)).values(idea=keep))
-            conn.execute(
-                ideas.update()
-                .where(ideas.c.id.in_(others))
-                .values(state="merged", merged_into=keep, version=ideas.c.version + 1)
-            )
-            return int(
-                conn.execute(
-                    sa.select(sa.func.count()).select_from(votes).where(votes.c.idea == keep)
-                ).scalar()
-                or 0
-            )
+        return self.store.merge_ideas(self.cycle, keep, others)
 
     def promote(
         self, idea: int, *, objective_id: str | None = None, kind: str = "committed"
@@ -268,21 +150,10 @@ class Board:
         The objective's id is ``objective_id`` or ``IDEA-<idea id>``; the idea is marked
         promoted and points at it.
         """
-        ideas = self.store.tables["ideas"]
-        with self.store._write("promote the idea") as conn:
-            row = self._open_idea(conn, idea)
-            objective = Objective(
-                id=objective_id or f"IDEA-{idea}",
-                title=row.title,
-                owner=row.owner or "",
-                level=row.level or "team",
-                kind=kind,  # type: ignore[arg-type]
-                description=f"From the {self.cycle.id} brainstorm (idea {idea}).",
-            )
-            self.store._import(conn, OkrSet(cycle=self.cycle, objectives=(objective,)), mode="new")
-            conn.execute(
-                ideas.update()
-                .where(ideas.c.id == idea)
-                .values(state="promoted", objective=objective.id, version=ideas.c.version + 1)
-            )
-            return objective
+        return self.store.promote_idea(
+            self.cycle,
+            idea,
+            objective_id or f"IDEA-{idea}",
+            kind=kind,
+            description=f"From the {self.cycle.id} brainstorm (idea {idea}).",
+        )

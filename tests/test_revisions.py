@@ -6,9 +6,11 @@ the upgrade of a real version-1 SQLite file, built with ``sqlite3`` as an old ok
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,34 @@ from okrkit import (
 from okrkit.store import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class _NoRevisions:
+    """A connection whose inserts into the revisions table fail, as in a power cut."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        table = getattr(statement, "table", None)
+        if getattr(statement, "is_insert", False) and getattr(table, "name", "") == "revisions":
+            raise RuntimeError("power cut")
+        return self._conn.execute(statement, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
+def fail_revisions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every write transaction fail when it records a revision."""
+    original = Store._write
+
+    @contextlib.contextmanager
+    def failing(self: Store, action: str) -> Iterator[Any]:
+        with original(self, action) as conn:
+            yield _NoRevisions(conn)
+
+    monkeypatch.setattr(Store, "_write", failing)
 
 
 def okrs(cycle: str = "2026-Q1", prefix: str = "") -> OkrSet:
@@ -196,10 +226,7 @@ def test_the_revision_is_in_the_same_transaction(
     """When writing the revision fails, the change itself is rolled back."""
     before = store.load(), store.versions()
 
-    def failing(self: Store, conn: Any, revisions: list[dict[str, Any]]) -> None:
-        raise RuntimeError("power cut")
-
-    monkeypatch.setattr(Store, "_log", failing)
+    fail_revisions(monkeypatch)
     with pytest.raises(RuntimeError):
         if call == "import":
             store.import_set(okrs("2026-Q2", prefix="N-"))
@@ -427,10 +454,7 @@ def test_a_failed_upgrade_leaves_version_1(db_url: str, monkeypatch: pytest.Monk
         store.import_set(okrs())
     make_version_1(db_url)
 
-    def failing(self: Store, conn: Any, revisions: list[dict[str, Any]]) -> None:
-        raise RuntimeError("power cut")
-
-    monkeypatch.setattr(Store, "_log", failing)
+    fail_revisions(monkeypatch)
     with pytest.raises(RuntimeError):
         Store(db_url)
     monkeypatch.undo()

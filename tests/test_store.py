@@ -7,6 +7,7 @@ threads of one process on one file) use a SQLite file in ``tmp_path``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,7 @@ from okrkit import (
 )
 from okrkit.cycles import current_quarter
 from okrkit.store import SCHEMA_VERSION
+from okrkit.store._rows import insert_many
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = sorted((ROOT / "templates").glob("*.yaml"))
@@ -544,15 +547,16 @@ def test_failure_mid_import_leaves_the_store_as_before(
     store.import_set(rich_okrs())
     store.import_set(small_okrs())
     before = snapshot(store)
-    original = Store._insert_many
+    original = Store._write
     seen: list[_FailingConnection] = []
 
-    def failing(self: Store, conn: Any, *args: Any) -> None:
-        if not seen:
+    @contextlib.contextmanager
+    def failing(self: Store, action: str) -> Iterator[Any]:
+        with original(self, action) as conn:
             seen.append(_FailingConnection(conn, "kpis", error or _sa_error()))
-        original(self, seen[0], *args)
+            yield seen[-1]
 
-    monkeypatch.setattr(Store, "_insert_many", failing)
+    monkeypatch.setattr(Store, "_write", failing)
     new_kpi = KPI(id="N-P", name="n", target=1, timeframe="t", data_source="d", frequency="daily")
     if replace:  # a replace that changes, adds and removes before the KPI fails
         base = rich_okrs()
@@ -749,6 +753,75 @@ def test_invalid_correction_changes_nothing(ci_store: Store, changes: dict[str, 
     with pytest.raises(ValidationError):
         ci_store.correct_checkin(c.id, **changes)
     pdt.assert_frame_equal(ci_store.checkins("K1", history=True), before)
+
+
+# --- check-in dates inside the key result's cycle ----------------------------------------------
+
+
+@pytest.mark.parametrize("day", ["2026-06-15", "2027-01-01", "2026-09-30"])
+def test_a_checkin_dated_outside_its_cycle_is_refused(store: Store, day: str) -> None:
+    store.import_set(small_okrs("2026-Q4"))
+    with pytest.raises(ValidationError) as info:
+        store.add_checkin(CheckIn(key_result="K1", date=day, value=90))
+    assert info.value.field == "date"
+    assert "K1" in str(info.value) and day in str(info.value) and "2026-Q4" in str(info.value)
+    assert "2026-10-01 to 2026-12-31" in str(info.value)
+    assert store.checkins(cycle="2026-Q4", history=True).empty
+
+
+def test_the_first_and_last_day_of_the_cycle_are_inside(store: Store) -> None:
+    store.import_set(small_okrs("2026-Q4"))
+    store.add_checkin(CheckIn(key_result="K1", date="2026-10-01", value=10))
+    store.add_checkin(CheckIn(key_result="K1", date="2026-12-31", value=20))
+    assert store.checkins("K1")["value"].tolist() == [10.0, 20.0]
+
+
+def test_a_correction_to_a_date_outside_the_cycle_is_refused(store: Store) -> None:
+    store.import_set(small_okrs("2026-Q4"))
+    c = store.add_checkin(CheckIn(key_result="K1", date="2026-11-02", value=40))
+    assert c.id is not None
+    before = store.checkins("K1", history=True)
+    with pytest.raises(ValidationError, match="2026-06-01"):
+        store.correct_checkin(c.id, date=dt.date(2026, 6, 1))
+    pdt.assert_frame_equal(store.checkins("K1", history=True), before)
+    moved = store.correct_checkin(c.id, date=dt.date(2026, 11, 3))
+    assert moved.date == dt.date(2026, 11, 3)
+
+
+def _with_checkins(okrs: OkrSet, *checkins: CheckIn) -> OkrSet:
+    """``okrs`` holding ``checkins`` as they are, past the set's own checks (as a reader that
+    checks nothing would hand them over)."""
+    found = dataclasses.replace(okrs)
+    object.__setattr__(found, "checkins", tuple(checkins))
+    return found
+
+
+@pytest.mark.parametrize("replace", [False, True])
+@pytest.mark.parametrize("known", [False, True], ids=["new-ids", "merge"])
+def test_an_import_with_a_checkin_outside_the_cycle_writes_nothing(
+    store: Store, replace: bool, known: bool
+) -> None:
+    if known:
+        store.import_set(small_okrs("2026-Q4"))
+    before = snapshot(store)
+    june = CheckIn(key_result="K1", date="2026-06-15", value=90)
+    ok = CheckIn(key_result="K1", date="2026-11-02", value=40)
+    with pytest.raises(ValidationError) as info:
+        store.import_set(_with_checkins(small_okrs("2026-Q4"), ok, june), replace=replace)
+    assert "K1" in str(info.value) and "2026-06-15" in str(info.value)
+    assert info.value.field == "date"
+    assert_same(before, store)
+
+
+def test_a_merge_that_corrects_a_checkin_to_a_date_outside_is_refused(store: Store) -> None:
+    okrs = small_okrs("2026-Q4")
+    store.import_set(_with_checkins(okrs, CheckIn(key_result="K1", date="2026-11-02", value=4)))
+    stored = store.load("2026-Q4").checkins[0]
+    before = snapshot(store)
+    moved = dataclasses.replace(stored, date=dt.date(2027, 2, 1))
+    with pytest.raises(ValidationError, match="2027-02-01"):
+        store.import_set(_with_checkins(okrs, moved))
+    assert_same(before, store)
 
 
 def test_scores_use_only_active_checkins(ci_store: Store) -> None:
@@ -1032,7 +1105,6 @@ def carry_source() -> OkrSet:
         checkins=[
             CheckIn(key_result="CO-1-KR1", date="2026-02-01", value=34),
             CheckIn(key_result="CO-1-KR1", date="2026-03-20", value=36.5),
-            CheckIn(key_result="CO-1-KR1", date="2026-04-10", value=39),  # after the cycle
             CheckIn(key_result="CO-1-KR2", date="2026-03-01", value=100),  # finished
             CheckIn(key_result="CO-1-KR4", date="2026-03-01", done=False),  # un-done
             CheckIn(key_result="MKT-1-KR1", date="2026-03-01", value=4),
@@ -1200,7 +1272,7 @@ def test_bulk_import_writes_values_as_sqlalchemy_does(tmp_path: Path) -> None:
         with store._write("add check-ins") as conn:  # a time on the second, as SQLAlchemy
             at = dt.datetime(2026, 3, 2, 12, 0, 0)  # writes it: with .000000
             row = {"key_result": metric, "date": dt.date(2026, 3, 2), "value": 2.0}
-            store._insert_many(
+            insert_many(
                 conn, store.tables["checkins"], [{**row, "state": "active", "recorded_at": at}]
             )
     con = sqlite3.connect(db)
