@@ -31,8 +31,15 @@ import ipywidgets as widgets
 import pandas as pd
 
 from okrkit.cycles import Cycle
-from okrkit.forms import checkin_defaults, default_checkin_date, make_checkin
-from okrkit.model import CHECKIN_FIELD, CheckIn
+from okrkit.forms import DEFAULT_CONFIDENCE, checkin_defaults, default_checkin_date, make_checkin
+from okrkit.model import (
+    CHECKIN_FIELD,
+    MAX_CONFIDENCE,
+    MAX_GRADE,
+    MIN_CONFIDENCE,
+    MIN_GRADE,
+    CheckIn,
+)
 from okrkit.text import LANGUAGES, format_number, texts
 from okrkit.ui._checkin_chart import history_figure, history_svg, missing
 from okrkit.ui.base import View
@@ -158,8 +165,8 @@ class CheckinForm(View):
         self.value = widgets.FloatText(description=self.t("value"), style=style)
         self.done = widgets.Checkbox(description=self.t("done"), indent=True)
         self.grade = widgets.FloatSlider(
-            min=0.0,
-            max=1.0,
+            min=MIN_GRADE,
+            max=MAX_GRADE,
             step=0.05,
             readout_format=".2f",
             description=self.t("grade"),
@@ -168,9 +175,9 @@ class CheckinForm(View):
         )
         self.reading_box = widgets.HBox()
         self.confidence = widgets.IntSlider(
-            value=5,
-            min=1,
-            max=10,
+            value=DEFAULT_CONFIDENCE,
+            min=MIN_CONFIDENCE,
+            max=MAX_CONFIDENCE,
             description=self.t("confidence"),
             style=style,
             continuous_update=False,

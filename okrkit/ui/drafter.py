@@ -44,7 +44,15 @@ from okrkit.forms import (
     next_key_result_id,
     parse_number,
 )
-from okrkit.model import KR_TYPE_FIELDS, KR_TYPES, KeyResult, Objective, OkrSet
+from okrkit.model import (
+    KR_TYPE_FIELDS,
+    KR_TYPES,
+    MAX_CONFIDENCE,
+    MIN_CONFIDENCE,
+    KeyResult,
+    Objective,
+    OkrSet,
+)
 from okrkit.text import LANGUAGES, texts
 from okrkit.ui._drafter_html import findings_html, kr_sentence, wording_html
 from okrkit.ui._drafter_state import DraftState
@@ -110,6 +118,7 @@ class KrDrafter(View):
 
         t = self.t
         wide = widgets.Layout(width="100%")
+        confidences = range(MIN_CONFIDENCE, MAX_CONFIDENCE + 1)
         self.objective_pick = widgets.Dropdown(description=t("objective"), layout=wide)
         self.kr_pick = widgets.Select(description=t("key_result"), rows=6, layout=wide)
         self.type_pick = widgets.ToggleButtons(
@@ -140,7 +149,7 @@ class KrDrafter(View):
             "owner": widgets.Text(description=t("owner")),
             "confidence": widgets.Dropdown(
                 description=t("confidence"),
-                options=[(t("no_confidence"), None), *[(str(i), i) for i in range(1, 11)]],
+                options=[(t("no_confidence"), None), *[(str(i), i) for i in confidences]],
                 value=None,
             ),
         }
