@@ -39,12 +39,11 @@ import numpy as np
 import pandas as pd
 
 from okrkit.cycles import parse_date
-from okrkit.findings import FINDING_COLUMNS, Finding
+from okrkit.findings import FINDING_COLUMNS, SEVERITIES, Finding
 from okrkit.frames import Frames, to_frames
 from okrkit.model import OkrSet
 from okrkit.rules import (
     RULES,
-    SEVERITIES,
     CheckConfig,
     Context,
     Hit,
