@@ -366,8 +366,8 @@ def sort_findings(findings: Iterable[Any]) -> list[Any]:
 def findings_frame(findings: Iterable[Any]) -> pd.DataFrame:
     """One row per finding, with the columns of :data:`FINDING_COLUMNS`.
 
-    Records without some field (such as the alignment module's findings, which have no
-    ``owner``) get ``None`` there.
+    Every check returns :class:`~okrkit.findings.Finding` records; another record without some
+    of these fields gets ``None`` there.
 
     Examples
     --------

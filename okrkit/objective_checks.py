@@ -33,7 +33,8 @@ import dataclasses
 import datetime as dt
 import functools
 
-from okrkit.checks import CheckConfig, Finding, check_set
+from okrkit.checks import CheckConfig, check_set
+from okrkit.findings import Finding
 from okrkit.model import OkrSet
 from okrkit.rules import normalise_title
 
