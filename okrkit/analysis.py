@@ -44,7 +44,7 @@ import pandas as pd
 
 from okrkit.frames import Frames, to_frames
 from okrkit.model import KINDS, LEVELS, OkrSet
-from okrkit.scoring import BANDS, Scores, ScoringConfig, score
+from okrkit.scoring import BANDS, Scores, ScoringConfig, band, score
 
 __all__ = ["confidence_calibration", "monte_carlo_forecast", "quarter_end_statistics"]
 
@@ -424,7 +424,6 @@ def monte_carlo_forecast(
 
 def _distribution(df: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     """Count, mean, quartiles and band counts of ``score`` per (level, kind), plus an all row."""
-    from okrkit.scoring import band
 
     df = df.assign(band=band(df["score"].to_numpy("float64"), config))
 

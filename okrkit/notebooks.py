@@ -33,6 +33,7 @@ from okrkit.cycles import Cycle, current_quarter
 from okrkit.errors import ConflictError, InputError, NotFoundError
 from okrkit.model import OkrSet
 from okrkit.store import Store, resolve_url
+from okrkit.text import resolve_lang
 from okrkit.workspace import (
     load_template,
     open_workspace,
@@ -300,9 +301,7 @@ def make_department_notebook(
         For an unknown department or language, an existing output (without ``force``) or a
         missing output folder.
     """
-    import nbformat
-
-    from okrkit.checks import resolve_lang
+    import nbformat  # heavy: import on first use
 
     _template(department)
     if lang is not None:

@@ -431,8 +431,8 @@ def _by_owner(objectives: pd.DataFrame, findings: pd.DataFrame, no_owner: str) -
 
 
 def _alignment_png(sets: list[OkrSet], cycle: Cycle, as_of: dt.date) -> bytes:
-    from okrkit.alignment import build_graph
-    from okrkit.plots import draw_alignment
+    from okrkit.alignment import build_graph  # heavy: import on first use
+    from okrkit.plots import draw_alignment  # heavy: import on first use
 
     graph = build_graph(sets, as_of=as_of)
     mine = graph.subgraph([n for n, c in graph.nodes(data="cycle") if c == cycle.id]).copy()
@@ -653,9 +653,9 @@ def _xlsx_value(report: Report, value: Any, kind: str) -> Any:
 
 
 def _workbook(report: Report) -> Any:
-    import openpyxl
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    import openpyxl  # heavy: import on first use
+    from openpyxl.styles import Font, PatternFill  # heavy: import on first use
+    from openpyxl.utils import get_column_letter  # heavy: import on first use
 
     book = openpyxl.Workbook()
     book.remove(book.active)
@@ -686,7 +686,7 @@ def _workbook(report: Report) -> Any:
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(frame) + 1}"
     if report.alignment_png is not None:
-        from openpyxl.drawing.image import Image
+        from openpyxl.drawing.image import Image  # heavy: import on first use
 
         sheet = book.create_sheet(_sheet_name(report.label("sheet_alignment")))
         sheet.add_image(Image(io.BytesIO(report.alignment_png)), "A1")

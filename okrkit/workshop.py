@@ -534,7 +534,7 @@ def _forward_page(url: str, folder: Path) -> Path:
 def _safe(url: str) -> str:
     """``url`` without a password."""
     try:
-        from sqlalchemy.engine import make_url
+        from sqlalchemy.engine import make_url  # heavy: import on first use
 
         return str(make_url(url).render_as_string(hide_password=True))
     except Exception:

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from okrkit.errors import InputError, ValidationError
-from okrkit.io import tabular
+from okrkit.io import _table_rows, tabular
 from okrkit.io.tabular import (
     TABLE_COLUMNS,
     TABLES,
@@ -739,7 +739,7 @@ def test_xlsx_wrong_stored_size_is_ignored(tmp_path: Path) -> None:
 
 def _cell_by_cell(folder: Path) -> dict[str, list[tuple[int, dict[str, Any]]]]:
     return {
-        t: tabular._rows(tabular._read_csv(folder / f"{t}.csv"), t, t)
+        t: _table_rows.table_rows(tabular._read_csv(folder / f"{t}.csv"), t, t)
         for t in TABLES
         if (folder / f"{t}.csv").exists()
     }
@@ -747,7 +747,7 @@ def _cell_by_cell(folder: Path) -> dict[str, list[tuple[int, dict[str, Any]]]]:
 
 def _by_columns(folder: Path) -> dict[str, list[tuple[int, dict[str, Any]]]]:
     return {
-        t: tabular._columns(tabular._read_csv(folder / f"{t}.csv"), t, t, texts=True).records()
+        t: tabular.table_columns(tabular._read_csv(folder / f"{t}.csv"), t, t, texts=True).records()
         for t in TABLES
         if (folder / f"{t}.csv").exists()
     }

@@ -37,11 +37,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import difflib
 import io
-import itertools
-import math
-import operator
 import os
 import re
 import shutil
@@ -52,14 +48,23 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from okrkit.cycles import Cycle
 from okrkit.errors import InputError, ValidationError
-from okrkit.frames import FRAME_COLUMNS, Table, build_set, records, to_frames
+from okrkit.frames import Table, build_set, records, to_frames
+from okrkit.io._table_cells import (
+    EXCEL_ILLEGAL,
+    EXCEL_MAX_TEXT,
+    REQUIRED_TABLES,
+    TABLE_COLUMNS,
+    TABLES,
+    column_letter,
+    neutralise,
+    table_key,
+    unquote,
+)
+from okrkit.io._table_rows import locate, match_tables, read_cycle, table_columns
 from okrkit.io.xlsx_guard import CheckedWorkbook, check_workbook, unreadable
 from okrkit.io.yaml_io import MAX_BYTES, not_utf8
-from okrkit.model import MAX_NUMBER, OkrSet, loop_error, parse_cycle
+from okrkit.model import OkrSet, loop_error
 
 __all__ = [
     "TABLES",
@@ -73,371 +78,8 @@ __all__ = [
     "write_xlsx",
 ]
 
-#: The tables of a set, in the order they are written.
-TABLES = ("cycle", "objectives", "key_results", "kpis", "initiatives", "checkins")
-#: The columns of each table, in the order they are written.
-TABLE_COLUMNS: dict[str, tuple[str, ...]] = {"cycle": ("id", "start", "end"), **FRAME_COLUMNS}
-_REQUIRED = ("cycle", "objectives")
-# How the cells of a column are read; columns not listed are text.
-_NUMBERS = {
-    "key_results": ("weight", "confidence", "start", "target", "current", "grade", "threshold"),
-    "kpis": ("target", "current"),
-    "checkins": ("value", "grade", "confidence"),
-}
-_KINDS: dict[str, dict[str, str]] = {
-    table: dict.fromkeys(_NUMBERS.get(table, ()), "number") for table in TABLES
-}
-_KINDS["cycle"].update(start="date", end="date")
-_KINDS["objectives"].update(aligns_to="list")
-_KINDS["key_results"].update(done="bool")
-_KINDS["kpis"].update(measures="list")
-_KINDS["initiatives"].update(supports="list")
-_KINDS["checkins"].update(id="int", date="date", done="bool")
-for _table in ("objectives", "key_results", "kpis", "initiatives"):
-    _KINDS[_table].update(silence="silence")
-# What a cell of each kind must look like, and how to fix it.
-_EXPECTED = {
-    "number": ("a number", "write a plain number such as 25 or 0.5 (no % or units; 0.5 not 0,5)"),
-    "int": ("a whole number", "write a whole number, or leave the cell empty"),
-    "bool": ("true or false", "write true or false (yes/no, 1/0 and ja/nej work too)"),
-    "date": ("a date", "write an ISO date such as 2026-02-03, or format the cell as a date"),
-    "silence": (
-        "a list of silenced findings",
-        "write one 'CODE: reason' per line, e.g. 'OKR202: the launch is the outcome'",
-    ),
-}
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_BOOLS = dict.fromkeys(("true", "yes", "1", "ja"), True) | dict.fromkeys(
-    ("false", "no", "0", "nej"), False
-)
-_DANGER = ("=", "+", "-", "@", "\t", "\r")
-_EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_EXCEL_MAX_TEXT = 32767
-
-Rows = list[tuple[int, dict[str, Any]]]
-
-
-# --- cells ------------------------------------------------------------------------------------
-
-
-def neutralise(value: Any) -> Any:
-    """Make a cell value safe from formula injection; :func:`unquote` undoes it.
-
-    A text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, after any
-    apostrophes, gets a leading ``'``; other texts and all non-texts are returned as they are.
-
-    Examples
-    --------
-    >>> neutralise("=SUM(A1:A9)"), neutralise("'-5 %"), neutralise("fine"), neutralise(-5.0)
-    ("'=SUM(A1:A9)", "''-5 %", 'fine', -5.0)
-    """
-    if isinstance(value, str) and value.lstrip("'")[:1] in _DANGER:
-        return "'" + value
-    return value
-
-
-def unquote(text: str) -> str:
-    """Undo :func:`neutralise`: drop one leading ``'`` when the text after the ``'``s needs it.
-
-    Examples
-    --------
-    >>> unquote("'=SUM(A1:A9)"), unquote("''-5 %"), unquote("'quoted")
-    ('=SUM(A1:A9)', "'-5 %", "'quoted")
-    """
-    return text[1:] if text[:1] == "'" and text.lstrip("'")[:1] in _DANGER else text
-
-
-def _text(value: object) -> str:
-    """Any cell as text; typed spreadsheet cells as a person would type them."""
-    if isinstance(value, str):
-        return unquote(value)
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime) and value.time() == dt.time():
-        value = value.date()
-    return value.isoformat() if isinstance(value, dt.date | dt.time) else str(value)
-
-
-def _convert(value: object, kind: str) -> Any:
-    """One cell converted for a column of ``kind``; ``None`` for an empty cell."""
-    if value is None or value == "":
-        return None
-    if kind == "text":
-        return _text(value)
-    if kind == "list":
-        return tuple(i.strip() for i in re.split(r"[;,]", _text(value)) if i.strip()) or None
-    if kind == "silence":
-        pairs = [line.partition(":") for line in _text(value).splitlines() if line.strip()]
-        if not all(sep for _, sep, _ in pairs):
-            what, fix = _EXPECTED[kind]
-            raise InputError(f"{_shown(value)} is not {what}", fix=fix)
-        return tuple((code.strip(), reason.strip()) for code, _, reason in pairs) or None
-    if isinstance(value, str):
-        value = unquote(value).strip()
-        if not value:
-            return None
-    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
-    if kind == "number":
-        if number is None and isinstance(value, str) and _NUMBER.fullmatch(value):
-            number = float(value) if len(value) <= 400 else math.inf
-        if number is not None:
-            if not math.isfinite(number):
-                raise InputError(
-                    f"{_shown(value)} is too large or not a number",
-                    fix=f"write a number from -{MAX_NUMBER:.0e} to {MAX_NUMBER:.0e}"
-                    " (not NaN or infinity)",
-                )
-            return float(number)
-    elif kind == "int":
-        if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value):
-            number = int(value) if len(value) <= 30 else math.inf
-        if number is not None and abs(number) >= 2**63:
-            raise InputError(
-                f"{_shown(value)} is too large",
-                fix="write a smaller whole number, or leave it empty",
-            )
-        if number is not None and float(number).is_integer():
-            return int(number)
-    elif kind == "bool":
-        if isinstance(value, bool) or number in (0, 1):
-            return bool(value)
-        if isinstance(value, str) and value.lower() in _BOOLS:
-            return _BOOLS[value.lower()]
-    elif isinstance(value, dt.date):  # kind == "date"
-        return value.date() if isinstance(value, dt.datetime) else value
-    elif isinstance(value, str):
-        for parse in (dt.date.fromisoformat, lambda s: dt.datetime.fromisoformat(s).date()):
-            try:
-                return parse(value)
-            except ValueError:
-                pass
-    what, fix = _EXPECTED[kind]
-    if isinstance(value, dt.date) and kind != "date":
-        fix += "; the cell is formatted as a date, format it as a number or as text"
-    raise InputError(f"{_shown(value)} is not {what}", fix=fix)
-
-
-def _shown(value: object, room: int = 60) -> str:
-    """A cell as it looks in the sheet, quoted and shortened for an error message."""
-    text = repr(_text(value) if isinstance(value, dt.date | dt.time) else value)
-    return text if len(text) <= room else text[: room - 1] + "…"
-
-
-def _key(name: object) -> str:
-    """A header, file or sheet name as a table or column name: ``Key Results`` -> key_results."""
-    return "" if name is None else re.sub(r"[\s-]+", "_", _text(name).strip().lower())
-
-
-def _letter(index: int) -> str:
-    """The spreadsheet letter of a 0-based column index: 0 -> A, 26 -> AA."""
-    out, n = "", index + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
 
 # --- reading ----------------------------------------------------------------------------------
-
-
-def _header(cells: Sequence[object], table: str, source: str) -> list[str | None]:
-    """The column names of row 1 (``None`` for an empty header cell)."""
-    allowed = TABLE_COLUMNS[table]
-    if not cells or all(_blank(c) for c in cells):
-        raise InputError(
-            "the table is empty: row 1 must name the columns",
-            source=source,
-            row=1,
-            fix=f"write the header row {', '.join(allowed)}",
-        )
-    columns: list[str | None] = []
-    for i, cell in enumerate(cells):
-        name = _key(cell) or None
-        if name is not None and name not in allowed:
-            raise InputError(
-                f"unknown column {_text(cell)!r} (column {_letter(i)})",
-                source=source,
-                row=1,
-                field=_text(cell),
-                fix=f"the columns of {table} are {', '.join(allowed)}",
-            )
-        if name is not None and name in columns:
-            raise InputError(
-                "the column appears twice", source=source, row=1, field=name, fix="keep one"
-            )
-        columns.append(name)
-    return columns
-
-
-def _rows(raw: Sequence[Sequence[object]], table: str, source: str) -> Rows:
-    """Numbered rows of one table as dicts of converted cells; blank rows are skipped."""
-    columns = _header(raw[0] if raw else (), table, source)
-    out: Rows = []
-    for number, cells in enumerate(raw[1:], start=2):
-        rec: dict[str, Any] = {}
-        for i, cell in enumerate(cells):
-            name = columns[i] if i < len(columns) else None
-            if cell is None or cell == "" or (name is None and _blank(cell)):
-                continue
-            if name is None:
-                raise InputError(
-                    f"column {_letter(i)} holds a value but has no name in row 1",
-                    source=source,
-                    row=number,
-                    fix="name the column or clear it",
-                )
-            try:
-                value = _convert(cell, _KINDS[table].get(name, "text"))
-            except InputError as exc:
-                raise exc.at(source=source, row=number, field=name) from None
-            if value is not None:
-                rec[name] = value
-        if not all(_blank(c) for c in cells):
-            out.append((number, rec))
-    return out
-
-
-def _columns(raw: Sequence[Sequence[object]], table: str, source: str, *, texts: bool) -> Table:
-    """The rows of one table as columns: :func:`_rows`, done column by column for CSV.
-
-    With ``texts`` (every cell is a text, as the csv module reads them) a table of full rows is
-    converted a column at a time, each distinct text once. Any other table, and any table with
-    a cell that cannot be converted, goes through :func:`_rows`, which names the first problem.
-    """
-    columns = _header(raw[0] if raw else (), table, source)
-    fast = _text_columns(raw[1:], columns, table) if texts else None
-    if fast is not None:
-        return fast
-    rows = _rows(raw, table, source)
-    names = [c for c in columns if c is not None]
-    return Table([n for n, _ in rows], {c: [rec.get(c) for _, rec in rows] for c in names})
-
-
-def _text_columns(
-    body: Sequence[Sequence[object]], columns: Sequence[str | None], table: str
-) -> Table | None:
-    """:func:`_columns` for full rows of texts; ``None`` when a row needs :func:`_rows`."""
-    names = [c for c in columns if c is not None]
-    if len(names) < len(columns) or not set(map(len, body)) <= {len(columns)}:
-        return None
-    cells: list[list[str]] = [list(map(operator.itemgetter(i), body)) for i in range(len(columns))]
-    distinct = [set(column) for column in cells]
-    numbers = list(range(2, len(body) + 2))
-    # A row is blank when every cell is; one column without a blank cell shows there is none.
-    if not any(all(text.strip() for text in texts) for texts in distinct):
-        filled = np.zeros(len(body), dtype=bool)
-        for column, texts in zip(cells, distinct, strict=True):
-            seen = {text: bool(text.strip()) for text in texts}
-            filled |= np.fromiter(map(seen.__getitem__, column), dtype=bool, count=len(body))
-        cells = [list(itertools.compress(column, filled)) for column in cells]
-        distinct = [set(column) for column in cells]
-        numbers = list(itertools.compress(numbers, filled))
-    out: dict[str, list[Any]] = {}
-    for name, column, texts in zip(names, cells, distinct, strict=True):
-        kind = _KINDS[table].get(name, "text")
-        known: Mapping[str, Any] | None = _numbers(texts) if kind == "number" else None
-        if known is None:
-            try:
-                known = {text: _convert(text, kind) for text in texts}
-            except InputError:
-                return None
-        out[name] = list(map(known.__getitem__, column))
-    return Table(numbers, out)
-
-
-def _numbers(texts: set[str]) -> dict[str, float | None] | None:
-    """Number texts converted as :func:`_convert` does, with NumPy; ``None`` when a text is not
-    a plain number (``float`` also takes ``1_000``, ``nan``, and quoted or blank texts)."""
-    given = [text for text in texts if text != ""]
-    if not given or "_" in "".join(given) or max(map(len, given)) > 400:
-        return None
-    try:
-        numbers = np.array(given, dtype=object).astype(np.float64)
-    except ValueError:
-        return None
-    if not np.isfinite(numbers).all():
-        return None
-    known: dict[str, float | None] = dict(zip(given, numbers.tolist(), strict=True))
-    known[""] = None
-    return known
-
-
-def _cycle(rows: Rows, source: str) -> Cycle:
-    if len(rows) != 1:
-        raise InputError(
-            f"the cycle table needs exactly one row, found {len(rows)}",
-            source=source,
-            row=rows[1][0] if rows else 2,
-            fix="write one row: id, start, end, such as 2026-Q1, 2026-01-01, 2026-03-31",
-        )
-    row, rec = rows[0]
-    if ("start" in rec) != ("end" in rec):
-        raise ValidationError(
-            "the cycle needs both start and end, or neither",
-            source=source,
-            row=row,
-            field="start" if "end" in rec else "end",
-            fix="give both dates, or only an id such as 2026-Q1",
-        )
-    try:
-        return parse_cycle(rec if "start" in rec else rec.get("id", ""))
-    except ValidationError as exc:
-        field = (exc.field or "cycle").removeprefix("cycle").removeprefix(".") or "id"
-        raise ValidationError(
-            exc.problem, source=source, row=row, field=field, fix=exc.fix
-        ) from None
-
-
-_ITEM = re.compile(r"^(?:KPI|initiative) (\S+) names|duplicate id '([^']+)'|key result '([^']+)' b")
-
-
-def _locate(
-    exc: InputError | ValidationError, tables: Mapping[str, Table], sources: Mapping[str, str]
-) -> InputError | ValidationError:
-    """Point a set-level error (duplicate id, unknown key result) at its table and row."""
-    place: tuple[str, int] | None = None
-    m = re.search(r"check-in (\d+)", exc.problem)
-    if exc.row is None and m and 0 < int(m.group(1)) <= len(tables["checkins"]):
-        place = ("checkins", tables["checkins"].numbers[int(m.group(1)) - 1])
-    elif exc.row is None and (m := _ITEM.search(exc.problem)):
-        ident = next(g for g in m.groups() if g)
-        for table in ("objectives", "key_results", "kpis", "initiatives"):
-            for n, rec in tables[table].records():
-                if str(rec.get("id", "")).strip() == ident:
-                    place = (table, n)  # the last one: the duplicate
-    if place is None:
-        return exc
-    return type(exc)(
-        exc.problem, source=sources[place[0]], row=place[1], field=exc.field, fix=exc.fix
-    )
-
-
-def _match(names: Iterable[str], where: str, kind: str) -> dict[str, str]:
-    """Map each table to the file or sheet name that holds it; refuse look-alike names."""
-    found: dict[str, str] = {}
-    for name in sorted(names, key=lambda n: _key(n) not in TABLES):
-        table = _key(name)
-        if table in found:
-            raise InputError(
-                f"both {found[table]!r} and {name!r} hold {table}", source=where, fix="keep one"
-            )
-        if table in TABLES:
-            found[table] = name
-            continue
-        close = difflib.get_close_matches(table, [t for t in TABLES if t not in found], 1, 0.8)
-        if close:
-            raise InputError(
-                f"the {kind} {name!r} is not a table; is it {close[0]}?",
-                source=where,
-                fix=f"rename it to {close[0]}",
-            )
-    return found
 
 
 def _load(
@@ -450,14 +92,14 @@ def _load(
     """Build the set from the raw rows of every table (header first); ``texts``: every cell
     is a text (CSV)."""
     tables = {
-        t: _columns(raw[t], t, sources[t], texts=texts) if t in raw else Table([], {})
+        t: table_columns(raw[t], t, sources[t], texts=texts) if t in raw else Table([], {})
         for t in TABLES
     }
-    cycle = _cycle(tables["cycle"].records(), sources["cycle"])
+    cycle = read_cycle(tables["cycle"].records(), sources["cycle"])
     try:
         okrs = build_set(cycle, tables, source=source, sources=sources)
     except (InputError, ValidationError) as exc:
-        raise _locate(exc, tables, sources) from None
+        raise locate(exc, tables, sources) from None
     loop = okrs.alignment_loop()
     if loop:  # point at the row whose aligns_to closes the loop
         row = next(
@@ -553,9 +195,9 @@ def load_csv(folder: str | os.PathLike[str]) -> OkrSet:
     if not folder.is_dir():
         raise InputError("no such folder", source=str(folder), fix="check the path")
     files = {p.stem: p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file()}
-    found = _match(files, str(folder), "file")
+    found = match_tables(files, str(folder), "file")
     sources = {t: str(files[found[t]] if t in found else folder / f"{t}.csv") for t in TABLES}
-    for table in _REQUIRED:
+    for table in REQUIRED_TABLES:
         if table not in found:
             raise _missing(table, sources[table], "the file for")
     raw = {table: _read_csv(files[name]) for table, name in found.items()}
@@ -586,13 +228,13 @@ def load_xlsx(path: str | os.PathLike[str]) -> OkrSet:
     _check_file(path, source)
     # Our own handle: openpyxl leaves its file open when a broken workbook stops it.
     with path.open("rb") as handle:
-        checked = check_workbook(handle, source, tables=lambda name: _key(name) in TABLES)
+        checked = check_workbook(handle, source, tables=lambda name: table_key(name) in TABLES)
         try:
             titles, raw = _read_sheets(handle, checked, source)
         finally:
             checked.archive.close()
         sources = {t: f"{source}[{titles.get(t, t)}]" for t in TABLES}
-        for table in _REQUIRED:
+        for table in REQUIRED_TABLES:
             if table not in raw:
                 raise _missing(table, sources[table], "the sheet")
         try:
@@ -605,7 +247,7 @@ def _read_sheets(
     handle: io.BufferedReader, checked: CheckedWorkbook, source: str
 ) -> tuple[dict[str, str], dict[str, list[tuple[object, ...]]]]:
     """The sheet of each table, and its rows, from a workbook :func:`check_workbook` passed."""
-    import openpyxl
+    import openpyxl  # heavy: import on first use
 
     raw: dict[str, list[tuple[object, ...]]] = {}
     with warnings.catch_warnings():
@@ -616,7 +258,7 @@ def _read_sheets(
             raise unreadable(exc, source) from None
         try:
             sheets = {ws.title: ws for ws in book.worksheets}
-            titles = _match(sheets, source, "sheet")
+            titles = match_tables(sheets, source, "sheet")
             for title in titles.values():  # the part openpyxl reads is the one checked
                 checked.check_table(sheets[title]._worksheet_path, f"{source}[{title}]")
             for table, title in titles.items():
@@ -648,11 +290,11 @@ def _explain_formula(
     table = next((t for t, title in titles.items() if exc.source == f"{source}[{title}]"), None)
     if table is None or exc.row is None or exc.field is None or not raw.get(table):
         return exc
-    header = [_key(c) for c in raw[table][0]]
+    header = [table_key(c) for c in raw[table][0]]
     if exc.field not in header:
         return exc
     column = header.index(exc.field) + 1
-    import openpyxl
+    import openpyxl  # heavy: import on first use
 
     try:
         with warnings.catch_warnings():
@@ -736,9 +378,9 @@ def _cells(rec: Mapping[str, Any], table: str, source: str, row: int, excel: boo
         if isinstance(value, str):
             if excel:
                 value = value.replace("\r\n", "\n").replace("\r", "\n")
-                if _EXCEL_ILLEGAL.search(value) or len(value) > _EXCEL_MAX_TEXT:
+                if EXCEL_ILLEGAL.search(value) or len(value) > EXCEL_MAX_TEXT:
                     raise ValidationError(
-                        f"Excel cannot store control characters or {_EXCEL_MAX_TEXT:,}+ characters",
+                        f"Excel cannot store control characters or {EXCEL_MAX_TEXT:,}+ characters",
                         source=source,
                         row=row,
                         field=name,
@@ -825,9 +467,9 @@ def _width(header: str, values: Iterable[Any]) -> float:
 
 def _write_sheet(sheet: Any, columns: Sequence[str], rows: list[list[Any]]) -> None:
     """Fill a write-only sheet: bold frozen header with filters, sized columns, typed cells."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ERROR_CODES
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.cell import WriteOnlyCell  # heavy: import on first use
+    from openpyxl.cell.cell import ERROR_CODES  # heavy: import on first use
+    from openpyxl.styles import Alignment, Font  # heavy: import on first use
 
     wrap = Alignment(wrap_text=True, vertical="top")
 
@@ -845,9 +487,9 @@ def _write_sheet(sheet: Any, columns: Sequence[str], rows: list[list[Any]]) -> N
         return out
 
     for i, name in enumerate(columns):
-        sheet.column_dimensions[_letter(i)].width = _width(name, (r[i] for r in rows))
+        sheet.column_dimensions[column_letter(i)].width = _width(name, (r[i] for r in rows))
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{_letter(len(columns) - 1)}{len(rows) + 1}"
+    sheet.auto_filter.ref = f"A1:{column_letter(len(columns) - 1)}{len(rows) + 1}"
     header = [WriteOnlyCell(sheet, value=name) for name in columns]
     for head in header:
         head.font = Font(bold=True)
@@ -876,7 +518,7 @@ def write_xlsx(okrs: OkrSet, path: str | os.PathLike[str]) -> Path:
     OSError
         When the file cannot be written.
     """
-    import openpyxl
+    import openpyxl  # heavy: import on first use
 
     path = Path(path)
     tables = _export(okrs, lambda t: f"{path}[{t}]", excel=True)

@@ -22,6 +22,8 @@ from okrkit.model._fields import (
 )
 from okrkit.model._records import CheckIn
 
+__all__ = ["check_checkin_dates", "checkins_from_columns", "types_of"]
+
 
 def check_checkin_dates(days: Sequence[dt.date], key_results: Sequence[str], cycle: Cycle) -> None:
     """Refuse the first check-in dated outside ``cycle``, by its number (from 1) and key result.

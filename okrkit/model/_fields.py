@@ -14,6 +14,47 @@ from typing import Literal, get_args
 from okrkit.cycles import MAX_YEAR, MIN_YEAR, Cycle
 from okrkit.errors import ValidationError
 
+__all__ = [
+    "CHECKIN_FIELD",
+    "FOREIGN_FIELDS",
+    "FREQUENCIES",
+    "ID_SEPARATORS",
+    "INITIATIVE_STATES",
+    "KINDS",
+    "KR_TYPES",
+    "KR_TYPE_FIELDS",
+    "LEVELS",
+    "MAX_CONFIDENCE",
+    "MAX_GRADE",
+    "MAX_ID",
+    "MAX_NUMBER",
+    "MAX_TEXT",
+    "MAX_WEIGHT",
+    "MIN_CONFIDENCE",
+    "MIN_GRADE",
+    "MIN_WEIGHT",
+    "Frequency",
+    "GuardDirection",
+    "InitiativeState",
+    "Kind",
+    "KpiDirection",
+    "KrType",
+    "Level",
+    "check_confidence",
+    "check_grade",
+    "check_number",
+    "check_weight",
+    "choice_field",
+    "flag_field",
+    "ids_field",
+    "number_field",
+    "parse_cycle",
+    "shorten",
+    "silence_field",
+    "text_field",
+    "version_field",
+]
+
 Level = Literal["company", "department", "team", "individual"]
 Kind = Literal["committed", "aspirational"]
 KrType = Literal["metric", "milestone", "qualitative", "guardrail"]

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from okrkit.model._records import KeyResult
 
+__all__ = ["html_fields", "html_table", "measure_text"]
+
 
 # --- notebook display: short HTML tables, every user text escaped --------------------------------
 

@@ -21,6 +21,8 @@ from okrkit.model._records import (
     with_article,
 )
 
+__all__ = ["OkrSet", "find_alignment_loop", "loop_error", "merge_sets"]
+
 
 def find_alignment_loop(
     parents: Mapping[str, Iterable[str]], roots: Iterable[str] | None = None

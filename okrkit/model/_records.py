@@ -47,6 +47,8 @@ from okrkit.model._fields import (
 )
 from okrkit.model._html import html_fields, html_table, measure_text
 
+__all__ = ["KPI", "CheckIn", "Initiative", "KeyResult", "Objective", "set_field", "with_article"]
+
 
 def with_article(noun: str) -> str:
     """``noun`` with its indefinite article: 'an objective', 'a KPI'."""
