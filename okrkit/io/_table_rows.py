@@ -1,0 +1,228 @@
+"""The rows of a flat table read into columns: the header matched to the columns of a set, the
+cycle row, and set-level errors pointed at their table and row."""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import operator
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from okrkit.cycles import Cycle
+from okrkit.errors import InputError, ValidationError
+from okrkit.frames import Table
+from okrkit.io._table_cells import (
+    COLUMN_KINDS,
+    TABLE_COLUMNS,
+    TABLES,
+    Rows,
+    cell_text,
+    column_letter,
+    convert_cell,
+    is_blank,
+    table_key,
+)
+from okrkit.model import parse_cycle
+
+__all__ = ["locate", "match_tables", "read_cycle", "table_columns", "table_rows"]
+
+
+def _header(cells: Sequence[object], table: str, source: str) -> list[str | None]:
+    """The column names of row 1 (``None`` for an empty header cell)."""
+    allowed = TABLE_COLUMNS[table]
+    if not cells or all(is_blank(c) for c in cells):
+        raise InputError(
+            "the table is empty: row 1 must name the columns",
+            source=source,
+            row=1,
+            fix=f"write the header row {', '.join(allowed)}",
+        )
+    columns: list[str | None] = []
+    for i, cell in enumerate(cells):
+        name = table_key(cell) or None
+        if name is not None and name not in allowed:
+            raise InputError(
+                f"unknown column {cell_text(cell)!r} (column {column_letter(i)})",
+                source=source,
+                row=1,
+                field=cell_text(cell),
+                fix=f"the columns of {table} are {', '.join(allowed)}",
+            )
+        if name is not None and name in columns:
+            raise InputError(
+                "the column appears twice", source=source, row=1, field=name, fix="keep one"
+            )
+        columns.append(name)
+    return columns
+
+
+def table_rows(raw: Sequence[Sequence[object]], table: str, source: str) -> Rows:
+    """Numbered rows of one table as dicts of converted cells; blank rows are skipped."""
+    columns = _header(raw[0] if raw else (), table, source)
+    out: Rows = []
+    for number, cells in enumerate(raw[1:], start=2):
+        rec: dict[str, Any] = {}
+        for i, cell in enumerate(cells):
+            name = columns[i] if i < len(columns) else None
+            if cell is None or cell == "" or (name is None and is_blank(cell)):
+                continue
+            if name is None:
+                raise InputError(
+                    f"column {column_letter(i)} holds a value but has no name in row 1",
+                    source=source,
+                    row=number,
+                    fix="name the column or clear it",
+                )
+            try:
+                value = convert_cell(cell, COLUMN_KINDS[table].get(name, "text"))
+            except InputError as exc:
+                raise exc.at(source=source, row=number, field=name) from None
+            if value is not None:
+                rec[name] = value
+        if not all(is_blank(c) for c in cells):
+            out.append((number, rec))
+    return out
+
+
+def table_columns(
+    raw: Sequence[Sequence[object]], table: str, source: str, *, texts: bool
+) -> Table:
+    """The rows of one table as columns: :func:`table_rows`, done column by column for CSV.
+
+    With ``texts`` (every cell is a text, as the csv module reads them) a table of full rows is
+    converted a column at a time, each distinct text once. Any other table, and any table with
+    a cell that cannot be converted, goes through :func:`table_rows`, which names the first problem.
+    """
+    columns = _header(raw[0] if raw else (), table, source)
+    fast = _text_columns(raw[1:], columns, table) if texts else None
+    if fast is not None:
+        return fast
+    rows = table_rows(raw, table, source)
+    names = [c for c in columns if c is not None]
+    return Table([n for n, _ in rows], {c: [rec.get(c) for _, rec in rows] for c in names})
+
+
+def _text_columns(
+    body: Sequence[Sequence[object]], columns: Sequence[str | None], table: str
+) -> Table | None:
+    """:func:`table_columns` for full rows of texts; ``None`` when a row needs
+    :func:`table_rows`."""
+    names = [c for c in columns if c is not None]
+    if len(names) < len(columns) or not set(map(len, body)) <= {len(columns)}:
+        return None
+    cells: list[list[str]] = [list(map(operator.itemgetter(i), body)) for i in range(len(columns))]
+    distinct = [set(column) for column in cells]
+    numbers = list(range(2, len(body) + 2))
+    # A row is blank when every cell is; one column without a blank cell shows there is none.
+    if not any(all(text.strip() for text in texts) for texts in distinct):
+        filled = np.zeros(len(body), dtype=bool)
+        for column, texts in zip(cells, distinct, strict=True):
+            seen = {text: bool(text.strip()) for text in texts}
+            filled |= np.fromiter(map(seen.__getitem__, column), dtype=bool, count=len(body))
+        cells = [list(itertools.compress(column, filled)) for column in cells]
+        distinct = [set(column) for column in cells]
+        numbers = list(itertools.compress(numbers, filled))
+    out: dict[str, list[Any]] = {}
+    for name, column, texts in zip(names, cells, distinct, strict=True):
+        kind = COLUMN_KINDS[table].get(name, "text")
+        known: Mapping[str, Any] | None = _numbers(texts) if kind == "number" else None
+        if known is None:
+            try:
+                known = {text: convert_cell(text, kind) for text in texts}
+            except InputError:
+                return None
+        out[name] = list(map(known.__getitem__, column))
+    return Table(numbers, out)
+
+
+def _numbers(texts: set[str]) -> dict[str, float | None] | None:
+    """Number texts converted as :func:`convert_cell` does, with NumPy; ``None`` when a text is not
+    a plain number (``float`` also takes ``1_000``, ``nan``, and quoted or blank texts)."""
+    given = [text for text in texts if text != ""]
+    if not given or "_" in "".join(given) or max(map(len, given)) > 400:
+        return None
+    try:
+        numbers = np.array(given, dtype=object).astype(np.float64)
+    except ValueError:
+        return None
+    if not np.isfinite(numbers).all():
+        return None
+    known: dict[str, float | None] = dict(zip(given, numbers.tolist(), strict=True))
+    known[""] = None
+    return known
+
+
+def read_cycle(rows: Rows, source: str) -> Cycle:
+    if len(rows) != 1:
+        raise InputError(
+            f"the cycle table needs exactly one row, found {len(rows)}",
+            source=source,
+            row=rows[1][0] if rows else 2,
+            fix="write one row: id, start, end, such as 2026-Q1, 2026-01-01, 2026-03-31",
+        )
+    row, rec = rows[0]
+    if ("start" in rec) != ("end" in rec):
+        raise ValidationError(
+            "the cycle needs both start and end, or neither",
+            source=source,
+            row=row,
+            field="start" if "end" in rec else "end",
+            fix="give both dates, or only an id such as 2026-Q1",
+        )
+    try:
+        return parse_cycle(rec if "start" in rec else rec.get("id", ""))
+    except ValidationError as exc:
+        field = (exc.field or "cycle").removeprefix("cycle").removeprefix(".") or "id"
+        raise ValidationError(
+            exc.problem, source=source, row=row, field=field, fix=exc.fix
+        ) from None
+
+
+_ITEM = re.compile(r"^(?:KPI|initiative) (\S+) names|duplicate id '([^']+)'|key result '([^']+)' b")
+
+
+def locate(
+    exc: InputError | ValidationError, tables: Mapping[str, Table], sources: Mapping[str, str]
+) -> InputError | ValidationError:
+    """Point a set-level error (duplicate id, unknown key result) at its table and row."""
+    place: tuple[str, int] | None = None
+    m = re.search(r"check-in (\d+)", exc.problem)
+    if exc.row is None and m and 0 < int(m.group(1)) <= len(tables["checkins"]):
+        place = ("checkins", tables["checkins"].numbers[int(m.group(1)) - 1])
+    elif exc.row is None and (m := _ITEM.search(exc.problem)):
+        ident = next(g for g in m.groups() if g)
+        for table in ("objectives", "key_results", "kpis", "initiatives"):
+            for n, rec in tables[table].records():
+                if str(rec.get("id", "")).strip() == ident:
+                    place = (table, n)  # the last one: the duplicate
+    if place is None:
+        return exc
+    return type(exc)(
+        exc.problem, source=sources[place[0]], row=place[1], field=exc.field, fix=exc.fix
+    )
+
+
+def match_tables(names: Iterable[str], where: str, kind: str) -> dict[str, str]:
+    """Map each table to the file or sheet name that holds it; refuse look-alike names."""
+    found: dict[str, str] = {}
+    for name in sorted(names, key=lambda n: table_key(n) not in TABLES):
+        table = table_key(name)
+        if table in found:
+            raise InputError(
+                f"both {found[table]!r} and {name!r} hold {table}", source=where, fix="keep one"
+            )
+        if table in TABLES:
+            found[table] = name
+            continue
+        close = difflib.get_close_matches(table, [t for t in TABLES if t not in found], 1, 0.8)
+        if close:
+            raise InputError(
+                f"the {kind} {name!r} is not a table; is it {close[0]}?",
+                source=where,
+                fix=f"rename it to {close[0]}",
+            )
+    return found
