@@ -10,6 +10,7 @@ import pandas as pd
 
 from okrkit.cycles import Cycle
 from okrkit.frames import Frames, check_numbers, to_frames
+from okrkit.lifecycle import FINISHED_AT
 from okrkit.model import OkrSet
 from okrkit.scoring._rules import (
     ScoringConfig,
@@ -280,11 +281,12 @@ def score_objectives(
     aspirational = kind == "aspirational"
     expected = np.where(aspirational, config.aspirational_target, 1.0)
     pace = frames.cycle.elapsed(as_of) * expected
+    finished = o_score >= FINISHED_AT  # okrkit.lifecycle: what "finished" means
     expectation = np.select(
         [
-            ~aspirational & (o_score >= 1.0),
+            ~aspirational & finished,
             ~aspirational,
-            aspirational & (o_score >= 1.0),
+            aspirational & finished,
             aspirational & (o_score >= config.aspirational_floor),
         ],
         ["met", "missed", "exceeded", "landed"],
