@@ -499,10 +499,10 @@ def test_no_eval_pickle_unsafe_yaml_or_shell(path: Path) -> None:
 def test_the_yaml_loader_derives_from_the_safe_loader() -> None:
     import yaml
 
-    from okrkit.io.yaml_io import _Loader
+    from okrkit.io._yaml_read import SafeLineLoader
 
-    assert issubclass(_Loader, yaml.SafeLoader)
-    assert "tag:yaml.org,2002:python/object/apply" not in _Loader.yaml_multi_constructors
+    assert issubclass(SafeLineLoader, yaml.SafeLoader)
+    assert "tag:yaml.org,2002:python/object/apply" not in SafeLineLoader.yaml_multi_constructors
 
 
 # --- workshop servers -----------------------------------------------------------------------------
