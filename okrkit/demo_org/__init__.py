@@ -32,14 +32,39 @@ True
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from okrkit.cycles import Cycle
-from okrkit.frames import FRAME_COLUMNS, Frames, from_frames, to_frames
+from okrkit.demo_org._frames import object_column, plan_frames
+from okrkit.demo_org._vocabulary import (
+    COMPANY_THEMES,
+    DEPARTMENTS,
+    DOWN_WORDS,
+    FEATURES,
+    FIRST_NAMES,
+    GUARDS,
+    KPI_NAMES,
+    KPI_UNITS,
+    LAST_NAMES,
+    METRICS,
+    MILESTONES,
+    NOTES,
+    OBJ_ENDS,
+    OBJ_THINGS,
+    OBJ_VERBS,
+    QUALITATIVE,
+    REGIONS,
+    SOURCES,
+    TASKS,
+    UP_WORDS,
+    VAGUE,
+    Plan,
+    sizes,
+    with_unit,
+)
+from okrkit.frames import FRAME_COLUMNS, Frames, from_frames
 from okrkit.model import OkrSet
 
 __all__ = ["DEFAULT_CYCLE", "demo_org", "demo_org_frames"]
@@ -47,216 +72,30 @@ __all__ = ["DEFAULT_CYCLE", "demo_org", "demo_org_frames"]
 #: The cycle of a demo organisation unless another is given.
 DEFAULT_CYCLE = "2026-Q1"
 
-Array = np.ndarray[Any, Any]
 
 # --- the vocabulary ------------------------------------------------------------------------------
-
-_DEPARTMENTS = (
-    ("ENG", "Engineering", "CTO", ("Platform", "Payments", "Mobile", "Data", "Reliability")),
-    ("SAL", "Sales", "CRO", ("Enterprise", "Mid-market", "Inside sales", "Renewals", "Deals")),
-    ("MKT", "Marketing", "CMO", ("Brand", "Growth", "Content", "Events", "Product marketing")),
-    ("PRD", "Product", "CPO", ("Onboarding", "Billing", "Search", "Insights", "Integrations")),
-    ("CS", "Customer Success", "VP Customer Success", ("Support", "Onboarding", "Accounts")),
-    ("FIN", "Finance", "CFO", ("Planning", "Accounting", "Procurement", "Treasury")),
-    ("HR", "People", "CHRO", ("Recruiting", "Learning", "People ops", "Workplace")),
-    ("OPS", "Operations", "COO", ("Logistics", "Facilities", "Supply chain", "Quality")),
-    ("SEC", "Security", "CISO", ("Identity", "Compliance", "Detection", "AppSec")),
-    ("DAT", "Data", "Chief Data Officer", ("Analytics", "Data platform", "ML", "Governance")),
-    ("LEG", "Legal", "General Counsel", ("Contracts", "Privacy", "Policy")),
-    ("DES", "Design", "VP Design", ("Research", "Design system", "Content design")),
-)
-_REGIONS = ("EMEA", "Americas", "APAC", "Nordics", "DACH", "UK", "Iberia", "Benelux")
-_COMPANY = (
-    ("Delight our customers so much that they tell their friends", "CEO"),
-    ("Build a profitable, recurring revenue engine", "CFO"),
-    ("Become the easiest product in our market to adopt", "CPO"),
-    ("Make this the best place to do the work of your life", "CHRO"),
-    ("Run a sustainable, resilient business", "COO"),
-)
-
-
-def _words(text: str) -> tuple[str, ...]:
-    """A tuple of phrases written as one ``|``-separated text (keeps the lists short)."""
-    return tuple(w.strip() for w in text.split("|"))
-
-
-_OBJ_VERBS = _words(
-    "Make|Turn|Build|Grow|Strengthen|Win with|Deliver|Earn trust in|Simplify|Modernise|Scale"
-    "|Protect"
-)
-_OBJ_THINGS = _words(
-    "onboarding|our pipeline|the self-service journey|customer conversations"
-    "|the product experience|our delivery rhythm|the partner ecosystem|how we learn from data"
-    "|our brand|the support experience|renewals|the platform|team health|the release process"
-    "|our pricing|cross-team collaboration"
-)
-_OBJ_ENDS = _words(
-    "that customers love|into a competitive edge|that scales with us|people are proud of"
-    "|without the friction|for every region|that pays for itself|our customers can count on"
-    "|that sets the standard|that works for new hires|we can grow on|built for the next stage"
-)
-# (metric, unit, low, high, rises) - low..high is the range of a start value.
-_METRICS = (
-    ("weekly active users", "", 800, 60000, True),
-    ("Net Promoter Score", "", 10, 45, True),
-    ("monthly churn", "%", 2, 9, False),
-    ("trial-to-paid conversion", "%", 4, 15, True),
-    ("win rate", "%", 12, 35, True),
-    ("pipeline coverage", "x", 1.2, 3.0, True),
-    ("net revenue retention", "%", 92, 110, True),
-    ("time to first value", "days", 5, 30, False),
-    ("mean time to restore", "minutes", 30, 180, False),
-    ("first response time", "hours", 2, 24, False),
-    ("customer satisfaction", "%", 70, 90, True),
-    ("deployment frequency", "a week", 2, 25, True),
-    ("change failure rate", "%", 8, 30, False),
-    ("qualified leads a month", "", 150, 4000, True),
-    ("average deal size", "kUSD", 12, 90, True),
-    ("gross margin", "%", 55, 78, True),
-    ("days sales outstanding", "days", 30, 75, False),
-    ("employee engagement", "%", 60, 82, True),
-    ("time to hire", "days", 25, 70, False),
-    ("support backlog", "tickets", 80, 900, False),
-    ("self-service resolution", "%", 20, 55, True),
-    ("page load time", "ms", 600, 2500, False),
-    ("test coverage", "%", 40, 75, True),
-    ("open critical vulnerabilities", "", 6, 60, False),
-    ("feature adoption", "%", 10, 45, True),
-    ("on-time deliveries", "%", 80, 95, True),
-    ("cost per ticket", "USD", 6, 30, False),
-    ("activation rate", "%", 25, 60, True),
-    ("expansion revenue", "kUSD", 150, 2500, True),
-    ("onboarding completion", "%", 40, 80, True),
-)
-_UP = (
-    "Raise {m} from {s} to {t}",
-    "Grow {m} from {s} to {t}",
-    "Lift {m} from {s} to {t}",
-    "Increase {m} from {s} to {t}",
-    "Get {m} to {t}, up from {s}",
-    "{M} reaches {t} (from {s})",
-)
-_DOWN = (
-    "Cut {m} from {s} to {t}",
-    "Reduce {m} from {s} to {t}",
-    "Lower {m} from {s} to {t}",
-    "Bring down {m} from {s} to {t}",
-    "Get {m} down to {t} from {s}",
-    "{M} falls to {t} (from {s})",
-)
-_FEATURES = _words(
-    "self-service onboarding|the new billing page|single sign-on|the partner portal"
-    "|usage-based pricing|the mobile check-out|the data export API|the in-app help centre"
-    "|two-factor login|the renewal dashboard|the public status page|the EU data centre"
-)
-_MILESTONES = _words(
-    "Launch {f}|{F} is live for all customers|Ship {f} to every region"
-    "|Sign the first three customers on {f}"
-)
-_QUALITATIVE = _words(
-    "Customers rate {f} easy to use in interviews"
-    "|Users rate {f} clear and useful in the quarterly survey"
-    "|Pilot customers rate {f} worth paying for|Reviewers grade {f} ready for enterprise customers"
-)
-# (measure, unit, low, high, side) - low..high is the range of a threshold.
-_GUARDS = (
-    ("uptime", "%", 99.5, 99.95, "above"),
-    ("support backlog", "tickets", 150, 900, "below"),
-    ("gross margin", "%", 55, 70, "above"),
-    ("monthly churn", "%", 4, 8, "below"),
-    ("customer satisfaction", "%", 75, 88, "above"),
-)
-_TASKS = _words(
-    "Hold weekly pipeline reviews with {a}|Write a migration plan for {a}"
-    "|Run customer interviews for {a}|Organise a kick-off workshop for {a}"
-    "|Set up a dashboard for {a}"
-)
-_VAGUE = _words(
-    "Improve the quality of {a} work|Make {a} better|Be more customer focused in {a}"
-    "|Work on alignment in {a}"
-)
-_FIRST = _words(
-    "Ana|Bo|Carla|David|Elin|Farid|Greta|Hugo|Ines|Jonas|Karin|Leo|Maja|Nils|Olga|Pablo|Queenie"
-    "|Rasmus|Sara|Tomas|Ulla|Viktor|Wei|Xenia|Yusuf|Zara|Amir|Britt|Chen|Dana"
-)
-_LAST = _words(
-    "Berg|Lind|Okafor|Novak|Svensson|Garcia|Kowalski|Haddad|Nguyen|Larsen|Rossi|Dubois|Tanaka"
-    "|Costa|Ahmed|Fischer|Ek|Moreau|Patel|Johansson|Silva|Kim|Virtanen|Murphy|Sato"
-)
-_NOTES = _words(
-    "||||On track after the campaign|Blocked by data access|Two deals slipped to next month"
-    "|Hiring delayed the work|New release moved the number|Seasonal dip, expected"
-    "|Waiting for the vendor|Better than planned|Needs help from the platform team"
-    "|Measured with the new survey"
-)
-_SOURCES = _words(
-    "CRM|Product analytics|Finance ledger|Support desk|HR system|Data warehouse|Survey tool"
-    "|Incident tracker"
-)
-_KPI_NAMES = _words(
-    "Revenue per employee|Support tickets per customer|Qualified pipeline|Employee turnover"
-    "|Incident count|Cash conversion|Trial sign-ups|Customer health score|Cost per hire"
-    "|Release lead time"
-)
-_KPI_UNITS = ("kUSD", "tickets", "kUSD", "%", "incidents", "%", "sign-ups", "points", "USD", "days")
 
 
 # --- the plan: every table as columns ------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Plan:
-    cycle: Cycle
-    objectives: dict[str, Any]
-    key_results: dict[str, Any]
-    checkins: dict[str, Any]
-    kpis: dict[str, Any]
-    initiatives: dict[str, Any]
-
-
-def _number(value: float) -> str:
-    """A number as people write it in a title: 1200, 6.5, 99.9."""
-    return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"
-
-
-def _with_unit(value: float, unit: str) -> str:
-    if not unit:
-        return _number(value)
-    if unit in ("%", "x"):
-        return f"{_number(value)}{' %' if unit == '%' else 'x'}"
-    if unit == "USD":
-        return f"${_number(value)}"
-    return f"{_number(value)} {unit}"
-
-
-def _sizes(n: int) -> tuple[int, int, int, int, int]:
-    """(company, departments, department objectives, team objectives, individual objectives)."""
-    company = min(4, n)
-    departments = int(min(40, max(1, round(math.sqrt(n) / 4))))
-    dept_objectives = min(3 * departments, n - company)
-    departments = max(1, math.ceil(dept_objectives / 3)) if dept_objectives else 0
-    rest = n - company - dept_objectives
-    team_objectives = min(rest, max(3, round(0.08 * n))) if rest else 0
-    return company, departments, dept_objectives, team_objectives, rest - team_objectives
-
-
-def _plan(n: int, seed: int, cycle: Cycle, checkins_per_kr: int) -> _Plan:
+def _plan(n: int, seed: int, cycle: Cycle, checkins_per_kr: int) -> Plan:
     if n < 0:
         raise ValueError(f"objectives must be 0 or more, not {n}")
     if checkins_per_kr < 0:
         raise ValueError(f"checkins_per_kr must be 0 or more, not {checkins_per_kr}")
     rng = np.random.default_rng(seed)
-    company, n_depts, dept_obj, team_obj, indiv_obj = _sizes(n)
+    company, n_depts, dept_obj, team_obj, indiv_obj = sizes(n)
     n_teams = math.ceil(team_obj / 3)
     n_people = math.ceil(indiv_obj / 2)
 
     # Departments: the catalogue, then the same departments per region.
     depts: list[tuple[str, str, str, tuple[str, ...]]] = []
     for d in range(n_depts):
-        code, name, head, areas = _DEPARTMENTS[d % len(_DEPARTMENTS)]
-        if d >= len(_DEPARTMENTS):
-            region = _REGIONS[(d // len(_DEPARTMENTS) - 1) % len(_REGIONS)]
-            code, name, head = f"{code}{d // len(_DEPARTMENTS) + 1}", f"{name} {region}", f"{head}"
+        code, name, head, areas = DEPARTMENTS[d % len(DEPARTMENTS)]
+        if d >= len(DEPARTMENTS):
+            region = REGIONS[(d // len(DEPARTMENTS) - 1) % len(REGIONS)]
+            code, name, head = f"{code}{d // len(DEPARTMENTS) + 1}", f"{name} {region}", f"{head}"
             head = f"{head} {region}"
         depts.append((code, name, head, areas))
     team_dept = rng.integers(0, max(n_depts, 1), n_teams) if n_depts else np.zeros(n_teams, int)
@@ -277,7 +116,7 @@ def _plan(n: int, seed: int, cycle: Cycle, checkins_per_kr: int) -> _Plan:
     parents: list[tuple[str, ...]] = []
     unit_of: list[int] = []  # which KPI/initiative unit (department, then team) an objective is in
     for i in range(company):
-        title, owner = _COMPANY[i % len(_COMPANY)]
+        title, owner = COMPANY_THEMES[i % len(COMPANY_THEMES)]
         ids.append(f"CO-{i + 1}")
         owners.append(owner)
         levels.append("company")
@@ -285,12 +124,12 @@ def _plan(n: int, seed: int, cycle: Cycle, checkins_per_kr: int) -> _Plan:
         parents.append(())
         unit_of.append(-1)
     company_ids = ids[:company]
-    verbs = rng.integers(0, len(_OBJ_VERBS), n)
-    things = rng.integers(0, len(_OBJ_THINGS), n)
-    ends = rng.integers(0, len(_OBJ_ENDS), n)
+    verbs = rng.integers(0, len(OBJ_VERBS), n)
+    things = rng.integers(0, len(OBJ_THINGS), n)
+    ends = rng.integers(0, len(OBJ_ENDS), n)
 
     def objective_title(i: int, where: str) -> str:
-        verb, thing, end = _OBJ_VERBS[verbs[i]], _OBJ_THINGS[things[i]], _OBJ_ENDS[ends[i]]
+        verb, thing, end = OBJ_VERBS[verbs[i]], OBJ_THINGS[things[i]], OBJ_ENDS[ends[i]]
         return f"{verb} {thing} {end}" + (f" in {where}" if where else "")
 
     dept_objectives: list[list[str]] = [[] for _ in range(n_depts)]
@@ -324,15 +163,15 @@ def _plan(n: int, seed: int, cycle: Cycle, checkins_per_kr: int) -> _Plan:
         ups = dept_objectives[int(team_dept[t])] if n_depts else company_ids
         parents.append((ups[int(rng.integers(0, len(ups)))],) if ups else ())
         unit_of.append(n_depts + t)
-    first_names = rng.integers(0, len(_FIRST), n_people)
-    last_names = rng.integers(0, len(_LAST), n_people)
+    first_names = rng.integers(0, len(FIRST_NAMES), n_people)
+    last_names = rng.integers(0, len(LAST_NAMES), n_people)
     for j in range(indiv_obj):
         p = j // 2
         ident = f"P{p + 1:06d}-{j % 2 + 1}"
         t = int(person_team[p]) if n_teams else -1
         i = len(ids)
         ids.append(ident)
-        owners.append(f"{_FIRST[first_names[p]]} {_LAST[last_names[p]]} ({p + 1})")
+        owners.append(f"{FIRST_NAMES[first_names[p]]} {LAST_NAMES[last_names[p]]} ({p + 1})")
         levels.append("individual")
         titles.append(objective_title(i, ""))
         ups = team_objectives[t] if t >= 0 else []
@@ -363,26 +202,26 @@ def _plan(n: int, seed: int, cycle: Cycle, checkins_per_kr: int) -> _Plan:
     ktype[task] = "milestone"
     ktype[vague] = "qualitative"
     pick = rng.integers(0, 1 << 30, (m, 4))
-    metric_i = pick[:, 0] % len(_METRICS)
-    spec_low = np.array([s[2] for s in _METRICS], dtype=float)[metric_i]
-    spec_high = np.array([s[3] for s in _METRICS], dtype=float)[metric_i]
-    rises = np.array([s[4] for s in _METRICS], dtype=bool)[metric_i]
+    metric_i = pick[:, 0] % len(METRICS)
+    spec_low = np.array([s[2] for s in METRICS], dtype=float)[metric_i]
+    spec_high = np.array([s[3] for s in METRICS], dtype=float)[metric_i]
+    rises = np.array([s[4] for s in METRICS], dtype=bool)[metric_i]
     start = spec_low + (spec_high - spec_low) * rng.random(m)
     change = 0.1 + 0.4 * rng.random(m)
     target = np.where(rises, start * (1 + change), start * (1 - change))
     # Percentages stay below 100.
-    percent = np.array([s[1] == "%" for s in _METRICS], dtype=bool)[metric_i]
+    percent = np.array([s[1] == "%" for s in METRICS], dtype=bool)[metric_i]
     target = np.where(percent & rises, np.minimum(target, 99.0), target)
     scale = 10.0 ** np.where(spec_low >= 10, 0, np.where(spec_low >= 3, 1, 2))
     start = np.round(start * scale) / scale
     target = np.round(target * scale) / scale
     same = start == target
     target[same] = np.where(rises[same], start[same] + 1, start[same] - 1)
-    guard_i = pick[:, 1] % len(_GUARDS)
-    g_low = np.array([g[2] for g in _GUARDS])[guard_i]
-    g_high = np.array([g[3] for g in _GUARDS])[guard_i]
+    guard_i = pick[:, 1] % len(GUARDS)
+    g_low = np.array([g[2] for g in GUARDS])[guard_i]
+    g_high = np.array([g[3] for g in GUARDS])[guard_i]
     threshold = np.round(g_low + (g_high - g_low) * rng.random(m), 1)
-    feature_i = pick[:, 2] % len(_FEATURES)
+    feature_i = pick[:, 2] % len(FEATURES)
     template_i = pick[:, 3]
     weight = np.where(rng.random(m) < 0.1, 2.0, 1.0)
     is_metric = ktype == "metric"
@@ -401,36 +240,36 @@ def _plan(n: int, seed: int, cycle: Cycle, checkins_per_kr: int) -> _Plan:
         area = area_of[int(kr_obj[k])]
         where = f" in {area}" if area[:1].isupper() else f" for {area}" if area else ""
         if task[k]:
-            kr_titles.append(_TASKS[tpl % len(_TASKS)].format(a=area or "the company"))
+            kr_titles.append(TASKS[tpl % len(TASKS)].format(a=area or "the company"))
             units.append(None)
         elif vague[k]:
-            kr_titles.append(_VAGUE[tpl % len(_VAGUE)].format(a=area or "the company"))
+            kr_titles.append(VAGUE[tpl % len(VAGUE)].format(a=area or "the company"))
             units.append(None)
         elif kind == "metric":
-            name, unit, *_ = _METRICS[int(metric_i[k])]
-            forms = _UP if rises[k] else _DOWN
+            name, unit, *_ = METRICS[int(metric_i[k])]
+            forms = UP_WORDS if rises[k] else DOWN_WORDS
             text = forms[tpl % len(forms)].format(
                 m=name,
                 M=name[:1].upper() + name[1:],
-                s=_with_unit(float(start[k]), unit),
-                t=_with_unit(float(target[k]), unit),
+                s=with_unit(float(start[k]), unit),
+                t=with_unit(float(target[k]), unit),
             )
             kr_titles.append(text + where if tpl % 3 == 0 else text)
             units.append(unit or None)
         elif kind == "guardrail":
-            name, unit, _, _, side = _GUARDS[int(guard_i[k])]
-            kr_titles.append(f"Keep {name} {side} {_with_unit(float(threshold[k]), unit)}{where}")
+            name, unit, _, _, side = GUARDS[int(guard_i[k])]
+            kr_titles.append(f"Keep {name} {side} {with_unit(float(threshold[k]), unit)}{where}")
             units.append(unit or None)
         elif kind == "milestone":
-            f = _FEATURES[int(feature_i[k])]
-            form = _MILESTONES[tpl % len(_MILESTONES)]
+            f = FEATURES[int(feature_i[k])]
+            form = MILESTONES[tpl % len(MILESTONES)]
             kr_titles.append(form.format(f=f, F=f[:1].upper() + f[1:]) + where)
             units.append(None)
         else:
-            f = _FEATURES[int(feature_i[k])]
-            kr_titles.append(_QUALITATIVE[tpl % len(_QUALITATIVE)].format(f=f) + where)
+            f = FEATURES[int(feature_i[k])]
+            kr_titles.append(QUALITATIVE[tpl % len(QUALITATIVE)].format(f=f) + where)
             units.append(None)
-    direction = np.array([g[4] for g in _GUARDS], dtype=object)[guard_i]
+    direction = np.array([g[4] for g in GUARDS], dtype=object)[guard_i]
 
     # --- check-ins ----------------------------------------------------------------------------
     count = np.full(m, checkins_per_kr)
@@ -458,8 +297,8 @@ def _plan(n: int, seed: int, cycle: Cycle, checkins_per_kr: int) -> _Plan:
     done = np.where(ci_type == "milestone", progress >= 0.95, False)
     grade = np.where(ci_type == "qualitative", np.round(np.clip(progress, 0, 1), 1), np.nan)
     confidence = np.clip(np.round(ability[ci_kr] * 9 + rng.normal(0.5, 1.2, total)), 1, 10)
-    note_i = rng.integers(0, len(_NOTES), total)
-    notes = np.array(_NOTES, dtype=object)[note_i]
+    note_i = rng.integers(0, len(NOTES), total)
+    notes = np.array(NOTES, dtype=object)[note_i]
     kr_owner = [owners[o] for o in kr_obj.tolist()]
     authors = np.array(kr_owner, dtype=object)[ci_kr] if total else np.array([], dtype=object)
 
@@ -482,11 +321,11 @@ def _plan(n: int, seed: int, cycle: Cycle, checkins_per_kr: int) -> _Plan:
         code = depts[u][0] if is_dept else team_codes[u - n_depts]
         owner = depts[u][2] if is_dept else team_names[u - n_depts]
         for j in range(3 if is_dept else 1):
-            name_i = int(rng.integers(0, len(_KPI_NAMES)))
+            name_i = int(rng.integers(0, len(KPI_NAMES)))
             target_v = float(np.round(50 + 950 * rng.random(), 0))
             parts = {
                 "timeframe": cycle.id,
-                "data_source": _SOURCES[int(rng.integers(0, len(_SOURCES)))],
+                "data_source": SOURCES[int(rng.integers(0, len(SOURCES)))],
                 "frequency": "weekly" if rng.random() < 0.6 else "monthly",
             }
             if rng.random() < 0.05:  # a KPI missing one of its parts
@@ -496,14 +335,14 @@ def _plan(n: int, seed: int, cycle: Cycle, checkins_per_kr: int) -> _Plan:
             )
             values = {
                 "id": f"KPI-{code}-{j + 1}",
-                "name": f"{_KPI_NAMES[name_i]} ({owner})",
+                "name": f"{KPI_NAMES[name_i]} ({owner})",
                 "target": target_v,
                 "timeframe": parts["timeframe"],
                 "data_source": parts["data_source"],
                 "frequency": parts["frequency"] or None,
                 "current": float(np.round(target_v * (0.7 + 0.5 * rng.random()), 0)),
                 "direction": "down" if name_i in (1, 3, 4, 8, 9) else "up",
-                "unit": _KPI_UNITS[name_i],
+                "unit": KPI_UNITS[name_i],
                 "owner": owner,
                 "measures": tuple(kr_ids[k] for k in sorted(measured.tolist())),
                 "silence": (),
@@ -516,7 +355,7 @@ def _plan(n: int, seed: int, cycle: Cycle, checkins_per_kr: int) -> _Plan:
             supported = rng.choice(
                 krs_here, size=min(len(krs_here), int(rng.integers(1, 4))), replace=False
             )
-            f = _FEATURES[int(rng.integers(0, len(_FEATURES)))]
+            f = FEATURES[int(rng.integers(0, len(FEATURES)))]
             state = ("planned", "in_progress", "in_progress", "done", "dropped")[
                 int(rng.integers(0, 5))
             ]
@@ -533,7 +372,7 @@ def _plan(n: int, seed: int, cycle: Cycle, checkins_per_kr: int) -> _Plan:
             for c, v in values.items():
                 ini[c].append(v)
 
-    return _Plan(
+    return Plan(
         cycle=cycle,
         objectives={
             "id": ids,
@@ -552,9 +391,9 @@ def _plan(n: int, seed: int, cycle: Cycle, checkins_per_kr: int) -> _Plan:
             "start": np.where(is_metric, start, np.nan),
             "target": np.where(is_metric, target, np.nan),
             "unit": units,
-            "done": _objects(m, ktype == "milestone", False),
+            "done": object_column(m, ktype == "milestone", False),
             "threshold": np.where(is_guard, threshold, np.nan),
-            "direction": _objects(m, is_guard, direction),
+            "direction": object_column(m, is_guard, direction),
         },
         checkins={
             "key_result": ci_kr,
@@ -575,109 +414,6 @@ def _plan(n: int, seed: int, cycle: Cycle, checkins_per_kr: int) -> _Plan:
 # --- frames --------------------------------------------------------------------------------------
 
 
-def _objects(n: int, where: Array, value: Any) -> Array:
-    """An object array of ``None`` with ``value`` (a scalar or an array of n) where ``where``."""
-    out: Array = np.full(n, None, dtype=object)
-    out[where] = value[where] if isinstance(value, np.ndarray) else value
-    return out
-
-
-def _empty(n: int) -> list[None]:
-    return [None] * n
-
-
-def _frames(plan: _Plan) -> Frames:
-    o, k, c = plan.objectives, plan.key_results, plan.checkins
-    n, m = len(o["id"]), len(k["id"])
-    objectives = pd.DataFrame(
-        {
-            "id": o["id"],
-            "title": o["title"],
-            "owner": o["owner"],
-            "level": o["level"],
-            "kind": o["kind"],
-            "description": [""] * n,
-            "aligns_to": pd.Series(o["aligns_to"], dtype=object),
-            "carried_from": _empty(n),
-            "silence": pd.Series([()] * n, dtype=object),
-            "version": pd.array([None] * n, dtype="Int64"),
-        },
-        columns=list(FRAME_COLUMNS["objectives"]),
-    )
-    ktype = k["type"]
-    milestone = ktype == "milestone"
-    key_results = pd.DataFrame(
-        {
-            "id": k["id"],
-            "objective": k["objective"],
-            "title": k["title"],
-            "type": ktype.tolist(),
-            "weight": k["weight"],
-            "owner": [""] * m,
-            "confidence": np.full(m, np.nan),
-            "start": k["start"],
-            "target": k["target"],
-            "current": np.full(m, np.nan),
-            "unit": k["unit"],
-            "done": pd.array(_objects(m, milestone, False), dtype="boolean"),
-            "grade": np.full(m, np.nan),
-            "threshold": k["threshold"],
-            "direction": k["direction"].tolist(),
-            "carried_from": _empty(m),
-            "silence": pd.Series([()] * m, dtype=object),
-            "version": pd.array([None] * m, dtype="Int64"),
-        },
-        columns=list(FRAME_COLUMNS["key_results"]),
-    )
-    ci_type = c["type"]
-    total = len(ci_type)
-    done = pd.array(_objects(total, ci_type == "milestone", c["done"]), dtype="boolean")
-    kr_ids = np.array(k["id"], dtype=object)
-    checkins = pd.DataFrame(
-        {
-            "id": pd.array([None] * total, dtype="Int64"),
-            "key_result": kr_ids[c["key_result"]] if total else np.array([], dtype=object),
-            "date": c["date"].astype("datetime64[s]"),
-            "value": c["value"],
-            "done": done,
-            "grade": c["grade"],
-            "confidence": c["confidence"],
-            "note": c["note"],
-            "author": c["author"],
-        },
-        columns=list(FRAME_COLUMNS["checkins"]),
-    )
-    for col in ("key_result", "note", "author"):
-        checkins[col] = checkins[col].astype("str")
-    p = pd.DataFrame(plan.kpis, columns=list(FRAME_COLUMNS["kpis"]))
-    for col in ("measures", "silence"):
-        p[col] = p[col].astype(object)
-    i = pd.DataFrame(plan.initiatives, columns=list(FRAME_COLUMNS["initiatives"]))
-    for col in ("supports", "silence"):
-        i[col] = i[col].astype(object)
-    empty = to_frames(OkrSet(cycle=plan.cycle))  # the dtypes of empty tables
-    built = {
-        "objectives": objectives,
-        "key_results": key_results,
-        "checkins": checkins,
-        "kpis": _like_records(p, "kpis"),
-        "initiatives": _like_records(i, "initiatives"),
-    }
-    return Frames(
-        cycle=plan.cycle,
-        **{name: df if len(df) else getattr(empty, name) for name, df in built.items()},
-    )
-
-
-def _like_records(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """``df`` with the dtypes :func:`okrkit.frames.to_frames` gives the same values."""
-    if name == "kpis":
-        for col in ("target", "current"):
-            df[col] = pd.to_numeric(df[col]).astype("float64")
-    df["version"] = df["version"].astype("Int64")
-    return df
-
-
 def demo_org_frames(
     objectives: int,
     *,
@@ -690,7 +426,7 @@ def demo_org_frames(
     Use it where frames are enough (scoring, checks on frames, the benchmarks): it skips building
     millions of check-in objects.
     """
-    return _frames(_plan(objectives, seed, Cycle.parse(cycle), checkins_per_kr))
+    return plan_frames(_plan(objectives, seed, Cycle.parse(cycle), checkins_per_kr))
 
 
 def demo_org(
