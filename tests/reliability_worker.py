@@ -24,7 +24,7 @@ import traceback
 from multiprocessing.connection import Connection
 from typing import Any
 
-from okrkit import CheckIn, ConflictError, KeyResult, Objective, OkrSet, Store
+from okrkit import CheckIn, ConflictError, Cycle, KeyResult, Objective, OkrSet, Store
 
 __all__ = ["big_set", "serve"]
 
@@ -34,8 +34,9 @@ CYCLE = "2026-Q1"
 def big_set(
     objectives: int, key_results: int, checkins: int, *, prefix: str = "B", cycle: str = CYCLE
 ) -> OkrSet:
-    """``objectives`` x ``key_results`` metric key results with ``checkins`` check-ins each."""
-    start = dt.date(2026, 1, 1)
+    """``objectives`` x ``key_results`` metric key results with ``checkins`` check-ins each,
+    dated from the first day of ``cycle`` on."""
+    start = Cycle.parse(cycle).start
     objs, cis = [], []
     for o in range(objectives):
         krs = []
