@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from okrkit.checks import _check_sets, design_scores, findings_frame, resolve_lang
+from okrkit.checks import check_sets, design_scores, findings_frame
 from okrkit.checks import summary as count_findings
 from okrkit.cycles import Cycle, parse_date
 from okrkit.errors import ValidationError
@@ -42,6 +42,7 @@ from okrkit.model import OkrSet, merge_sets
 from okrkit.reports._labels import COLUMNS, LABELS
 from okrkit.reports._render import report_html, report_markdown, report_workbook, write_atomic
 from okrkit.scoring import STATUSES, ScoringConfig, band, default_as_of, score
+from okrkit.text import resolve_lang
 
 __all__ = ["COLUMNS", "Report", "build_report"]
 
@@ -187,8 +188,14 @@ def build_report(
     config = config or ScoringConfig()
     frames = to_frames(okrs)
     scores = score(frames, day, config=config)
-    found = _check_sets(
-        [okrs], [frames], as_of=day, config=None, lang=language, partial=partial, context=context
+    found = check_sets(
+        [okrs],
+        frames=[frames],
+        as_of=day,
+        config=None,
+        lang=language,
+        partial=partial,
+        context=context,
     )
     findings = findings_frame(found)
     owner_of = dict(zip(scores.objectives["id"], scores.objectives["owner"], strict=True))
