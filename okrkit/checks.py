@@ -225,11 +225,6 @@ filerna; det går bra om det ligger i en annan fil)']
     return sort_findings(out)
 
 
-def _check_sets(sets: Sequence[OkrSet], frames: Sequence[Frames], **options: Any) -> list[Finding]:
-    """Old private spelling of ``check_sets(sets, frames=frames, ...)``, until its callers move."""
-    return check_sets(sets, frames=frames, **options)
-
-
 def _value(value: Any, lang: str) -> Any:
     """A template value in ``lang``: a decimal comma in Swedish."""
     if isinstance(value, float | np.floating):
