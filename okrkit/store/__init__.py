@@ -93,7 +93,7 @@ class Store:
 
         self._sa = sa
         self.url = resolve_url(url)
-        self._metadata, self.tables = tables(sa)
+        _, self.tables = tables(sa)
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
             check_sqlite_file(self.url, create)

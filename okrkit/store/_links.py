@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from okrkit.errors import AlignmentCycleError, ValidationError
+from okrkit.findings import missing_link_note
 from okrkit.model import OkrSet, find_alignment_loop, loop_error
 from okrkit.store._codecs import chunks
 
@@ -95,8 +96,6 @@ def check_links(t: Tables, conn: sa.Connection, okrs: OkrSet) -> None:
 def dangling_notes(t: Tables, conn: sa.Connection, okrs: OkrSet) -> tuple[str, ...]:
     """The file's links to objectives the store does not hold (yet), one note each."""
     import sqlalchemy as sa
-
-    from okrkit.graph_checks import missing_link_note  # networkx: only when needed
 
     o = t["objectives"]
     parents = sorted({p for x in okrs.objectives for p in x.aligns_to})
