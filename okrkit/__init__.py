@@ -9,7 +9,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from okrkit.checks import Finding, check_set, check_sets
+from okrkit.carry import carry_over
+from okrkit.checks import check_set, check_sets
 from okrkit.cycles import Cycle, current_quarter
 from okrkit.errors import (
     AlignmentCycleError,
@@ -22,6 +23,7 @@ from okrkit.errors import (
     StoreError,
     ValidationError,
 )
+from okrkit.findings import Finding
 from okrkit.frames import Frames, from_frames, to_frames
 from okrkit.io import dump_yaml, load_yaml, save_yaml
 from okrkit.model import KPI, CheckIn, Initiative, KeyResult, Objective, OkrSet
@@ -57,6 +59,7 @@ __all__ = [
     "ValidationError",
     "assess_key_result",
     "build_graph",
+    "carry_over",
     "check_set",
     "check_sets",
     "current_quarter",

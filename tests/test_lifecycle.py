@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from okrkit import Cycle, OkrSet, Store, load_yaml, score
+from okrkit.carry import carry_over
 from okrkit.errors import NotFoundError, ValidationError
 from okrkit.lifecycle import (
     carried_id,
@@ -149,5 +150,14 @@ def test_the_store_carries_what_the_plan_says() -> None:
     okrs = load_yaml(SET)
     with Store("sqlite://") as store:
         store.import_set(okrs)
-        carried = store.carry_over("2026-Q4", "2027-Q1", as_of=Q4.end)
+        carried = carry_over(store, "2026-Q4", "2027-Q1", as_of=Q4.end)
+    assert carried.objectives == _plan(okrs).objectives
+
+
+def test_store_carry_over_still_works_and_says_what_replaces_it() -> None:
+    okrs = load_yaml(SET)
+    with Store("sqlite://") as store:
+        store.import_set(okrs)
+        with pytest.warns(DeprecationWarning, match=r"okrkit\.carry_over\(store"):
+            carried = store.carry_over("2026-Q4", "2027-Q1", as_of=Q4.end)
     assert carried.objectives == _plan(okrs).objectives

@@ -41,6 +41,7 @@ from okrkit import (
     StoreError,
     dump_yaml,
 )
+from okrkit.carry import carry_over
 from okrkit.cli import main as cli
 
 PROCESSES = 8
@@ -539,7 +540,7 @@ def write_attempts(store: Store) -> dict[str, Callable[[], Any]]:
         "new key result": lambda: store.add_key_result(
             "O1", KeyResult(id="K9", title="More", type="milestone")
         ),
-        "carry-over": lambda: store.carry_over(CYCLE, "2026-Q2"),
+        "carry-over": lambda: carry_over(store, CYCLE, "2026-Q2"),
     }
 
 

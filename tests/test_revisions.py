@@ -27,6 +27,7 @@ from okrkit import (
     Store,
     ValidationError,
 )
+from okrkit.carry import carry_over
 from okrkit.store import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,7 +154,7 @@ def test_every_writer_records_its_action(store: Store) -> None:
     store.move_key_result("K3", v["K3"], "O2", author="b")
     store.add_key_result("O2", KeyResult(id="K9", title="New", start=1, target=2), author="c")
     store.delete_key_result("K2", v["K2"], author="d")
-    store.carry_over("2026-Q1", "2026-Q2", ["O1"], author="e")
+    carry_over(store, "2026-Q1", "2026-Q2", ["O1"], author="e")
     rows = {
         ident: store.history(ident).iloc[-1][["version", "action", "author"]].tolist()
         for ident in ("O2", "K3", "K9", "K2", "O1-2026-Q2", "K1-2026-Q2")

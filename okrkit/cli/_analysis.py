@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from okrkit.carry import carry_over
 from okrkit.cli._common import (
     UsageError,
     clip,
@@ -224,7 +225,7 @@ def cmd_carry_over(args: argparse.Namespace) -> int:
         source = store.cycle(args.from_cycle)
         # the Cycle itself: the id of a cycle of explicit dates ('2026-07-01..') does not parse
         target = args.to_cycle or source.next()
-        carried = store.carry_over(source, target, args.ids, as_of=args.as_of)
+        carried = carry_over(store, source, target, args.ids, as_of=args.as_of)
     if not carried.objectives:
         print(f"nothing to carry: every objective of {source.id} is finished")
         return 0

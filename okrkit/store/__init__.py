@@ -514,30 +514,29 @@ class Store:
         as_of: dt.date | None = None,
         author: str = "",
     ) -> OkrSet:
-        """Copy unfinished objectives, with their unfinished key results, into the next cycle.
+        """Deprecated: use :func:`okrkit.carry_over` (``carry_over(store, from_cycle, ...)``).
 
-        An objective is unfinished when its score is below 1.0 at ``as_of`` (default: the end
-        of ``from_cycle``). Each copy gets a new id (``<old id>-<to cycle>``) and
-        ``carried_from`` pointing back; a metric starts where the old one ended, milestones
-        start not done, qualitative key results ungraded; no check-ins are copied. Alignment
-        to a parent that is carried over too follows the parent's copy. ``ids`` picks objectives
-        (default: every unfinished one). Returns the carried set; it is stored in one
-        transaction, each copy with a revision ``carry_over`` by ``author``.
-
-        Raises
-        ------
-        NotFoundError
-            When ``from_cycle`` or one of ``ids`` is not in the store.
-        ConflictError
-            When the copies are already there (carried over before).
+        Carrying over scores the cycle, which is analysis; the store only writes the plan
+        (:meth:`carry`). This method stays for one release and warns.
         """
-        return _carry.carry_over(self, from_cycle, to_cycle, ids, as_of, author)
+        import warnings
+
+        warnings.warn(
+            "Store.carry_over is deprecated; use okrkit.carry_over(store, from_cycle, to_cycle,"
+            " ids, as_of=..., author=...)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        # the one import against the layers, allowed in tests/test_layers.py until this goes
+        from okrkit.carry import carry_over
+
+        return carry_over(self, from_cycle, to_cycle, ids, as_of=as_of, author=author)
 
     def carry(self, plan: CarryPlan, *, author: str = "") -> OkrSet:
         """Write the copies of a carry-over plan in one transaction; returns the carried set.
 
-        :meth:`carry_over` scores the cycle and plans the carry-over itself; a caller that has
-        the scores already plans it with :func:`okrkit.lifecycle.carry_plan` and writes it here.
+        :func:`okrkit.carry_over` scores the cycle, plans the carry-over with
+        :func:`okrkit.lifecycle.carry_plan` and writes it here.
         Each copy gets a revision ``carry_over`` by ``author``.
 
         Raises

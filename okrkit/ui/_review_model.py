@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from okrkit.carry import carry_over
 from okrkit.cycles import Cycle
 from okrkit.forms import make_checkin
 from okrkit.frames import FRAME_COLUMNS, Frames
@@ -306,8 +307,8 @@ class ReviewModel:
         """Carry :meth:`to_carry` into :attr:`next_cycle` (:meth:`Store.carry_over
         <okrkit.Store.carry_over>`) and note the copies; returns the carried set."""
         assert self.next_cycle is not None
-        carried = self.store.carry_over(
-            self.cycle, self.next_cycle, self.to_carry(), as_of=self.as_of
+        carried = carry_over(
+            self.store, self.cycle, self.next_cycle, self.to_carry(), as_of=self.as_of
         )
         self.carried.update(
             {str(o.carried_from): o.id for o in carried.objectives if o.carried_from}
