@@ -72,7 +72,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
