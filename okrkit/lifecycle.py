@@ -3,8 +3,12 @@
 Every rule here is written once and called by the store, the CLI, the importers, the checks and
 every view:
 
-- :func:`check_checkin_date`: a check-in counts in the cycle it is dated in, so its date must lie
-  inside its key result's cycle (first and last day included).
+- :func:`check_checkin`: what makes a check-in valid for its key result. It records the reading
+  its key result's type takes (:data:`CHECKIN_FIELD`, :func:`check_reading`), and it is dated
+  inside the key result's cycle, first and last day included (:func:`check_checkin_date`): a
+  check-in counts in the cycle it is dated in. The ranges of its own fields (grade 0–1,
+  confidence 1–10) are checked when the :class:`~okrkit.CheckIn` is made
+  (``okrkit/model/_fields.py``).
 - :func:`kr_finished` / :func:`finished_mask`: a key result is finished when it scores 1.0 or
   more, unless it is a guardrail (a guardrail is never done: it holds a level all cycle long).
 - :func:`objective_unfinished` / :func:`unfinished_objectives`: an objective is unfinished when
@@ -39,11 +43,14 @@ if TYPE_CHECKING:
     from okrkit.model import KeyResult, Objective, OkrSet
 
 __all__ = [
+    "CHECKIN_FIELD",
     "FINISHED_AT",
     "CarryPlan",
     "carried_id",
     "carry_plan",
+    "check_checkin",
     "check_checkin_date",
+    "check_reading",
     "checkin_in_cycle",
     "checkin_to_correct",
     "finished_mask",
@@ -55,6 +62,14 @@ __all__ = [
 
 #: The score at which a key result is finished and an objective fully delivered.
 FINISHED_AT = 1.0
+
+#: The reading a check-in records for each key result type.
+CHECKIN_FIELD: dict[str, str] = {
+    "metric": "value",
+    "guardrail": "value",
+    "milestone": "done",
+    "qualitative": "grade",
+}
 
 _OUTSIDE = {
     "en": (
@@ -68,6 +83,9 @@ _OUTSIDE = {
 }
 
 
+_KEY_RESULT = {"en": "key result", "sv": "nyckelresultat"}
+
+
 def _score(value: Any) -> float:
     """A score as a float; ``nan`` when it is missing."""
     if value is None or value is pd.NA:
@@ -76,6 +94,66 @@ def _score(value: Any) -> float:
 
 
 # --- check-ins -------------------------------------------------------------------------------
+
+
+def check_checkin(
+    field_name: str,
+    key_result: str,
+    kr_type: str,
+    day: dt.date,
+    cycle: Cycle,
+    *,
+    label: str = "the check-in",
+    lang: str = "en",
+    place: Mapping[str, Any] | None = None,
+) -> None:
+    """Refuse a check-in that is not valid for its key result: the wrong reading, or a date
+    outside the key result's cycle (:func:`check_reading`, :func:`check_checkin_date`).
+
+    ``field_name`` is the reading the check-in records (``value``, ``done`` or ``grade``).
+
+    >>> from okrkit.cycles import Cycle
+    >>> check_checkin("done", "K2", "milestone", dt.date(2026, 11, 2), Cycle.parse("2026-Q4"))
+    >>> try:
+    ...     check_checkin("value", "K2", "milestone", dt.date(2026, 11, 2), Cycle.parse("2026-Q4"))
+    ... except ValidationError as exc:
+    ...     print(exc.problem)
+    the check-in on milestone key result K2 records 'value'
+    """
+    check_reading(field_name, key_result, kr_type, label=label, place=place)
+    check_checkin_date(day, cycle, key_result=key_result, lang=lang, place=place)
+
+
+def check_reading(
+    field_name: str,
+    key_result: str,
+    kr_type: str,
+    *,
+    label: str = "the check-in",
+    place: Mapping[str, Any] | None = None,
+) -> None:
+    """Refuse a check-in that records another reading than its key result's type takes.
+
+    Raises
+    ------
+    ValidationError
+        Naming the key result, its type and the reading it takes.
+    """
+    expected = CHECKIN_FIELD.get(kr_type)
+    if expected is None:
+        raise ValidationError(
+            f"{kr_type!r} is not a key result type",
+            field="type",
+            fix=f"use one of {', '.join(CHECKIN_FIELD)}",
+        )
+    if field_name == expected:
+        return
+    where = {"field": field_name, **(place or {})}
+    raise ValidationError(
+        f"{label} on {kr_type} key result {key_result} records '{field_name}'",
+        fix=f"record '{expected}' for a {kr_type} key result",
+        **where,
+    )
 
 
 def checkin_in_cycle(day: dt.date, cycle: Cycle) -> bool:
@@ -93,13 +171,14 @@ def check_checkin_date(
     day: dt.date,
     cycle: Cycle,
     *,
+    key_result: str | None = None,
     lang: str = "en",
     place: Mapping[str, Any] | None = None,
 ) -> None:
     """Refuse a check-in dated outside its key result's cycle.
 
-    ``place`` (file, line or row, key result) is added to the error so a reader of a file sees
-    where the date is.
+    ``place`` (file, line or row) is added to the error so a reader of a file sees where the date
+    is; ``key_result`` is named in the message.
 
     Raises
     ------
@@ -124,7 +203,10 @@ def check_checkin_date(
     }
     where = dict(place or {})
     where.setdefault("field", "date")
-    raise ValidationError(message.format(**values), fix=fix.format(**values), **where)
+    problem = message.format(**values)
+    if key_result is not None:
+        problem = f"{_KEY_RESULT.get(lang, _KEY_RESULT['en'])} {key_result}: {problem}"
+    raise ValidationError(problem, fix=fix.format(**values), **where)
 
 
 def checkin_to_correct(checkins: pd.DataFrame, key_result: str, day: dt.date) -> int | None:

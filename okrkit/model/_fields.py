@@ -13,6 +13,7 @@ from typing import Literal, get_args
 
 from okrkit.cycles import MAX_YEAR, MIN_YEAR, Cycle
 from okrkit.errors import ValidationError
+from okrkit.lifecycle import CHECKIN_FIELD as _CHECKIN_FIELD
 
 __all__ = [
     "CHECKIN_FIELD",
@@ -523,10 +524,5 @@ def parse_cycle(value: object) -> Cycle:
         ) from None
 
 
-#: The check-in field each key result type records.
-CHECKIN_FIELD: dict[str, str] = {
-    "metric": "value",
-    "guardrail": "value",
-    "milestone": "done",
-    "qualitative": "grade",
-}
+#: The check-in field each key result type records (the rule is okrkit.lifecycle's).
+CHECKIN_FIELD = _CHECKIN_FIELD

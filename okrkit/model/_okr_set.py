@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from okrkit.cycles import Cycle
 from okrkit.errors import AlignmentCycleError, ValidationError
+from okrkit.lifecycle import check_reading
 from okrkit.model._columns import check_checkin_dates, types_of
 from okrkit.model._fields import CHECKIN_FIELD, parse_cycle
 from okrkit.model._html import html_table
@@ -162,14 +163,7 @@ class OkrSet:
                     field="key_result",
                     fix="use the id of an existing key result",
                 )
-            expected = CHECKIN_FIELD[found.type]
-            if c.field_name != expected:
-                raise ValidationError(
-                    f"check-in {i + 1} on {found.type} key result {found.id}"
-                    f" records '{c.field_name}'",
-                    field=c.field_name,
-                    fix=f"record '{expected}' for a {found.type} key result",
-                )
+            check_reading(c.field_name, found.id, found.type, label=f"check-in {i + 1}")
         check_checkin_dates(
             [c.date for c in self.checkins], [c.key_result for c in self.checkins], self.cycle
         )

@@ -11,9 +11,9 @@ import pandas as pd
 
 from okrkit.cycles import Cycle
 from okrkit.errors import ConflictError, NotFoundError, StoreError, ValidationError
-from okrkit.lifecycle import check_checkin_date
+from okrkit.lifecycle import check_checkin, check_checkin_date
 from okrkit.merging import CheckinPlan, StoredCheckIn, match_checkins
-from okrkit.model import CHECKIN_FIELD, CheckIn, OkrSet
+from okrkit.model import CheckIn, OkrSet
 from okrkit.store._codecs import chunks, fields_of, to_row, utcnow
 from okrkit.store._rows import Tables, insert_many
 
@@ -44,12 +44,7 @@ def check_checkin_dates(found: Iterable[CheckIn], cycle: Cycle) -> None:
     See :func:`okrkit.lifecycle.check_checkin_date`.
     """
     for checkin in found:
-        try:
-            check_checkin_date(checkin.date, cycle)
-        except ValidationError as exc:
-            raise ValidationError(
-                f"key result {checkin.key_result}: {exc.problem}", field="date", fix=exc.fix
-            ) from None
+        check_checkin_date(checkin.date, cycle, key_result=checkin.key_result)
 
 
 def key_result_cycle(t: Tables, conn: sa.Connection, ident: str) -> tuple[str, Cycle]:
@@ -89,14 +84,7 @@ def add_checkin(
 ) -> CheckIn:
     """Record ``checkin`` (replacing the corrected check-in ``replaces``); with its store id."""
     ktype, cycle = key_result_cycle(t, conn, checkin.key_result)
-    expected = CHECKIN_FIELD[ktype]
-    if checkin.field_name != expected:
-        raise ValidationError(
-            f"key result {checkin.key_result} is a {ktype} key result",
-            field=checkin.field_name,
-            fix=f"record '{expected}' instead",
-        )
-    check_checkin_dates([checkin], cycle)
+    check_checkin(checkin.field_name, checkin.key_result, ktype, checkin.date, cycle)
     values = {
         **to_row(checkin, ("id",)),
         "state": "active",
