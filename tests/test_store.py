@@ -1288,3 +1288,20 @@ def test_bulk_import_writes_values_as_sqlalchemy_does(tmp_path: Path) -> None:
         assert re.fullmatch(r"\d{4}-\d\d-\d\d", date), date
         assert re.fullmatch(stamp, recorded_at), recorded_at
     assert set(done) <= {("integer",), ("null",)}
+
+
+def test_key_result_cycle_and_display_url(tmp_path: Path) -> None:
+    okrs = load_yaml(
+        "cycle: 2026-Q4\nobjectives:\n- id: O1\n  title: Win the Nordic market\n  key_results:\n"
+        "  - {id: K1, title: Ship the Swedish app, type: milestone}\n"
+    )
+    with Store(tmp_path / "s.db") as store:
+        store.import_set(okrs)
+        kind, cycle = store.key_result_cycle("K1")
+        assert (kind, cycle.id) == ("milestone", "2026-Q4")
+        with pytest.raises(NotFoundError, match="K9"):
+            store.key_result_cycle("K9")
+        assert store.display_url.endswith("s.db")
+    secret = Store.__new__(Store)
+    secret.url = "postgresql://okr:hunter2@db.example/okrs"
+    assert "hunter2" not in secret.display_url and "db.example" in secret.display_url

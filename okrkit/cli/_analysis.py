@@ -45,7 +45,7 @@ def _load_sets(
         sets = [store.load(c) for c in store.cycles()]
         picked = [s for s in sets if chosen is None or s.cycle == chosen]
         others = [s for s in sets if chosen is not None and s.cycle != chosen]
-        return store._safe_url(), picked, False, others
+        return store.display_url, picked, False, others
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -70,11 +70,9 @@ def _checkin_form(store: Any, key_result: str, fields: dict[str, Any]) -> CheckI
     """The check-in ``okrkit checkin add`` records: the check-in form of the widget
     (:func:`okrkit.forms.make_checkin`) filled in from the command line, for the key result's
     type and cycle; the date defaults to today, moved into the cycle."""
-    store.checkins(key_result)  # NotFoundError: "no key result ..."
-    latest = store.history(key_result).iloc[-1]
-    cycle = store.cycle(latest["cycle"])
+    kr_type, cycle = store.key_result_cycle(key_result)
     return make_checkin(
-        str(latest["type"]),
+        kr_type,
         key_result,
         fields.get("date") or default_checkin_date(cycle),
         value=fields.get("value"),

@@ -26,7 +26,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     store = init_workspace(folder, args.template, cycle=args.cycle, url=url)
     with store:
         counts = [f"{c.id}: {len(store.load(c).objectives)} objectives" for c in store.cycles()]
-    print(f"workspace ready: {store._safe_url()}" + (f" ({'; '.join(counts)})" if counts else ""))
+    print(f"workspace ready: {store.display_url}" + (f" ({'; '.join(counts)})" if counts else ""))
     if url is None and folder.resolve() != Path.cwd().resolve():
         print(f"use it with: cd {folder}  (or okrkit --db {folder / 'okrkit.db'} ...)")
     return 0

@@ -31,7 +31,7 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     )
     with Store(db) as store:
         okrs = department_okrs(store, args.department, args.cycle)
-        label = store._safe_url()
+        label = store.display_url
     print(
         f"wrote {path}: {len(okrs.objectives)} {args.department} objectives in cycle"
         f" {okrs.cycle.id} of {label}"

@@ -124,6 +124,11 @@ class Store:
     def _safe_url(self) -> str:
         return safe_url(self.url)
 
+    @property
+    def display_url(self) -> str:
+        """The store's URL with any password replaced, fit to print or show."""
+        return safe_url(self.url)
+
     def checkpoint(self) -> None:
         """Fold SQLite's write-ahead log into the database file (nothing to do elsewhere)."""
         if self.is_sqlite:
@@ -236,6 +241,17 @@ class Store:
         """
         with self._write("record the check-in") as conn:
             return _checkins.add_checkin(self.tables, conn, checkin)
+
+    def key_result_cycle(self, ident: str) -> tuple[str, Cycle]:
+        """A key result's type and the cycle it is in.
+
+        Raises
+        ------
+        NotFoundError
+            When the key result is not in the store.
+        """
+        with self._read() as conn:
+            return _checkins.key_result_cycle(self.tables, conn, ident)
 
     def checkins(
         self,
