@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import html
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import ipywidgets as widgets
@@ -48,9 +48,6 @@ class View(widgets.VBox):
 
     #: The section of ``okrkit/locale/<lang>.json`` that holds the view's labels.
     SECTION: ClassVar[str] = ""
-    #: A view's own label table ``{"en": {...}, "sv": {...}}``, looked up before
-    #: :attr:`SECTION`; for views whose labels are not yet in the locale files.
-    TEXT: Mapping[str, Mapping[str, str]] = {"en": {}, "sv": {}}
 
     def __init__(self, store: Any, *, lang: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -61,9 +58,6 @@ class View(widgets.VBox):
 
     def t(self, key: str, **values: object) -> str:
         """The label ``key`` in the view's language."""
-        own = self.TEXT.get(self.lang, {}).get(key) or self.TEXT.get("en", {}).get(key)
-        if own is not None:
-            return own.format(**values) if values else own
         return label(self.SECTION, key, self.lang, **values)
 
     def show_ok(self, message: str | None = None) -> None:

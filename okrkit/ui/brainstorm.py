@@ -86,7 +86,7 @@ class BrainstormBoard(View):
     :attr:`dots_label` and the status line :attr:`status`.
     """
 
-    TEXT = TEXT
+    SECTION = "ui.brainstorm"
 
     def __init__(
         self,

@@ -141,7 +141,7 @@ class CheckinForm(View):
         The check-in recorded last by this form, with its store id.
     """
 
-    TEXT = TEXT
+    SECTION = "ui.checkin"
 
     def __init__(
         self,

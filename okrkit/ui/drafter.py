@@ -101,7 +101,7 @@ class KrDrafter(View):
         The actions.
     """
 
-    TEXT = TEXT
+    SECTION = "ui.drafter"
 
     def __init__(
         self,
