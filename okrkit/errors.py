@@ -29,6 +29,7 @@ __all__ = [
     "InputError",
     "NotFoundError",
     "OkrkitError",
+    "OkrkitWarning",
     "SchemaVersionError",
     "StoreError",
     "ValidationError",
@@ -146,3 +147,7 @@ class NotFoundError(StoreError):
 
 class ConflictError(StoreError):
     """A write that would overwrite somebody else's change, or add an id that already exists."""
+
+
+class OkrkitWarning(UserWarning):
+    """Something okrkit read is kept but not used, and what to do about it."""

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from okrkit.cycles import Cycle
@@ -54,6 +55,7 @@ __all__ = [
     "checkin_in_cycle",
     "checkin_to_correct",
     "finished_mask",
+    "in_cycle_mask",
     "kr_finished",
     "next_cycle",
     "objective_unfinished",
@@ -165,6 +167,20 @@ def checkin_in_cycle(day: dt.date, cycle: Cycle) -> bool:
     (True, False)
     """
     return cycle.start <= day <= cycle.end
+
+
+def in_cycle_mask(dates: Any, cycle: Cycle) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """:func:`checkin_in_cycle` for a column of dates (``datetime64`` or dates); NaT: False.
+
+    Scores count only the check-ins dated inside their cycle; a store written by okrkit before
+    0.2 may hold others.
+
+    >>> from okrkit.cycles import Cycle
+    >>> in_cycle_mask(pd.to_datetime(["2026-06-30", "2026-10-01"]), Cycle.parse("2026-Q4"))
+    array([False,  True])
+    """
+    days = np.asarray(dates).astype("datetime64[D]")
+    return (days >= np.datetime64(cycle.start, "D")) & (days <= np.datetime64(cycle.end, "D"))
 
 
 def check_checkin_date(

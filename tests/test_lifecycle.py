@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from okrkit import Cycle, OkrSet, Store, load_yaml, score
+from okrkit import CheckIn, Cycle, OkrSet, Store, load_yaml, score
 from okrkit.carry import carry_over
-from okrkit.errors import NotFoundError, ValidationError
+from okrkit.errors import NotFoundError, OkrkitWarning, ValidationError
 from okrkit.lifecycle import (
     carried_id,
     carry_plan,
@@ -161,3 +163,55 @@ def test_store_carry_over_still_works_and_says_what_replaces_it() -> None:
         with pytest.warns(DeprecationWarning, match=r"okrkit\.carry_over\(store"):
             carried = store.carry_over("2026-Q4", "2027-Q1", as_of=Q4.end)
     assert carried.objectives == _plan(okrs).objectives
+
+
+def _store_with_a_june_checkin(path: Path) -> Store:
+    """A 2026-Q4 store holding a June check-in, as okrkit before 0.2 could write one."""
+    store = Store(path)
+    store.import_set(load_yaml(SET))
+    store.add_checkin(CheckIn(key_result="O1-KR3", date=dt.date(2026, 11, 2), done=False))
+    with store._write("write as an older okrkit did") as conn:
+        conn.execute(
+            store.tables["checkins"]
+            .insert()
+            .values(
+                key_result="O1-KR3",
+                date=dt.date(2026, 6, 15),
+                done=True,
+                state="active",
+                recorded_at=dt.datetime(2026, 6, 15),
+            )
+        )
+    return store
+
+
+def test_a_stored_checkin_outside_its_cycle_is_kept_named_and_not_counted(tmp_path: Path) -> None:
+    with _store_with_a_june_checkin(tmp_path / "old.db") as store:
+        assert len(store.checkins("O1-KR3")) == 2  # nothing is lost
+        with pytest.warns(
+            OkrkitWarning, match=r"1 check-in\(s\) of cycle 2026-Q4 .*'okrkit checkin correct"
+        ):
+            okrs = store.load("2026-Q4")
+        assert [c.date for c in okrs.checkins] == [dt.date(2026, 11, 2)]
+        # the June 'done' does not finish the milestone in Q4, from the store's frames too
+        scores = score(store.frames("2026-Q4"), dt.date(2026, 11, 20)).key_results.set_index("id")
+        assert scores.at["O1-KR3", "score"] == 0.0
+        june = int(store.checkins("O1-KR3").sort_values("date")["id"].iloc[0])
+        store.correct_checkin(june, date=dt.date(2026, 11, 10), reason="dated in the wrong cycle")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            okrs = store.load("2026-Q4")
+        assert len(okrs.checkins) == 2
+        scores = score(store.frames("2026-Q4"), dt.date(2026, 11, 20)).key_results.set_index("id")
+        assert scores.at["O1-KR3", "score"] == 1.0
+
+
+def test_the_cli_names_stored_checkins_outside_their_cycle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from okrkit.cli import main
+
+    _store_with_a_june_checkin(tmp_path / "old.db").close()
+    assert main(["--db", f"sqlite:///{tmp_path / 'old.db'}", "score"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("okrkit: warning: ") and "dated outside it" in err

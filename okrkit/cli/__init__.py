@@ -12,7 +12,9 @@ history, restore) and ``_workshop`` (notebook, workshop), on ``_common`` and ``_
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Sequence
+from typing import Any
 
 from okrkit.cli._analysis import cmd_carry_over, cmd_check, cmd_graph, cmd_report, cmd_score
 from okrkit.cli._checkins import cmd_checkin, cmd_history, cmd_restore
@@ -26,7 +28,14 @@ from okrkit.cli._files import (
 )
 from okrkit.cli._parser import build_parser
 from okrkit.cli._workshop import cmd_notebook, cmd_workshop
-from okrkit.errors import ConflictError, InputError, OkrkitError, StoreError, ValidationError
+from okrkit.errors import (
+    ConflictError,
+    InputError,
+    OkrkitError,
+    OkrkitWarning,
+    StoreError,
+    ValidationError,
+)
 
 __all__ = ["main"]
 
@@ -50,6 +59,17 @@ COMMANDS = {
 }
 
 
+_SHOW_WARNING = warnings.showwarning
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:
+    """okrkit's own warnings as one line, as the errors are; others as Python shows them."""
+    if issubclass(category, OkrkitWarning):
+        print(f"okrkit: warning: {message}", file=sys.stderr)
+    else:
+        _SHOW_WARNING(message, category, *args, **kw)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -58,7 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return COMMANDS[args.command](args)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", OkrkitWarning)
+            warnings.showwarning = _show_warning
+            return COMMANDS[args.command](args)
     except ValidationError as exc:
         print(f"okrkit: error: {exc}", file=sys.stderr)
         return 1

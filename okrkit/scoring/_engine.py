@@ -10,7 +10,7 @@ import pandas as pd
 
 from okrkit.cycles import Cycle
 from okrkit.frames import Frames, check_numbers, to_frames
-from okrkit.lifecycle import FINISHED_AT
+from okrkit.lifecycle import FINISHED_AT, in_cycle_mask
 from okrkit.model import OkrSet
 from okrkit.scoring._rules import (
     ScoringConfig,
@@ -100,11 +100,13 @@ def score_key_results(frames: Frames, as_of: dt.date, config: ScoringConfig) -> 
     threshold = krs["threshold"].to_numpy("float64")
     below = (krs["direction"] == "below").to_numpy()
 
-    # Check-ins up to as_of, as integer KR positions and day numbers.
+    # Check-ins of the cycle up to as_of, as integer KR positions and day numbers.
     ci = frames.checkins
     days = day_numbers(ci["date"])
     codes = codes_of(pd.Index(krs["id"]), ci["key_result"])
-    keep = (days <= np.datetime64(as_of, "D").astype("int64")) & (codes >= 0)
+    # a check-in counts in the cycle it is dated in (stores written before 0.2 may hold others)
+    inside = in_cycle_mask(ci["date"], frames.cycle)
+    keep = (days <= np.datetime64(as_of, "D").astype("int64")) & (codes >= 0) & inside
     everything = bool(keep.all())
 
     def kept(column: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:

@@ -171,8 +171,15 @@ class Store:
         return _reading.frames(self, cycle)
 
     def load(self, cycle: str | Cycle | None = None) -> OkrSet:
-        """The OKR set of one cycle (default: see :meth:`cycle`), validated."""
-        return from_frames(self.frames(cycle), source=self._safe_url())
+        """The OKR set of one cycle (default: see :meth:`cycle`), validated.
+
+        Check-ins dated outside the cycle (a store written before okrkit 0.2 may hold some) are
+        left out with an :class:`~okrkit.errors.OkrkitWarning` naming them: they do not count in
+        the cycle. They stay in the store, and :meth:`checkins` lists them.
+        """
+        return from_frames(
+            _reading.counted(self.frames(cycle), self.display_url), source=self.display_url
+        )
 
     def versions(self, cycle: str | Cycle | None = None) -> dict[str, int]:
         """The current version of every objective and key result of a cycle, by id."""

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from okrkit.cycles import Cycle
-from okrkit.errors import NotFoundError, StoreError, ValidationError
+from okrkit.errors import NotFoundError, OkrkitWarning, StoreError, ValidationError
 from okrkit.frames import FRAME_COLUMNS, Frames, to_frames
+from okrkit.lifecycle import in_cycle_mask
 from okrkit.model import OkrSet
 from okrkit.store._codecs import conform, grouped, silence
 
 if TYPE_CHECKING:
     from okrkit.store import Store
 
-__all__ = ["cycles", "find_cycle", "frames", "versions"]
+__all__ = ["counted", "cycles", "find_cycle", "frames", "versions"]
 
 
 def cycles(store: Store) -> list[Cycle]:
@@ -144,3 +147,29 @@ def versions(store: Store, cycle: str | Cycle | None) -> dict[str, int]:
             .where(o.c.cycle == c.id)
         ).all()
     return {r[0]: r[1] for r in rows}
+
+
+def counted(found: Frames, source: str) -> Frames:
+    """``found`` without the check-ins dated outside its cycle, with a warning naming them.
+
+    A store written by okrkit before 0.2 may hold such check-ins. They stay in the store
+    (:meth:`Store.checkins` lists them) but do not count in the cycle, so the set a store loads
+    leaves them out, as :func:`okrkit.score` does.
+    """
+    ci = found.checkins
+    inside = in_cycle_mask(ci["date"], found.cycle)
+    if bool(inside.all()):
+        return found
+    outside = ci[~inside]
+    ids = ", ".join(str(i) for i in outside["id"].head(10))
+    more = f" and {len(outside) - 10} more" if len(outside) > 10 else ""
+    warnings.warn(
+        OkrkitWarning(
+            f"{source}: {len(outside)} check-in(s) of cycle {found.cycle.id} are dated outside it"
+            f" ({found.cycle.start} to {found.cycle.end}) and do not count in it: ids {ids}{more}."
+            " They stay in the store; move each into the cycle with 'okrkit checkin correct ID"
+            " --date DATE' or remove it with 'okrkit checkin delete ID'"
+        ),
+        stacklevel=3,
+    )
+    return replace(found, checkins=ci[inside].reset_index(drop=True))
