@@ -303,7 +303,7 @@ def make_checkin(
     if day is None:
         raise _fail("need_date", "need_date_fix", lang)
     if cycle is not None:
-        check_checkin_date(day, cycle, lang=lang)
+        check_checkin_date(day, cycle, lang=lang, field=None)
     reading: dict[str, Any] = {}
     field = CHECKIN_FIELD.get(kr_type)
     if field == "value":

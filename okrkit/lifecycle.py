@@ -75,11 +75,11 @@ CHECKIN_FIELD: dict[str, str] = {
 
 _OUTSIDE = {
     "en": (
-        "the check-in date {date} is outside cycle {cycle} ({start} to {end})",
+        "the check-in date {date} is outside cycle {cycle}",
         "date the check-in from {start} to {end}; a check-in counts in the cycle it is dated in",
     ),
     "sv": (
-        "datumet {date} ligger utanför perioden {cycle} ({start} till {end})",
+        "datumet {date} ligger utanför perioden {cycle}",
         "välj ett datum från {start} till {end}; en avstämning räknas i perioden den är daterad i",
     ),
 }
@@ -190,11 +190,13 @@ def check_checkin_date(
     key_result: str | None = None,
     lang: str = "en",
     place: Mapping[str, Any] | None = None,
+    field: str | None = "date",
 ) -> None:
     """Refuse a check-in dated outside its key result's cycle.
 
     ``place`` (file, line or row) is added to the error so a reader of a file sees where the date
-    is; ``key_result`` is named in the message.
+    is; ``key_result`` is named in the message. A form, whose person sees the date field, passes
+    ``field=None``.
 
     Raises
     ------
@@ -217,8 +219,7 @@ def check_checkin_date(
         "start": cycle.start.isoformat(),
         "end": cycle.end.isoformat(),
     }
-    where = dict(place or {})
-    where.setdefault("field", "date")
+    where = {"field": field, **(place or {})}
     problem = message.format(**values)
     if key_result is not None:
         problem = f"{_KEY_RESULT.get(lang, _KEY_RESULT['en'])} {key_result}: {problem}"

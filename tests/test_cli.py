@@ -683,10 +683,18 @@ def test_carry_over_cycles_of_explicit_dates(
     code, _, err = run(capsys, "--db", db, "carry-over", "--from", "2026-H1", "--to", "2026-H2")
     assert code == 0, err
     assert load(db, "2026-H2").cycle == h2
-    # the default --to is the period of equal length that follows
-    code, out, err = run(capsys, "--db", db, "carry-over", "--from", "2026-H1")
+    # the default --to is the stored cycle that starts the day after (as the review picks it) ...
+    fresh = tmp_path / "t.db"
+    with Store(fresh) as store:
+        store.import_set(dataclasses.replace(sample(), cycle=h1))
+        store.import_set(OkrSet(cycle=h2))
+    code, out, err = run(capsys, "--db", fresh, "carry-over", "--from", "2026-H1")
     assert code == 0, err
-    following = h1.next()
+    assert "into 2026-H2" in out
+    # ... else the period of equal length that follows
+    code, out, err = run(capsys, "--db", db, "carry-over", "--from", "2026-H2")
+    assert code == 0, err
+    following = h2.next()
     assert f"into {following.id}" in out
     assert load(db, following.id).cycle == following
     assert "CO-1-" + following.id in [o.id for o in load(db, following.id).objectives]
@@ -818,7 +826,7 @@ def test_checkin_add_refuses_a_date_outside_the_cycle(
         capsys, "--db", db, "checkin", "add", "CO-1-KR1", "--value", "5", "--date", "2026-06-15"
     )
     assert code == 1 and out == ""
-    assert "2026-06-15 is outside cycle 2026-Q1 (2026-01-01 to 2026-03-31)" in err
+    assert "2026-06-15 is outside cycle 2026-Q1" in err and "2026-01-01 to 2026-03-31" in err
     assert "date the check-in from 2026-01-01 to 2026-03-31" in err
     assert load(db) == before
 

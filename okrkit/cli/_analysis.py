@@ -19,6 +19,7 @@ from okrkit.cli._common import (
     print_table,
     read_file,
 )
+from okrkit.lifecycle import next_cycle
 from okrkit.model import OkrSet
 from okrkit.scoring import score
 
@@ -224,7 +225,9 @@ def cmd_carry_over(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         source = store.cycle(args.from_cycle)
         # the Cycle itself: the id of a cycle of explicit dates ('2026-07-01..') does not parse
-        target = args.to_cycle or source.next()
+        target = args.to_cycle or next_cycle(source, store.cycles())
+        if target is None:
+            raise UsageError(f"no cycle follows {source.id}: name one with --to")
         carried = carry_over(store, source, target, args.ids, as_of=args.as_of)
     if not carried.objectives:
         print(f"nothing to carry: every objective of {source.id} is finished")

@@ -13,6 +13,7 @@ import pandas as pd
 from okrkit.errors import ValidationError
 from okrkit.frames import Frames, to_frames
 from okrkit.kpis import kpi_status
+from okrkit.lifecycle import CHECKIN_FIELD
 from okrkit.model import OkrSet
 from okrkit.plots._figures import (
     MAX_INCHES,
@@ -161,8 +162,9 @@ def kr_progress(
     ci = ci[(ci["key_result"] == key_result) & (ci["date"] <= pd.Timestamp(as_of))]
     ci = ci.sort_values("date", kind="stable")
     kind = str(kr["type"])
-    column = {"metric": "value", "guardrail": "value", "milestone": "done", "qualitative": "grade"}
-    values = pd.to_numeric(ci[column[kind]].astype(object), errors="coerce").astype("float64")
+    values = pd.to_numeric(ci[CHECKIN_FIELD[kind]].astype(object), errors="coerce").astype(
+        "float64"
+    )
 
     fig, ax = new_figure(ax, (6.4, 3.6), dpi)
     ends = [cycle.start, cycle.end]

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from okrkit.cycles import Cycle, parse_date
+from okrkit.lifecycle import FINISHED_AT
 
 __all__ = [
     "BANDS",
@@ -178,10 +179,10 @@ def decide_status(
     for a missing score.
     """
     with np.errstate(invalid="ignore"):
-        on = (score >= config.on_track * pace) | (score >= 1.0)
+        on = (score >= config.on_track * pace) | (score >= FINISHED_AT)
         risk = score >= config.at_risk * pace
         if low_confidence is not None:
-            on &= ~(low_confidence & (score < 1.0))
+            on &= ~(low_confidence & (score < FINISHED_AT))
     pick = np.where(on, 2, risk.astype(np.int8))
     pick[np.isnan(score)] = 3
     return STATUS_LABELS[pick]

@@ -342,6 +342,7 @@ def test_a_date_outside_the_cycle_is_refused_and_nothing_written(store: Store, d
     view.date.value = dt.date(2026, 4, 2)
     view.save_button.click()
     assert "2026-04-02 is outside cycle 2026-Q1" in status(view)
+    assert "field 'date'" not in status(view)  # the person sees the date field; no code name
     assert "from 2026-01-01 to 2026-03-31" in status(view)
     assert active(db, "MKT-3-KR3") == []
 
