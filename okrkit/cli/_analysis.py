@@ -225,9 +225,8 @@ def cmd_carry_over(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         source = store.cycle(args.from_cycle)
         # the Cycle itself: the id of a cycle of explicit dates ('2026-07-01..') does not parse
-        target = args.to_cycle or next_cycle(source, store.cycles())
-        if target is None:
-            raise UsageError(f"no cycle follows {source.id}: name one with --to")
+        # after the last cycle okrkit handles, Cycle.next() raises the error that says why
+        target = args.to_cycle or next_cycle(source, store.cycles()) or source.next()
         carried = carry_over(store, source, target, args.ids, as_of=args.as_of)
     if not carried.objectives:
         print(f"nothing to carry: every objective of {source.id} is finished")
