@@ -302,10 +302,12 @@ def test_objective_weighted_mean_and_empty_objective() -> None:
     [
         (0.0, "red"),
         (0.3, "red"),
-        (0.3999999, "red"),
+        (0.3949, "red"),  # shows as 0.39
+        (0.3999999, "yellow"),  # shows as 0.40: never "0.40 red"
         (0.4, "yellow"),
         (0.6, "yellow"),
-        (0.6999999, "yellow"),
+        (0.6949, "yellow"),  # shows as 0.69
+        (0.6999999, "green"),  # shows as 0.70
         (0.7, "green"),
         (1.0, "green"),
     ],
@@ -856,3 +858,34 @@ def test_expected_pace_of_a_decreasing_metric_goes_down() -> None:
     pace = expected_pace(8, 5, Cycle.parse("2026-Q1"), ["2026-01-01", "2026-03-31"])
     assert pace.tolist() == [8.0, 5.0]
     assert list(pace.index) == [dt.date(2026, 1, 1), dt.date(2026, 3, 31)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    value=st.floats(min_value=0.0, max_value=1.0),
+    limits=st.tuples(
+        st.integers(min_value=0, max_value=100), st.integers(min_value=0, max_value=100)
+    ).map(sorted),
+)
+def test_the_band_agrees_with_the_score_as_shown(value: float, limits: list[int]) -> None:
+    """ "0.40 red" never happens: the band of a score is the band of its figure on screen."""
+    from okrkit.text import format_number
+
+    config = ScoringConfig(yellow_from=limits[0] / 100, green_from=limits[1] / 100)
+    shown = float(format_number(value))
+    assert band([value], config)[0] == band([shown], config)[0]
+
+
+def test_a_score_that_shows_as_a_band_limit_has_that_band() -> None:
+    krs = [
+        KeyResult(id=f"K{i}", title=f"Reach {t} signups", start=0, target=1000, current=c)
+        for i, (t, c) in enumerate([(1000, 398), (1000, 394), (1000, 696), (1000, 694)])
+    ]
+    okrs = OkrSet(cycle="2026-Q1", objectives=[Objective(id="O1", title="Grow", key_results=krs)])
+    got = score(okrs, dt.date(2026, 3, 31)).key_results
+    assert [f"{s:.2f} {b}" for s, b in zip(got["score"], got["band"], strict=True)] == [
+        "0.40 yellow",
+        "0.39 red",
+        "0.70 green",
+        "0.69 yellow",
+    ]

@@ -7,6 +7,7 @@ The one home of the grade bands (:func:`band`) and of the status decision (:func
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -77,16 +78,42 @@ def default_as_of(cycle: Cycle, today: dt.date | None = None) -> dt.date:
 def band(scores: Any, config: ScoringConfig | None = None) -> np.ndarray[Any, Any]:
     """Grade band of each score: ``red``, ``yellow`` or ``green`` (``None`` for NaN).
 
+    The band follows the score as it is shown, to two decimals: 0.398 shows as 0.40 and is
+    yellow, never "0.40 red".
+
     >>> band([0.0, 0.39, 0.4, 0.69, 0.7, 1.0]).tolist()
     ['red', 'red', 'yellow', 'yellow', 'green', 'green']
+    >>> band([0.394, 0.398, 0.6949, 0.6951]).tolist()
+    ['red', 'yellow', 'yellow', 'green']
     """
     config = config or ScoringConfig()
     s = np.asarray(scores, dtype="float64")
+    yellow, green = _shown_from(config.yellow_from), _shown_from(config.green_from)
     with np.errstate(invalid="ignore"):
-        pick = (s >= config.yellow_from).astype(np.int8) + (s >= config.green_from)
+        pick = (s >= yellow).astype(np.int8) + (s >= green)
         pick[s < 0] = 3
     pick[np.isnan(s)] = 4
     return BAND_LABELS[pick]
+
+
+#: Decimals of a score as every view shows it (``0.40``).
+SHOWN_DECIMALS = 2
+
+
+@functools.lru_cache(maxsize=64)
+def _shown_from(limit: float) -> float:
+    """The smallest score that shows (to :data:`SHOWN_DECIMALS`) as ``limit`` or more."""
+    step = 10.0**-SHOWN_DECIMALS
+
+    def shown(x: float) -> float:
+        return float(f"{x:.{SHOWN_DECIMALS}f}")
+
+    cut = limit - step / 2
+    while shown(cut) < limit:
+        cut = float(np.nextafter(cut, np.inf))
+    while shown(float(np.nextafter(cut, -np.inf))) >= limit:
+        cut = float(np.nextafter(cut, -np.inf))
+    return cut
 
 
 BAND_LABELS = np.array(["red", "yellow", "green", "", None], dtype=object)
