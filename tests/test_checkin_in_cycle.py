@@ -70,11 +70,12 @@ def test_a_set_built_in_code_refuses_a_june_checkin_in_q4() -> None:
 @pytest.mark.parametrize("day", [dt.date(2026, 10, 1), dt.date(2026, 12, 31)])
 def test_the_first_and_last_day_of_the_cycle_count(day: dt.date) -> None:
     okrs = q4_set()
-    OkrSet(
+    built = OkrSet(
         cycle=okrs.cycle,
         objectives=okrs.objectives,
         checkins=[CheckIn(key_result="K1", date=day, value=35)],
     )
+    assert [(c.key_result, c.date) for c in built.checkins] == [("K1", day)]
 
 
 def test_yaml_names_the_file_and_the_line(tmp_path: Path) -> None:
