@@ -25,8 +25,11 @@ from okrkit.model._records import CheckIn
 __all__ = ["check_checkin_dates", "checkins_from_columns", "types_of"]
 
 
-def check_checkin_dates(days: Sequence[dt.date], key_results: Sequence[str], cycle: Cycle) -> None:
-    """Refuse the first check-in dated outside ``cycle``, by its number (from 1) and key result.
+def check_checkin_dates(
+    days: Sequence[dt.date], key_results: Sequence[str], cycle: Cycle, *, numbered: bool = True
+) -> None:
+    """Refuse the first check-in dated outside ``cycle``, naming its key result and, when
+    ``numbered``, its number (from 1).
 
     The rule is :func:`okrkit.lifecycle.check_checkin_date`; this applies it to a whole column of
     dates, looking at the earliest and latest day first.
@@ -45,12 +48,12 @@ def check_checkin_dates(days: Sequence[dt.date], key_results: Sequence[str], cyc
         return
     for i, day in enumerate(days):
         try:
-            check_checkin_date(day, cycle, place={"field": "date"})
+            check_checkin_date(day, cycle, key_result=key_results[i])
         except ValidationError as exc:
+            if not numbered:
+                raise
             raise ValidationError(
-                f"check-in {i + 1} on key result {key_results[i]}: {exc.problem}",
-                field=exc.field,
-                fix=exc.fix,
+                f"check-in {i + 1} on {exc.problem}", field=exc.field, fix=exc.fix
             ) from None
 
 

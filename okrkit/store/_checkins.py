@@ -11,9 +11,10 @@ import pandas as pd
 
 from okrkit.cycles import Cycle
 from okrkit.errors import ConflictError, NotFoundError, StoreError, ValidationError
-from okrkit.lifecycle import check_checkin, check_checkin_date
+from okrkit.lifecycle import check_checkin
 from okrkit.merging import CheckinPlan, StoredCheckIn, match_checkins
 from okrkit.model import CheckIn, OkrSet
+from okrkit.model import check_checkin_dates as model_check_dates
 from okrkit.store._codecs import chunks, fields_of, to_row, utcnow
 from okrkit.store._rows import Tables, insert_many
 
@@ -40,11 +41,13 @@ IMPORTED = "changed in an imported file"
 def check_checkin_dates(found: Iterable[CheckIn], cycle: Cycle) -> None:
     """Refuse a check-in dated outside ``cycle``, its key result's cycle.
 
-    The error names the key result and the date (a reader of a file adds the file and row).
-    See :func:`okrkit.lifecycle.check_checkin_date`.
+    The error names the key result and the date (a reader of a file adds the file and row);
+    the rule and its column form are :func:`okrkit.model.check_checkin_dates`.
     """
-    for checkin in found:
-        check_checkin_date(checkin.date, cycle, key_result=checkin.key_result)
+    checkins = list(found)
+    model_check_dates(
+        [c.date for c in checkins], [c.key_result for c in checkins], cycle, numbered=False
+    )
 
 
 def key_result_cycle(t: Tables, conn: sa.Connection, ident: str) -> tuple[str, Cycle]:
