@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 
 from okrkit.cycles import Cycle
-from okrkit.errors import ValidationError
+from okrkit.errors import NotFoundError, ValidationError
+from okrkit.text import say
 
 if TYPE_CHECKING:
     from okrkit.model import KeyResult, Objective, OkrSet
@@ -72,20 +73,6 @@ CHECKIN_FIELD: dict[str, str] = {
     "milestone": "done",
     "qualitative": "grade",
 }
-
-_OUTSIDE = {
-    "en": (
-        "the check-in date {date} is outside cycle {cycle}",
-        "date the check-in from {start} to {end}; a check-in counts in the cycle it is dated in",
-    ),
-    "sv": (
-        "datumet {date} ligger utanför perioden {cycle}",
-        "välj ett datum från {start} till {end}; en avstämning räknas i perioden den är daterad i",
-    ),
-}
-
-
-_KEY_RESULT = {"en": "key result", "sv": "nyckelresultat"}
 
 
 def _score(value: Any) -> float:
@@ -212,7 +199,6 @@ def check_checkin_date(
     """
     if checkin_in_cycle(day, cycle):
         return
-    message, fix = _OUTSIDE.get(lang, _OUTSIDE["en"])
     values = {
         "date": day.isoformat(),
         "cycle": cycle.id,
@@ -220,10 +206,10 @@ def check_checkin_date(
         "end": cycle.end.isoformat(),
     }
     where = {"field": field, **(place or {})}
-    problem = message.format(**values)
+    problem = say("lifecycle", "outside", lang, **values)
     if key_result is not None:
-        problem = f"{_KEY_RESULT.get(lang, _KEY_RESULT['en'])} {key_result}: {problem}"
-    raise ValidationError(problem, fix=fix.format(**values), **where)
+        problem = say("lifecycle", "of_key_result", lang, key_result=key_result, problem=problem)
+    raise ValidationError(problem, fix=say("lifecycle", "outside_fix", lang, **values), **where)
 
 
 def checkin_to_correct(checkins: pd.DataFrame, key_result: str, day: dt.date) -> int | None:
@@ -368,8 +354,6 @@ def carry_plan(
     okrkit.errors.NotFoundError
         When one of ``wanted`` is not an objective of ``okrs``.
     """
-    from okrkit.errors import NotFoundError
-
     source = okrs.cycle
     picked_ids = list(wanted)
     missing = [i for i in picked_ids if i not in objective_scores]
