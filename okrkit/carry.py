@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from okrkit.cycles import Cycle
-from okrkit.errors import NotFoundError, ValidationError
+from okrkit.errors import NotFoundError
 from okrkit.lifecycle import carry_plan
 from okrkit.model import OkrSet
 from okrkit.scoring import score
@@ -58,6 +58,8 @@ def carry_over(
 
     Raises
     ------
+    ValidationError
+        When both cycles are the same (:meth:`okrkit.Store.carry` says so).
     NotFoundError
         When ``from_cycle`` or one of ``ids`` is not in the store.
     ConflictError
@@ -65,8 +67,6 @@ def carry_over(
     """
     source = store.cycle(from_cycle)
     target = to_cycle if isinstance(to_cycle, Cycle) else _find_or_parse(store, to_cycle)
-    if target.id == source.id:
-        raise ValidationError("carry-over needs two different cycles", field="to")
     okrs = store.load(source)
     scores = score(okrs, as_of or source.end)
     plan = carry_plan(
