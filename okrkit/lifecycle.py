@@ -166,7 +166,7 @@ def in_cycle_mask(dates: Any, cycle: Cycle) -> np.ndarray[Any, np.dtype[np.bool_
     >>> in_cycle_mask(pd.to_datetime(["2026-06-30", "2026-10-01"]), Cycle.parse("2026-Q4"))
     array([False,  True])
     """
-    days = np.asarray(dates).astype("datetime64[D]")
+    days = np.asarray(dates).astype("datetime64[D]", copy=False)
     return (days >= np.datetime64(cycle.start, "D")) & (days <= np.datetime64(cycle.end, "D"))
 
 

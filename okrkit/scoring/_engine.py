@@ -105,7 +105,8 @@ def score_key_results(frames: Frames, as_of: dt.date, config: ScoringConfig) -> 
     days = day_numbers(ci["date"])
     codes = codes_of(pd.Index(krs["id"]), ci["key_result"])
     # a check-in counts in the cycle it is dated in (stores written before 0.2 may hold others)
-    inside = in_cycle_mask(ci["date"], frames.cycle)
+    # from the day numbers above, without converting the dates a second time
+    inside = in_cycle_mask(days.view("datetime64[D]"), frames.cycle)
     keep = (days <= np.datetime64(as_of, "D").astype("int64")) & (codes >= 0) & inside
     everything = bool(keep.all())
 
