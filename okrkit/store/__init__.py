@@ -121,9 +121,6 @@ class Store:
         with reading(self.engine, self.url) as conn:
             yield conn
 
-    def _safe_url(self) -> str:
-        return safe_url(self.url)
-
     @property
     def display_url(self) -> str:
         """The store's URL with any password replaced, fit to print or show."""
@@ -146,7 +143,7 @@ class Store:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Store({self._safe_url()!r})"
+        return f"Store({self.display_url!r})"
 
     # --- cycles ----------------------------------------------------------------------------------
 

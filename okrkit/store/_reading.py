@@ -35,7 +35,7 @@ def cycles(store: Store) -> list[Cycle]:
             out.append(Cycle(id=r.id, start=r.start, end=r.end))
         except ValidationError as exc:  # written by an okrkit without today's limits
             raise StoreError(
-                f"the store {store._safe_url()} holds cycle {r.id} ({r.start}..{r.end}),"
+                f"the store {store.display_url} holds cycle {r.id} ({r.start}..{r.end}),"
                 f" which this okrkit cannot handle: {exc}; export it with the okrkit that"
                 " wrote it, or remove that cycle"
             ) from None
@@ -47,7 +47,7 @@ def find_cycle(store: Store, cycle: str | Cycle | None) -> Cycle:
     known = store.cycles()
     if not known:
         raise NotFoundError(
-            f"the store {store._safe_url()} is empty: import a file with 'okrkit import FILE'"
+            f"the store {store.display_url} is empty: import a file with 'okrkit import FILE'"
             " or start from a template with 'okrkit init --template NAME'"
         )
     if cycle is None:

@@ -252,7 +252,7 @@ def ensure_schema(store: Store, create: bool) -> None:
     if meta.name not in names:
         _refuse_foreign(store, names)
         if not create:
-            raise StoreError(f"{store._safe_url()} is not an okrkit store: run 'okrkit init'")
+            raise StoreError(f"{store.display_url} is not an okrkit store: run 'okrkit init'")
         with store._write("create the store") as conn:
             advisory_lock(conn, SCHEMA_LOCK)
             # Another process may have created it while this one waited for the lock.
@@ -271,7 +271,7 @@ def ensure_schema(store: Store, create: bool) -> None:
                 _UPGRADES[found](store, conn)
     if found != str(SCHEMA_VERSION):
         raise SchemaVersionError(
-            f"the store {store._safe_url()} has schema version {found}, this okrkit reads"
+            f"the store {store.display_url} has schema version {found}, this okrkit reads"
             f" version {SCHEMA_VERSION}: upgrade okrkit, or export with the okrkit that wrote"
             " it and import here"
         )
@@ -288,7 +288,7 @@ def _schema_version(store: Store, conn: sa.Connection) -> str | None:
 def _refuse_foreign(store: Store, names: set[str]) -> None:
     if names:
         raise SchemaVersionError(
-            f"{store._safe_url()} holds tables ({', '.join(sorted(names)[:3])}, ...)"
+            f"{store.display_url} holds tables ({', '.join(sorted(names)[:3])}, ...)"
             " but no okrkit schema version: it is not an okrkit store"
         )
 
