@@ -70,13 +70,13 @@ FRAME_COLUMNS: dict[str, tuple[str, ...]] = {
 _NUMERIC = {
     "key_results": ("weight", "confidence", "start", "target", "current", "grade", "threshold"),
     "checkins": ("value", "grade", "confidence"),
-    "kpis": ("target", "current"),
+    "kpis": ("target", "baseline", "current"),
 }
 # The numbers the model holds to ±MAX_NUMBER (weights have their own range).
 _LIMITED = {
     "key_results": ("start", "target", "current", "threshold"),
     "checkins": ("value",),
-    "kpis": ("target", "current"),
+    "kpis": ("target", "baseline", "current"),
 }
 _LISTS = {
     "objectives": ("aligns_to", "silence"),
@@ -91,7 +91,7 @@ class Frames:
     """One DataFrame per kind of record of an OKR set, plus its cycle.
 
     ``objectives.aligns_to``, ``kpis.measures`` and ``initiatives.supports`` hold tuples of ids;
-    ``checkins.date`` is a ``datetime64`` column.
+    ``checkins.date`` and ``key_results.due`` are ``datetime64`` columns.
     """
 
     cycle: Cycle
@@ -118,6 +118,7 @@ def _frame(rows: list[dict[str, Any]], name: str) -> pd.DataFrame:
         df["done"] = df["done"].astype("boolean")
     if name == "key_results":
         df["done"] = df["done"].astype("boolean")
+        df["due"] = pd.to_datetime(df["due"]).astype("datetime64[s]")
     if "version" in df:  # the store version a record was read at (none for a file's own)
         df["version"] = df["version"].astype("Int64")
     return df

@@ -72,6 +72,7 @@ CHECKIN_FIELD: dict[str, str] = {
     "guardrail": "value",
     "milestone": "done",
     "qualitative": "grade",
+    "ordinal": "zone",
 }
 
 

@@ -126,7 +126,7 @@ CASES: list[tuple[type[Any], dict[str, Any], dict[str, Any], dict[str, Any], str
     (Objective, OBJECTIVE, {"level": "galaxy"}, {"level": "individual"}, "level"),
     (Objective, OBJECTIVE, {"level": "Team"}, {"level": "department"}, "level"),
     (Objective, OBJECTIVE, {"kind": "stretch"}, {"kind": "aspirational"}, "kind"),
-    (KPI, KPI_, {"frequency": "fortnightly"}, {"frequency": "biweekly"}, "frequency"),
+    (KPI, KPI_, {"frequency": "every so often"}, {"frequency": "biweekly"}, "frequency"),
     (KPI, KPI_, {"direction": "sideways"}, {"direction": "down"}, "direction"),
     (Initiative, INITIATIVE, {"state": "doing"}, {"state": "in_progress"}, "state"),
     # lists of ids

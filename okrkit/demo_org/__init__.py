@@ -337,6 +337,7 @@ def _plan(n: int, seed: int, cycle: Cycle, checkins_per_kr: int) -> Plan:
                 "id": f"KPI-{code}-{j + 1}",
                 "name": f"{KPI_NAMES[name_i]} ({owner})",
                 "target": target_v,
+                "baseline": None,
                 "timeframe": parts["timeframe"],
                 "data_source": parts["data_source"],
                 "frequency": parts["frequency"] or None,

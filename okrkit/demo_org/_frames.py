@@ -56,15 +56,23 @@ def plan_frames(plan: Plan) -> Frames:
             "type": ktype.tolist(),
             "weight": k["weight"],
             "owner": [""] * m,
+            "description": [""] * m,
             "confidence": np.full(m, np.nan),
             "start": k["start"],
             "target": k["target"],
             "current": np.full(m, np.nan),
             "unit": k["unit"],
+            "bound": _empty(m),
+            "per": _empty(m),
             "done": pd.array(object_column(m, milestone, False), dtype="boolean"),
+            "due": np.full(m, np.datetime64("NaT"), dtype="datetime64[s]"),
             "grade": np.full(m, np.nan),
             "threshold": k["threshold"],
             "direction": k["direction"].tolist(),
+            "commit_zone": _empty(m),
+            "target_zone": _empty(m),
+            "stretch_zone": _empty(m),
+            "zone": _empty(m),
             "carried_from": _empty(m),
             "silence": pd.Series([()] * m, dtype=object),
             "version": pd.array([None] * m, dtype="Int64"),
@@ -83,6 +91,7 @@ def plan_frames(plan: Plan) -> Frames:
             "value": c["value"],
             "done": done,
             "grade": c["grade"],
+            "zone": _empty(total),
             "confidence": c["confidence"],
             "note": c["note"],
             "author": c["author"],
@@ -114,7 +123,7 @@ def plan_frames(plan: Plan) -> Frames:
 def _like_records(df: pd.DataFrame, name: str) -> pd.DataFrame:
     """``df`` with the dtypes :func:`okrkit.frames.to_frames` gives the same values."""
     if name == "kpis":
-        for col in ("target", "current"):
+        for col in ("target", "baseline", "current"):
             df[col] = pd.to_numeric(df[col]).astype("float64")
     df["version"] = df["version"].astype("Int64")
     return df

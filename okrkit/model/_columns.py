@@ -82,6 +82,7 @@ def checkins_from_columns(
         and types_of(col["key_result"]) <= {str}
         and _dates(col["date"])
         and types_of(col["done"]) <= {bool, _NONE}
+        and types_of(col["zone"]) <= {_NONE}  # ordinal check-ins: built one by one
         and _texts(col["key_result"], "key_result", required=True, ident=True)
         and _texts(col["note"], "note")
         and _texts(col["author"], "author")
@@ -117,6 +118,7 @@ def checkins_from_columns(
     set_id, set_kr, set_date = slot["id"], slot["key_result"], slot["date"]
     set_value, set_done, set_grade = slot["value"], slot["done"], slot["grade"]
     set_conf, set_note, set_author = slot["confidence"], slot["note"], slot["author"]
+    set_zone = slot["zone"]
     out = []
     for ident, kr, day, v, d, g, c, nt, au in zip(
         col["id"], col["key_result"], col["date"], col["value"], col["done"], col["grade"],
@@ -129,6 +131,7 @@ def checkins_from_columns(
         set_value(item, v)
         set_done(item, d)
         set_grade(item, g)
+        set_zone(item, None)
         set_conf(item, c)
         set_note(item, nt)
         set_author(item, au)

@@ -11,13 +11,14 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Literal, get_args
 
-from okrkit.cycles import MAX_YEAR, MIN_YEAR, Cycle
+from okrkit.cycles import MAX_YEAR, MIN_YEAR, Cycle, parse_date
 from okrkit.errors import ValidationError
 from okrkit.lifecycle import CHECKIN_FIELD as _CHECKIN_FIELD
 
 __all__ = [
     "CHECKIN_FIELD",
     "FOREIGN_FIELDS",
+    "BOUNDS",
     "FREQUENCIES",
     "ID_SEPARATORS",
     "INITIATIVE_STATES",
@@ -34,6 +35,9 @@ __all__ = [
     "MIN_CONFIDENCE",
     "MIN_GRADE",
     "MIN_WEIGHT",
+    "PERIODS",
+    "ZONES",
+    "Bound",
     "Frequency",
     "GuardDirection",
     "InitiativeState",
@@ -41,12 +45,16 @@ __all__ = [
     "KpiDirection",
     "KrType",
     "Level",
+    "Period",
+    "Zone",
     "check_confidence",
     "check_grade",
     "check_number",
     "check_weight",
     "choice_field",
+    "date_field",
     "flag_field",
+    "frequency_field",
     "ids_field",
     "number_field",
     "parse_cycle",
@@ -58,26 +66,41 @@ __all__ = [
 
 Level = Literal["company", "department", "team", "individual"]
 Kind = Literal["committed", "aspirational"]
-KrType = Literal["metric", "milestone", "qualitative", "guardrail"]
+KrType = Literal["metric", "milestone", "qualitative", "guardrail", "ordinal"]
 GuardDirection = Literal["above", "below"]
 KpiDirection = Literal["up", "down"]
-Frequency = Literal["daily", "weekly", "biweekly", "monthly", "quarterly", "yearly"]
+Frequency = Literal[
+    "daily", "weekly", "biweekly", "monthly", "quarterly", "yearly", "per_project", "ongoing"
+]
+#: A metric's target as a bound: reached at the target or beyond, without a baseline.
+Bound = Literal["at_least", "at_most"]
+#: The period a rate key result is judged per ("10 demos per month").
+Period = Literal["week", "month", "quarter"]
+#: The levels of an ordinal key result, lowest first: below commit, commit, target, stretch.
+Zone = Literal["fail", "commit", "target", "stretch"]
 InitiativeState = Literal["planned", "in_progress", "done", "dropped"]
 
 LEVELS: tuple[str, ...] = get_args(Level)
 KINDS: tuple[str, ...] = get_args(Kind)
 KR_TYPES: tuple[str, ...] = get_args(KrType)
 FREQUENCIES: tuple[str, ...] = get_args(Frequency)
+BOUNDS: tuple[str, ...] = get_args(Bound)
+PERIODS: tuple[str, ...] = get_args(Period)
+ZONES: tuple[str, ...] = get_args(Zone)
 INITIATIVE_STATES: tuple[str, ...] = get_args(InitiativeState)
 
 # Fields that belong to one key result type only; the others must stay empty.
 KR_TYPE_FIELDS: dict[str, tuple[str, ...]] = {
-    "metric": ("start", "target", "current", "unit"),
-    "milestone": ("done",),
+    "metric": ("start", "target", "current", "unit", "bound", "per"),
+    "milestone": ("done", "due"),
     "qualitative": ("grade",),
     "guardrail": ("threshold", "direction", "current", "unit"),
+    "ordinal": ("commit_zone", "target_zone", "stretch_zone", "zone"),
 }
-_TYPED_FIELDS = ("start", "target", "current", "unit", "done", "grade", "threshold", "direction")
+_TYPED_FIELDS = (
+    "start", "target", "current", "unit", "bound", "per", "done", "due", "grade",
+    "threshold", "direction", "commit_zone", "target_zone", "stretch_zone", "zone",
+)  # fmt: skip
 # The typed fields that must stay empty, per key result type.
 FOREIGN_FIELDS = {
     kind: tuple(n for n in _TYPED_FIELDS if n not in own) for kind, own in KR_TYPE_FIELDS.items()
@@ -501,6 +524,48 @@ def flag_field(value: object, name: str) -> bool | None:
     raise ValidationError(
         f"{shorten(value)} is not true or false", field=name, fix="write true or false"
     )
+
+
+#: How people write a KPI's frequency, in English and Swedish, mapped to :data:`FREQUENCIES`.
+_FREQUENCY_WORDS = {
+    "day": "daily", "every day": "daily", "dagligen": "daily", "daglig": "daily",
+    "week": "weekly", "every week": "weekly", "veckovis": "weekly", "varje vecka": "weekly",
+    "fortnightly": "biweekly", "every two weeks": "biweekly", "varannan vecka": "biweekly",
+    "month": "monthly", "every month": "monthly", "månadsvis": "monthly",
+    "varje månad": "monthly", "månatlig": "monthly", "månatligen": "monthly",
+    "quarter": "quarterly", "every quarter": "quarterly", "kvartalsvis": "quarterly",
+    "varje kvartal": "quarterly", "year": "yearly", "annually": "yearly", "annual": "yearly",
+    "årligen": "yearly", "årsvis": "yearly", "varje år": "yearly",
+    "per project": "per_project", "per-project": "per_project", "per projekt": "per_project",
+    "continuous": "ongoing", "continuously": "ongoing", "löpande": "ongoing",
+    "kontinuerligt": "ongoing", "pågående": "ongoing",
+}  # fmt: skip
+
+
+def frequency_field(value: object, name: str = "frequency") -> str | None:
+    """A KPI's monitoring frequency as one of :data:`FREQUENCIES`, from the words people use.
+
+    >>> frequency_field("Per projekt"), frequency_field("Löpande"), frequency_field("weekly")
+    ('per_project', 'ongoing', 'weekly')
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        word = " ".join(value.strip().lower().replace("_", " ").split())
+        if not word:
+            return None
+        if word.replace(" ", "_") in FREQUENCIES:
+            return word.replace(" ", "_")
+        if word in _FREQUENCY_WORDS:
+            return _FREQUENCY_WORDS[word]
+    return choice_field(value, name, FREQUENCIES)
+
+
+def date_field(value: object, name: str) -> dt.date | None:
+    """A date (``YYYY-MM-DD``, a date or a timestamp), or ``None``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_date(value, field=name)
 
 
 def parse_cycle(value: object) -> Cycle:

@@ -10,8 +10,8 @@ from typing import Any, ClassVar, Self
 from okrkit.cycles import FIRST_DAY, LAST_DAY, parse_date
 from okrkit.errors import InputError, ValidationError
 from okrkit.model._fields import (
+    BOUNDS,
     FOREIGN_FIELDS,
-    FREQUENCIES,
     INITIATIVE_STATES,
     KINDS,
     KR_TYPE_FIELDS,
@@ -26,6 +26,9 @@ from okrkit.model._fields import (
     MIN_CONFIDENCE,
     MIN_GRADE,
     MIN_WEIGHT,
+    PERIODS,
+    ZONES,
+    Bound,
     Frequency,
     GuardDirection,
     InitiativeState,
@@ -33,11 +36,15 @@ from okrkit.model._fields import (
     KpiDirection,
     KrType,
     Level,
+    Period,
+    Zone,
     check_confidence,
     check_grade,
     check_weight,
     choice_field,
+    date_field,
     flag_field,
+    frequency_field,
     ids_field,
     number_field,
     shorten,
@@ -140,9 +147,20 @@ def _with_line(place: Mapping[str, Any], line: int | None) -> dict[str, Any]:
 class KeyResult(_Record):
     """How progress toward an objective is measured.
 
-    ``type`` is ``metric`` (``start``, ``target``, ``current``, ``unit``), ``milestone``
-    (``done``), ``qualitative`` (``grade`` 0–1) or ``guardrail`` (``threshold`` and ``direction``
-    ``above``/``below``: stay on the right side of a line). Fields of other types must stay empty.
+    ``type`` is one of:
+
+    - ``metric``: ``start``, ``target``, ``current``, ``unit``. With ``bound`` (``at_least`` or
+      ``at_most``) the target is a level to reach or pass ("NPS of 42 or higher") and ``start``
+      may be left out; with ``per`` (``week``, ``month``, ``quarter``) the target is a rate
+      judged period by period ("10 demos per month").
+    - ``milestone``: ``done``, and the ``due`` date (default: the cycle's last day).
+    - ``qualitative``: ``grade`` 0–1.
+    - ``guardrail``: ``threshold`` and ``direction`` ``above``/``below`` (stay on the right side
+      of a line).
+    - ``ordinal``: three described levels, ``commit_zone``, ``target_zone`` and
+      ``stretch_zone``, and the ``zone`` reached (``fail``, ``commit``, ``target``, ``stretch``).
+
+    Fields of other types must stay empty. ``description`` says more than the title.
     """
 
     id: str
@@ -150,15 +168,23 @@ class KeyResult(_Record):
     type: KrType = "metric"
     weight: float = 1.0
     owner: str = ""
+    description: str = ""
     confidence: int | None = None
     start: float | None = None
     target: float | None = None
     current: float | None = None
     unit: str | None = None
+    bound: Bound | None = None
+    per: Period | None = None
     done: bool | None = None
+    due: dt.date | None = None
     grade: float | None = None
     threshold: float | None = None
     direction: GuardDirection | None = None
+    commit_zone: str | None = None
+    target_zone: str | None = None
+    stretch_zone: str | None = None
+    zone: Zone | None = None
     carried_from: str | None = None
     silence: tuple[tuple[str, str], ...] = ()
     version: int | None = field(default=None, compare=False)
@@ -169,6 +195,10 @@ class KeyResult(_Record):
         set_field(self, "title", text_field(self.title, "title", required=True))
         set_field(self, "type", choice_field(self.type, "type", KR_TYPES))
         set_field(self, "owner", text_field(self.owner, "owner"))
+        if self.description:
+            set_field(self, "description", text_field(self.description, "description"))
+        elif self.description is None:
+            set_field(self, "description", "")
         weight = self.weight
         if not (type(weight) is float and MIN_WEIGHT <= weight <= MAX_WEIGHT):
             set_field(self, "weight", check_weight(weight))
@@ -184,6 +214,17 @@ class KeyResult(_Record):
             set_field(self, "grade", check_grade(self.grade))
         if self.done is not None:
             set_field(self, "done", flag_field(self.done, "done"))
+        if self.bound is not None:
+            set_field(self, "bound", choice_field(self.bound, "bound", BOUNDS))
+        if self.per is not None:
+            set_field(self, "per", choice_field(self.per, "per", PERIODS))
+        if self.due is not None:
+            set_field(self, "due", date_field(self.due, "due"))
+        for name in ("commit_zone", "target_zone", "stretch_zone"):
+            if getattr(self, name) is not None:
+                set_field(self, name, text_field(getattr(self, name), name) or None)
+        if self.zone is not None:
+            set_field(self, "zone", choice_field(self.zone, "zone", ZONES))
         if self.unit is not None:
             # An empty unit means no unit: files leave it out, so it must read back as None.
             set_field(self, "unit", text_field(self.unit, "unit") or None)
@@ -204,13 +245,19 @@ class KeyResult(_Record):
                     " or change 'type'",
                 )
         if self.type == "metric":
-            for name in ("start", "target"):
-                if getattr(self, name) is None:
-                    raise ValidationError(
-                        "a metric key result needs a start and a target",
-                        field=name,
-                        fix=f"add '{name}: <number>'",
-                    )
+            if self.target is None:
+                raise ValidationError(
+                    "a metric key result needs a target",
+                    field="target",
+                    fix="add 'target: <number>'",
+                )
+            if self.start is None and self.bound is None:
+                raise ValidationError(
+                    "a metric key result needs a start, or a bound on its target",
+                    field="start",
+                    fix="add 'start: <number>' (the value at the cycle's start), or"
+                    " 'bound: at_least' / 'bound: at_most' for a level to reach or pass",
+                )
             if self.start == self.target:
                 raise ValidationError(
                     f"target equals start ({self.target:g}), so no progress can be measured",
@@ -219,6 +266,14 @@ class KeyResult(_Record):
                 )
         elif self.type == "milestone" and self.done is None:
             set_field(self, "done", False)
+        elif self.type == "ordinal":
+            for name in ("commit_zone", "target_zone", "stretch_zone"):
+                if getattr(self, name) is None:
+                    raise ValidationError(
+                        "an ordinal key result describes its commit, target and stretch levels",
+                        field=name,
+                        fix=f"add '{name}: <what reaching this level looks like>'",
+                    )
         elif self.type == "guardrail":
             if self.threshold is None:
                 raise ValidationError(
@@ -233,8 +288,11 @@ class KeyResult(_Record):
             )
 
     def _repr_html_(self) -> str:
-        names = ("type", "owner", "weight", "start", "target", "current", "unit", "done")
-        more = ("grade", "threshold", "direction", "confidence", "carried_from", "silence")
+        names = ("type", "owner", "weight", "description", "start", "target", "current", "unit")
+        more = (
+            "bound", "per", "done", "due", "grade", "threshold", "direction", "commit_zone",
+            "target_zone", "stretch_zone", "zone", "confidence", "carried_from", "silence",
+        )  # fmt: skip
         return html_fields(
             f"Key result {self.id}: {self.title}",
             [(n, getattr(self, n)) for n in (*names, *more)],
@@ -242,8 +300,13 @@ class KeyResult(_Record):
 
     @property
     def increasing(self) -> bool:
-        """For a metric: True when success means going up (target above start)."""
-        return self.type == "metric" and (self.target or 0.0) > (self.start or 0.0)
+        """For a metric: True when success means going up (target above start, or an
+        ``at_least`` bound)."""
+        if self.type != "metric":
+            return False
+        if self.start is None:
+            return self.bound == "at_least"
+        return (self.target or 0.0) > self.start
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -329,6 +392,7 @@ class CheckIn(_Record):
     value: float | None = None
     done: bool | None = None
     grade: float | None = None
+    zone: Zone | None = None
     confidence: int | None = None
     note: str = ""
     author: str = ""
@@ -373,19 +437,23 @@ class CheckIn(_Record):
             and len(author) <= MAX_TEXT
         ):
             set_field(self, "author", text_field(author, "author"))
-        if (value is None) + (done is None) + (grade is None) == 2:
+        zone = self.zone
+        if zone is not None and zone not in ZONES:
+            set_field(self, "zone", choice_field(zone, "zone", ZONES))
+        if (value is None) + (done is None) + (grade is None) + (zone is None) == 3:
             return
-        given = [n for n in ("value", "done", "grade") if getattr(self, n) is not None]
+        given = [n for n in ("value", "done", "grade", "zone") if getattr(self, n) is not None]
         if len(given) != 1:
             raise ValidationError(
-                "a check-in records exactly one of value, done or grade"
+                "a check-in records exactly one of value, done, grade or zone"
                 + (f" (found {', '.join(given)})" if given else ""),
                 field="value",
-                fix="value for metric and guardrail, done for milestone, grade for qualitative",
+                fix="value for metric and guardrail, done for milestone, grade for qualitative,"
+                " zone for ordinal",
             )
 
     def _repr_html_(self) -> str:
-        names = ("value", "done", "grade", "confidence", "note", "author")
+        names = ("value", "done", "grade", "zone", "confidence", "note", "author")
         return html_fields(
             f"Check-in on {self.key_result}, {self.date.isoformat()}",
             [(n, getattr(self, n)) for n in names],
@@ -393,8 +461,11 @@ class CheckIn(_Record):
 
     @property
     def field_name(self) -> str:
-        """Which of ``value``, ``done`` or ``grade`` this check-in records."""
-        return "value" if self.value is not None else "done" if self.done is not None else "grade"
+        """Which of ``value``, ``done``, ``grade`` or ``zone`` this check-in records."""
+        for name in ("value", "done", "grade"):
+            if getattr(self, name) is not None:
+                return name
+        return "zone" if self.zone is not None else "grade"
 
 
 #: Ids beyond plain ASCII in their checked form, as check-ins name them: a few thousand key
@@ -426,6 +497,7 @@ class KPI(_Record):
     id: str
     name: str
     target: float | None = None
+    baseline: float | None = None
     timeframe: str = ""
     data_source: str = ""
     frequency: Frequency | None = None
@@ -444,8 +516,9 @@ class KPI(_Record):
         set_field(self, "target", number_field(self.target, "target"))
         set_field(self, "timeframe", text_field(self.timeframe, "timeframe"))
         set_field(self, "data_source", text_field(self.data_source, "data_source"))
+        set_field(self, "baseline", number_field(self.baseline, "baseline"))
         if self.frequency is not None:
-            set_field(self, "frequency", choice_field(self.frequency, "frequency", FREQUENCIES))
+            set_field(self, "frequency", frequency_field(self.frequency, "frequency"))
         set_field(self, "current", number_field(self.current, "current"))
         set_field(self, "direction", choice_field(self.direction, "direction", ("up", "down")))
         set_field(self, "unit", text_field(self.unit, "unit"))
@@ -454,7 +527,7 @@ class KPI(_Record):
         set_field(self, "silence", silence_field(self.silence))
 
     def _repr_html_(self) -> str:
-        names = ("target", "current", "direction", "unit", "timeframe", "data_source")
+        names = ("target", "baseline", "current", "direction", "unit", "timeframe", "data_source")
         more = ("frequency", "owner", "measures", "silence")
         return html_fields(
             f"KPI {self.id}: {self.name}", [(n, getattr(self, n)) for n in (*names, *more)]

@@ -24,11 +24,29 @@ __all__ = [
     "tables",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: The PostgreSQL advisory lock key that serialises creating and upgrading a store ("okrkit").
 SCHEMA_LOCK = 0x6F6B726B6974
 #: The PostgreSQL advisory lock key that serialises imports ("okrkit" + 1).
 IMPORT_LOCK = SCHEMA_LOCK + 1
+
+
+#: The columns schema version 3 adds, per table: a key result's description, bound, period,
+#: due date and ordinal levels; an ordinal check-in's zone; a KPI's baseline.
+_NEW_IN_3: dict[str, Callable[[Any], tuple[tuple[str, Any], ...]]] = {
+    "key_results": lambda sa: (
+        ("description", sa.Text),
+        ("bound", sa.Text),
+        ("per", sa.Text),
+        ("due", sa.Date),
+        ("commit_zone", sa.Text),
+        ("target_zone", sa.Text),
+        ("stretch_zone", sa.Text),
+        ("zone", sa.Text),
+    ),
+    "checkins": lambda sa: (("zone", sa.Text),),
+    "kpis": lambda sa: (("baseline", sa.Double),),
+}
 
 
 def tables(sa: Any) -> tuple[sa.MetaData, dict[str, sa.Table]]:
@@ -107,6 +125,7 @@ def tables(sa: Any) -> tuple[sa.MetaData, dict[str, sa.Table]]:
                 ("direction", text),
                 ("carried_from", text),
             ),
+            *cols(*_NEW_IN_3["key_results"](sa)),
             sa.Column("silence", text, nullable=True),
             sa.Column("version", integer, nullable=False, default=1),
         ),
@@ -130,6 +149,7 @@ def tables(sa: Any) -> tuple[sa.MetaData, dict[str, sa.Table]]:
                 ("note", text),
                 ("author", text),
             ),
+            *cols(*_NEW_IN_3["checkins"](sa)),
             sa.Column("state", text, nullable=False, default="active"),
             sa.Column("replaces", integer, nullable=True),
             sa.Column("reason", text, nullable=True),
@@ -152,6 +172,7 @@ def tables(sa: Any) -> tuple[sa.MetaData, dict[str, sa.Table]]:
                 ("unit", text),
                 ("owner", text),
             ),
+            *cols(*_NEW_IN_3["kpis"](sa)),
             sa.Column("silence", text, nullable=True),
             sa.Column("version", integer, nullable=False, default=1),
         ),
@@ -298,6 +319,7 @@ def _upgrade_1(store: Store, conn: sa.Connection) -> None:
     import sqlalchemy as sa
 
     t = store.tables
+    _add_columns_of_3(store, conn)  # the tables below are read with the columns of today
     o, kr, links = t["objectives"], t["key_results"], t["alignments"]
     t["revisions"].metadata.create_all(conn, tables=[t["revisions"]])
     parents: dict[str, list[str]] = {}
@@ -329,5 +351,30 @@ def _upgrade_1(store: Store, conn: sa.Connection) -> None:
     conn.execute(meta.update().where(meta.c.key == "schema_version").values(value="2"))
 
 
+def _upgrade_2(store: Store, conn: sa.Connection) -> None:
+    """Schema 2 to 3: add the columns of :data:`_NEW_IN_3`, empty."""
+    _add_columns_of_3(store, conn)
+    meta = store.tables["meta"]
+    conn.execute(meta.update().where(meta.c.key == "schema_version").values(value="3"))
+
+
+def _add_columns_of_3(store: Store, conn: sa.Connection) -> None:
+    """Add the columns of :data:`_NEW_IN_3` a table lacks (the tables of this okrkit read
+    them)."""
+    import sqlalchemy as sa
+
+    t = store.tables
+    for name, columns in _NEW_IN_3.items():
+        table = t[name]
+        have = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
+        for column, kind in columns(sa):
+            if column not in have:
+                ddl = kind().compile(dialect=conn.dialect)
+                conn.execute(sa.text(f'ALTER TABLE {table.name} ADD COLUMN "{column}" {ddl}'))
+
+
 #: Upgrade steps by the schema version they start from (each moves one version up).
-_UPGRADES: dict[str, Callable[[Store, sa.Connection], None]] = {"1": _upgrade_1}
+_UPGRADES: dict[str, Callable[[Store, sa.Connection], None]] = {
+    "1": _upgrade_1,
+    "2": _upgrade_2,
+}
