@@ -17,10 +17,14 @@ notebook) can show ``str(error)`` as it is, with no traceback::
 
 :class:`InputError`, :class:`ValidationError` and :class:`AlignmentError` carry the place as
 attributes (``source``, ``line``, ``row``, ``field``) so tools can point at it; the place is empty
-when the problem is not in a file (a loop found in the store).
+when the problem is not in a file (a loop found in the store). A reader that lists every problem
+of a file at once raises the first, with all of them in ``errors`` (and the count of those left
+unlisted in ``more``); its message has one line per problem.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 __all__ = [
     "AlignmentCycleError",
@@ -59,6 +63,10 @@ class _PlacedError(OkrkitError):
         self.row = row
         self.field = field
         self.fix = fix
+        #: Every problem found in the same input, this one first (``(self,)`` when it is the only
+        #: one); ``more`` counts those found beyond the ones listed.
+        self.errors: tuple[_PlacedError, ...] = (self,)
+        self.more = 0
         super().__init__(self._format())
 
     @property
@@ -76,6 +84,15 @@ class _PlacedError(OkrkitError):
         return ", ".join(parts)
 
     def _format(self) -> str:
+        if len(self.errors) > 1 or self.more:
+            lines = [f"{len(self.errors) + self.more} problems, each on its own line:"]
+            lines += [f"  {e._one()}" for e in self.errors]
+            if self.more:
+                lines.append(f"  ... and {self.more} more; fix these and read the file again")
+            return "\n".join(lines)
+        return self._one()
+
+    def _one(self) -> str:
         text = f"{self.place}: {self.problem}" if self.place else self.problem
         if self.fix:
             text += f" ({self.fix})"
@@ -95,8 +112,18 @@ class _PlacedError(OkrkitError):
                     "field": self.field,
                     "fix": self.fix,
                 },
+                self.errors[1:],
+                self.more,
             ),
         )
+
+    def listing(self, others: Sequence[_PlacedError], more: int = 0) -> _PlacedError:
+        """This error with ``others`` found in the same input listed after it (``errors``), and
+        ``more`` counted beyond them; returns ``self``."""
+        self.errors = (self, *others)
+        self.more = more
+        self.args = (self._format(),)
+        return self
 
     def at(self, **place: object) -> _PlacedError:
         """Return a copy with the missing parts of the place filled in from ``place``."""
@@ -110,11 +137,19 @@ class _PlacedError(OkrkitError):
         for key, value in place.items():
             if known.get(key) is None:
                 known[key] = value
-        return type(self)(self.problem, **known)  # type: ignore[arg-type]
+        copy = type(self)(self.problem, **known)  # type: ignore[arg-type]
+        return copy.listing(self.errors[1:], self.more) if self.errors[1:] or self.more else copy
 
 
-def _rebuild(cls: type[_PlacedError], problem: str, place: dict[str, object]) -> _PlacedError:
-    return cls(problem, **place)  # type: ignore[arg-type]
+def _rebuild(
+    cls: type[_PlacedError],
+    problem: str,
+    place: dict[str, object],
+    others: Sequence[_PlacedError] = (),
+    more: int = 0,
+) -> _PlacedError:
+    error = cls(problem, **place)  # type: ignore[arg-type]
+    return error.listing(others, more) if others or more else error
 
 
 class InputError(_PlacedError):
