@@ -25,6 +25,7 @@ from okrkit.model._columns import (
     checkins_from_columns,
 )
 from okrkit.model._fields import (
+    BOUNDS,
     CHECKIN_FIELD,
     FREQUENCIES,
     ID_SEPARATORS,
@@ -42,6 +43,8 @@ from okrkit.model._fields import (
     MIN_CONFIDENCE,
     MIN_GRADE,
     MIN_WEIGHT,
+    PERIODS,
+    ZONES,
     Frequency,
     GuardDirection,
     InitiativeState,
@@ -71,6 +74,7 @@ from okrkit.model._records import (
 )
 
 __all__ = [
+    "BOUNDS",
     "CHECKIN_FIELD",
     "FREQUENCIES",
     "ID_SEPARATORS",
@@ -89,6 +93,8 @@ __all__ = [
     "MIN_CONFIDENCE",
     "MIN_GRADE",
     "MIN_WEIGHT",
+    "PERIODS",
+    "ZONES",
     "CheckIn",
     "Frequency",
     "GuardDirection",
