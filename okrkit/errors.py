@@ -53,7 +53,7 @@ class _PlacedError(OkrkitError):
         *,
         source: str | None = None,
         line: int | None = None,
-        row: int | None = None,
+        row: int | str | None = None,
         field: str | None = None,
         fix: str | None = None,
     ) -> None:
@@ -77,8 +77,8 @@ class _PlacedError(OkrkitError):
             parts.append(str(self.source))
         if self.line is not None:
             parts.append(f"line {self.line}")
-        if self.row is not None:
-            parts.append(f"row {self.row}")
+        if self.row is not None:  # a number, or a DataFrame's index label (row 'K7')
+            parts.append(f"row {self.row!r}" if isinstance(self.row, str) else f"row {self.row}")
         if self.field:
             parts.append(f"field '{self.field}'")
         return ", ".join(parts)

@@ -2,7 +2,8 @@
 
 The engine room of okrkit works on columns: :func:`to_frames` turns an :class:`~okrkit.OkrSet`
 into one DataFrame per kind of record, and :func:`from_frames` builds a validated set again from
-(possibly edited) frames, naming the frame, row and field of any problem.
+(possibly edited) frames, naming the frame, row and field of any problem. A row is named by its
+index label, as ``df.loc`` finds it: ``row 7`` for the label 7, ``row 'K7'`` for ``'K7'``.
 
 Examples
 --------
@@ -23,7 +24,7 @@ import datetime as dt
 import gc
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -55,6 +56,7 @@ __all__ = [
     "check_numbers",
     "from_frames",
     "records",
+    "row_label",
     "table",
     "to_frames",
 ]
@@ -153,8 +155,8 @@ def check_numbers(frames: Frames, *, source: str = "frames") -> None:
     Raises
     ------
     ValidationError
-        The model's error for the first such number, naming the frame, the row (1-based) and
-        the column.
+        The model's error for the first such number, naming the frame, the row (its index
+        label, as ``df.loc`` finds it) and the column.
     """
     for name, columns in _LIMITED.items():
         df = getattr(frames, name)
@@ -166,7 +168,7 @@ def check_numbers(frames: Frames, *, source: str = "frames") -> None:
             low = np.fmin.reduce(values, initial=np.inf)
             if high > MAX_NUMBER or low < -MAX_NUMBER:
                 row = int(np.flatnonzero(np.abs(values) > MAX_NUMBER)[0])
-                _refuse(check_number, values[row], col, f"{source}.{name}", row)
+                _refuse(check_number, values[row], col, f"{source}.{name}", df.index[row])
     weights = _numbers(frames.key_results, "weight")
     if weights is not None:
         # A missing weight (a draft's hole) is for the quality checks to report, not refused.
@@ -174,7 +176,11 @@ def check_numbers(frames: Frames, *, source: str = "frames") -> None:
         if not fine.all():
             row = int(np.flatnonzero(~fine)[0])
             _refuse(
-                lambda v, _: check_weight(v), weights[row], "weight", f"{source}.key_results", row
+                lambda v, _: check_weight(v),
+                weights[row],
+                "weight",
+                f"{source}.key_results",
+                frames.key_results.index[row],
             )
 
 
@@ -190,13 +196,30 @@ def _numbers(df: pd.DataFrame, col: str) -> np.ndarray[Any, np.dtype[np.float64]
 
 
 def _refuse(
-    check: Callable[[float, str], object], value: float, col: str, source: str, row: int
+    check: Callable[[float, str], object], value: float, col: str, source: str, label: Hashable
 ) -> None:
-    """Raise the error ``check`` raises for ``value``, placed at ``source`` and 0-based ``row``."""
+    """Raise the error ``check`` raises for ``value``, placed at ``source`` and the row whose
+    index label is ``label``."""
     try:
         check(float(value), col)
     except ValidationError as exc:
-        raise exc.at(source=source, row=row + 1) from None
+        raise exc.at(source=source, row=row_label(label)) from None
+
+
+def row_label(label: Hashable) -> int | str:
+    """A DataFrame index label as an error names the row: a whole number as itself, anything
+    else as text (``'K7'``, ``'2026-01-05 00:00:00'``), so that ``df.loc`` finds what it says.
+
+    >>> row_label(np.int64(7)), row_label("K7"), row_label(7.0), row_label(("O1", 2))
+    (7, 'K7', 7, "('O1', 2)")
+    """
+    if isinstance(label, bool | np.bool_):
+        return str(label)
+    if isinstance(label, int | np.integer):
+        return int(label)
+    if isinstance(label, float | np.floating) and float(label).is_integer():
+        return int(label)
+    return label if isinstance(label, str) else str(label)
 
 
 def _plain(value: Any) -> Any:
@@ -250,20 +273,21 @@ class Table:
     """Numbered rows of one table as columns of plain values, ``None`` for a missing value.
 
     What :func:`build_set` reads: check-ins are checked and built column by column when every
-    value is already in its checked form, other rows one by one.
+    value is already in its checked form, other rows one by one. ``numbers`` name the rows in
+    errors: a file's row numbers, or a DataFrame's index labels.
     """
 
     __slots__ = ("columns", "numbers")
 
-    def __init__(self, numbers: list[int], columns: dict[str, list[Any]]) -> None:
+    def __init__(self, numbers: Sequence[int | str], columns: dict[str, list[Any]]) -> None:
         self.numbers = numbers
         self.columns = columns
 
     def __len__(self) -> int:
         return len(self.numbers)
 
-    def records(self) -> list[tuple[int, dict[str, Any]]]:
-        """The rows as (row number, dict of the values that are not missing)."""
+    def records(self) -> list[tuple[int | str, dict[str, Any]]]:
+        """The rows as (row number or label, dict of the values that are not missing)."""
         names = list(self.columns)
         return [
             (number, {k: v for k, v in zip(names, values, strict=True) if v is not None})
@@ -272,7 +296,8 @@ class Table:
 
 
 def table(df: pd.DataFrame, name: str, *, source: str) -> Table:
-    """The rows of ``df`` (numbered from 1) as a :class:`Table`, refusing unknown columns."""
+    """The rows of ``df``, named by their index labels (:func:`row_label`), as a
+    :class:`Table`, refusing unknown columns."""
     allowed = FRAME_COLUMNS[name]
     unknown = [c for c in df.columns if c not in allowed]
     if unknown:
@@ -281,17 +306,18 @@ def table(df: pd.DataFrame, name: str, *, source: str) -> Table:
             source=source,
             fix=f"columns of {name}: {', '.join(allowed)}",
         )
+    labels = [row_label(label) for label in df.index.tolist()]
     if not df.columns.is_unique:  # df[name] would be a frame: take the rows as they come
         rows = df.to_dict("records")
         return Table(
-            list(range(1, len(rows) + 1)),
+            labels,
             {str(c): [_plain(row[c]) for row in rows] for c in dict.fromkeys(df.columns)},
         )
-    return Table(list(range(1, len(df) + 1)), {str(c): _plain_column(df[c]) for c in df.columns})
+    return Table(labels, {str(c): _plain_column(df[c]) for c in df.columns})
 
 
-def records(df: pd.DataFrame, name: str, *, source: str) -> list[tuple[int, dict[str, Any]]]:
-    """Rows of ``df`` as (row number, dict of plain values), refusing unknown columns."""
+def records(df: pd.DataFrame, name: str, *, source: str) -> list[tuple[int | str, dict[str, Any]]]:
+    """Rows of ``df`` as (index label, dict of plain values), refusing unknown columns."""
     return table(df, name, source=source).records()
 
 
@@ -301,7 +327,22 @@ def from_frames(frames: Frames, *, source: str = "frames") -> OkrSet:
     Raises
     ------
     InputError, ValidationError
-        Naming the frame, the row (1-based) and the field of the first problem.
+        Naming the frame, the row and the field of the first problem. The row is the
+        DataFrame's index label, as ``df.loc`` finds it: ``frames.key_results, row 'K7'`` for a
+        frame indexed by id, ``row 7`` for the label 7 (the 8th row of a default index).
+
+    Examples
+    --------
+    >>> from okrkit import Objective, KeyResult, OkrSet
+    >>> okrs = OkrSet(cycle="2026-Q1", objectives=[Objective(id="O1", title="Delight customers",
+    ...     key_results=[KeyResult(id="K1", title="NPS 42", start=30, target=42)])])
+    >>> f = to_frames(okrs)
+    >>> krs = f.key_results.set_index(pd.Index(["K1"]))
+    >>> krs.loc["K1", "weight"] = -1
+    >>> from_frames(replace(f, key_results=krs))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    okrkit.errors.ValidationError: frames.key_results, row 'K1', field 'weight': ...
     """
     return build_set(
         frames.cycle,
@@ -312,7 +353,7 @@ def from_frames(frames: Frames, *, source: str = "frames") -> OkrSet:
 
 def build_set(
     cycle: object,
-    tables: Mapping[str, Table | list[tuple[int, dict[str, Any]]]],
+    tables: Mapping[str, Table | Sequence[tuple[int | str, dict[str, Any]]]],
     *,
     source: str,
     sources: Mapping[str, str] | None = None,
@@ -337,7 +378,7 @@ def _gc_paused() -> Iterator[None]:
 
 def _build_set(
     cycle: object,
-    tables: Mapping[str, Table | list[tuple[int, dict[str, Any]]]],
+    tables: Mapping[str, Table | Sequence[tuple[int | str, dict[str, Any]]]],
     *,
     source: str,
     sources: Mapping[str, str] | None,
@@ -345,7 +386,7 @@ def _build_set(
     def src(name: str) -> str:
         return (sources or {}).get(name, f"{source}.{name}")
 
-    def rows(name: str) -> list[tuple[int, dict[str, Any]]]:
+    def rows(name: str) -> Sequence[tuple[int | str, dict[str, Any]]]:
         found = tables.get(name, [])
         return found.records() if isinstance(found, Table) else found
 
@@ -436,7 +477,7 @@ _CHECKIN_NUMBER = re.compile(r"^check-in (\d+)")
 
 
 def _at_checkin(
-    exc: InputError | ValidationError, rows: list[tuple[int, dict[str, Any]]], source: str
+    exc: InputError | ValidationError, rows: Sequence[tuple[int | str, dict[str, Any]]], source: str
 ) -> InputError | ValidationError:
     """Point an error about the n-th check-in of a set (its date, its key result) at its row."""
     m = _CHECKIN_NUMBER.match(exc.problem)

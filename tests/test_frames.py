@@ -21,7 +21,8 @@ from okrkit import (
     to_frames,
 )
 from okrkit.demo_org import demo_org, demo_org_frames
-from okrkit.frames import FRAME_COLUMNS, _plain, build_set, records
+from okrkit.frames import FRAME_COLUMNS, _plain, build_set, check_numbers, records
+from okrkit.io.tabular import load_csv, write_csv
 
 
 def _with(frames: Frames, **changes: pd.DataFrame) -> Frames:
@@ -137,8 +138,9 @@ def test_bad_edit_names_frame_row_and_field(small_set: OkrSet) -> None:
     with pytest.raises(ValidationError) as info:
         from_frames(_with(frames, key_results=krs))
     err = info.value
-    assert (err.source, err.row, err.field) == ("frames.key_results", 2, "weight")
-    assert str(err).startswith("frames.key_results, row 2, field 'weight': ")
+    # the row as df.loc finds it (label 1), not the 1-based position (2)
+    assert (err.source, err.row, err.field) == ("frames.key_results", 1, "weight")
+    assert str(err).startswith("frames.key_results, row 1, field 'weight': ")
     assert err.fix
 
 
@@ -163,7 +165,7 @@ def test_bad_edits_in_each_frame(
     with pytest.raises(ValidationError) as info:
         from_frames(_with(frames, **{frame: df}), source="edit")
     err = info.value
-    assert (err.source, err.row, err.field) == (f"edit.{frame}", 1, field)
+    assert (err.source, err.row, err.field) == (f"edit.{frame}", 0, field)
 
 
 def test_set_rules_apply_after_an_edit(small_set: OkrSet) -> None:
@@ -191,7 +193,7 @@ def test_key_result_without_objective(small_set: OkrSet) -> None:
     krs.loc[2, "objective"] = None
     with pytest.raises(ValidationError) as info:
         from_frames(_with(frames, key_results=krs))
-    assert (info.value.row, info.value.field) == (3, "objective")
+    assert (info.value.row, info.value.field) == (2, "objective")
 
 
 def test_unknown_column_is_refused(small_set: OkrSet) -> None:
@@ -214,7 +216,7 @@ def _records_one_by_one(df: pd.DataFrame) -> list[tuple[int, dict[str, Any]]]:
     """Rows as :func:`okrkit.frames.records` gave them before it worked on columns."""
     return [
         (i, {k: v for k, v in ((k, _plain(v)) for k, v in row.items()) if v is not None})
-        for i, row in enumerate(df.to_dict("records"), start=1)
+        for i, row in enumerate(df.to_dict("records"))
     ]
 
 
@@ -261,4 +263,62 @@ def test_a_bad_checkin_among_many_names_its_row(
     with pytest.raises(error) as info:
         from_frames(_with(frames, checkins=checkins))
     err = info.value
-    assert (err.source, err.row, err.field) == ("frames.checkins", 41, field)  # type: ignore[attr-defined]
+    assert (err.source, err.row, err.field) == ("frames.checkins", 40, field)  # type: ignore[attr-defined]
+
+
+# --- errors name the row by its index label --------------------------------------------------
+
+
+def test_an_error_names_the_row_by_the_frames_own_index_label(small_set: OkrSet) -> None:
+    frames = to_frames(small_set)
+    krs = frames.key_results.set_index(frames.key_results["id"].rename(None))
+    krs.loc["K2", "weight"] = -1.0
+    with pytest.raises(ValidationError) as info:
+        from_frames(_with(frames, key_results=krs))
+    err = info.value
+    assert (err.source, err.row, err.field) == ("frames.key_results", "K2", "weight")
+    assert str(err).startswith("frames.key_results, row 'K2', field 'weight': ")
+    assert krs.loc[err.row, "weight"] == -1.0  # the row the message names is the one df.loc finds
+
+
+def test_a_filtered_frame_keeps_its_labels_in_errors(small_set: OkrSet) -> None:
+    frames = to_frames(small_set)
+    objectives = frames.objectives.assign(id="O7", level="galaxy").set_axis([7])
+    with pytest.raises(ValidationError) as info:
+        from_frames(_with(frames, objectives=pd.concat([frames.objectives, objectives])))
+    assert (info.value.row, info.value.field) == (7, "level")
+    assert "frames.objectives, row 7, field 'level'" in str(info.value)
+
+
+def test_a_checkin_error_of_the_fast_path_names_its_label() -> None:
+    frames = demo_org_frames(20)
+    checkins = frames.checkins.set_axis(frames.checkins.index + 1000)
+    checkins = checkins.astype({"confidence": object})
+    checkins.loc[1040, "confidence"] = 0.5
+    with pytest.raises(ValidationError) as info:
+        from_frames(_with(frames, checkins=checkins))
+    assert (info.value.source, info.value.row) == ("frames.checkins", 1040)
+
+
+def test_a_number_out_of_range_names_its_label(small_set: OkrSet) -> None:
+    frames = to_frames(small_set)
+    kpis = frames.kpis.set_axis([f"row-{i}" for i in range(len(frames.kpis))])
+    kpis.loc[kpis.index[-1], "target"] = 1e300
+    with pytest.raises(ValidationError) as info:
+        check_numbers(_with(frames, kpis=kpis))
+    assert (info.value.row, info.value.field) == (kpis.index[-1], "target")
+    with pytest.raises(ValidationError) as again:
+        from_frames(_with(frames, kpis=kpis))
+    assert again.value.row == kpis.index[-1]
+
+
+def test_file_readers_keep_their_own_row_numbers(small_set: OkrSet, tmp_path: Path) -> None:
+    folder = write_csv(small_set, tmp_path / "okrs")
+    path = folder / "objectives.csv"
+    header, row = path.read_text(encoding="utf-8-sig").splitlines()
+    cells = row.split(",")
+    cells[header.split(",").index("level")] = "galaxy"
+    path.write_text(f"{header}\n{','.join(cells)}\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_csv(folder)
+    assert (info.value.row, info.value.field) == (2, "level")  # the file's row: header is row 1
