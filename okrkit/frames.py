@@ -57,6 +57,8 @@ __all__ = [
     "from_frames",
     "records",
     "row_label",
+    "stack",
+    "stack_tables",
     "table",
     "to_frames",
 ]
@@ -142,6 +144,80 @@ def to_frames(okrs: OkrSet) -> Frames:
         kpis=_frame([values(k) for k in okrs.kpis], "kpis"),
         initiatives=_frame([values(i) for i in okrs.initiatives], "initiatives"),
     )
+
+
+def stack_tables(by_cycle: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """One table of several cycles: the tables one after the other, a ``cycle`` column first.
+
+    For trends across quarters, such as scores over cycles::
+
+        by_cycle = store.frames(cycles="all")
+        krs = stack_tables({c: okrkit.score(f).key_results for c, f in by_cycle.items()})
+        krs.pivot_table(index="id", columns="cycle", values="score")
+
+    Parameters
+    ----------
+    by_cycle
+        Cycle id -> table, in the order the rows should come (as :meth:`Store.frames` gives
+        them: oldest cycle first).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of every table in turn, with a new 0-based index; columns are ``cycle`` and then
+        those of the tables, their dtypes kept when the tables agree on them.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"id": ["K1"], "score": [0.5]})
+    >>> b = pd.DataFrame({"id": ["K1", "K2"], "score": [0.7, 0.2]})
+    >>> stack_tables({"2026-Q1": a, "2026-Q2": b}).to_dict("list")
+    {'cycle': ['2026-Q1', '2026-Q2', '2026-Q2'], 'id': ['K1', 'K1', 'K2'], 'score': [0.5, 0.7, 0.2]}
+    """
+    if not by_cycle:
+        return pd.DataFrame({"cycle": pd.Series([], dtype=object)})
+    tables = [
+        df.reset_index(drop=True).assign(cycle=pd.Series([c] * len(df), dtype=object))
+        for c, df in by_cycle.items()
+    ]
+    filled = [t for t in tables if len(t)] or tables[:1]  # empty tables add no rows, nor dtypes
+    out = pd.concat(filled, ignore_index=True)
+    return out[["cycle", *[c for c in out.columns if c != "cycle"]]]
+
+
+def stack(by_cycle: Mapping[str, Frames]) -> dict[str, pd.DataFrame]:
+    """The frames of several cycles as one table per kind, each with a ``cycle`` column first.
+
+    ``store.frames(cycles="all")`` gives the frames of every cycle; this stacks them for trends
+    across quarters (:func:`stack_tables` does it for one table, such as scores).
+
+    Parameters
+    ----------
+    by_cycle
+        Cycle id -> :class:`Frames`, oldest cycle first (as :meth:`Store.frames` gives them).
+
+    Returns
+    -------
+    dict
+        ``objectives``, ``key_results``, ``checkins``, ``kpis`` and ``initiatives``: each a
+        DataFrame with a ``cycle`` column and then :data:`FRAME_COLUMNS`.
+
+    Examples
+    --------
+    >>> from okrkit import Objective, OkrSet
+    >>> by_cycle = {c: to_frames(OkrSet(cycle=c, objectives=[Objective(id=f"O-{c}", title="Grow")]))
+    ...             for c in ("2026-Q1", "2026-Q2")}
+    >>> stack(by_cycle)["objectives"][["cycle", "id"]].to_dict("records")
+    [{'cycle': '2026-Q1', 'id': 'O-2026-Q1'}, {'cycle': '2026-Q2', 'id': 'O-2026-Q2'}]
+    """
+    return {
+        name: stack_tables({c: getattr(f, name) for c, f in by_cycle.items()})
+        if by_cycle
+        else pd.DataFrame({"cycle": pd.Series([], dtype=object)}).join(
+            pd.DataFrame(columns=list(FRAME_COLUMNS[name]))
+        )
+        for name in FRAME_COLUMNS
+    }
 
 
 def check_numbers(frames: Frames, *, source: str = "frames") -> None:

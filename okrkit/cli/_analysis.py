@@ -122,6 +122,8 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    if (args.cycle or "").strip().lower() == "all":
+        return _score_every_cycle(args)
     okrs = load_set(args)
     scores = score(okrs, args.as_of)
     if args.format == "json":
@@ -130,6 +132,24 @@ def cmd_score(args: argparse.Namespace) -> int:
         print_csv(_flat_scores(scores))
     else:
         _print_score_table(scores)
+    return 0
+
+
+def _score_every_cycle(args: argparse.Namespace) -> int:
+    """``okrkit score STORE --cycle all``: every cycle of the store, oldest first."""
+    if args.source is not None and not is_store(args.source):
+        raise UsageError("--cycle all scores every cycle of a store; a file holds one cycle")
+    with open_store(args, args.source) as store:
+        every = [score(okrs, args.as_of) for okrs in store.load(cycles="all").values()]
+    if args.format == "json":
+        print(json.dumps([s.to_dict() for s in every], indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        print_csv([{"cycle": s.cycle.id, **row} for s in every for row in _flat_scores(s)])
+    else:
+        for n, scores in enumerate(every):
+            if n:
+                print()
+            _print_score_table(scores)
     return 0
 
 

@@ -103,7 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("source", nargs="?", metavar="FILE_OR_STORE")
     s.add_argument("--as-of", type=day_arg, metavar="DATE")
     s.add_argument("--format", "-f", choices=("table", "json", "csv"), default="table")
-    s.add_argument("--cycle")
+    s.add_argument(
+        "--cycle",
+        help="for a store: the cycle (default: the running or latest one), or 'all' for every"
+        " cycle, oldest first (csv: a cycle column; json: a list)",
+    )
 
     s = sub.add_parser(
         "report",

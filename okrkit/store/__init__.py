@@ -31,7 +31,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import pandas as pd
 
@@ -154,6 +154,9 @@ class Store:
     def cycle(self, cycle: str | Cycle | None = None) -> Cycle:
         """The cycle named ``cycle``; by default the one running today, else the latest.
 
+        This default is the cycle every method that takes ``cycle=None`` reads
+        (:meth:`frames`, :meth:`load`, :meth:`versions` …); :meth:`cycles` lists them all.
+
         Raises
         ------
         NotFoundError
@@ -163,19 +166,90 @@ class Store:
 
     # --- reading ---------------------------------------------------------------------------------
 
-    def frames(self, cycle: str | Cycle | None = None) -> Frames:
-        """The OKR set of one cycle as :class:`~okrkit.frames.Frames`, straight from SQL."""
-        return _reading.frames(self, cycle)
+    @overload
+    def frames(self, cycle: str | Cycle | None = None) -> Frames: ...
 
-    def load(self, cycle: str | Cycle | None = None) -> OkrSet:
-        """The OKR set of one cycle (default: see :meth:`cycle`), validated.
+    @overload
+    def frames(
+        self, cycle: None = None, *, cycles: Literal["all"] | Iterable[str | Cycle]
+    ) -> dict[str, Frames]: ...
+
+    def frames(
+        self,
+        cycle: str | Cycle | None = None,
+        *,
+        cycles: Literal["all"] | Iterable[str | Cycle] | None = None,
+    ) -> Frames | dict[str, Frames]:
+        """The OKR set of one cycle, or of several, as :class:`~okrkit.frames.Frames`, from SQL.
+
+        Parameters
+        ----------
+        cycle
+            The one cycle to read. Default: the cycle running today, else the latest one
+            (:meth:`cycle`); a store of several cycles gives only that one, and the frames'
+            ``cycle`` says which.
+        cycles
+            Several cycles instead: ``"all"`` or a list of cycle ids. Give ``cycle`` or
+            ``cycles``, not both.
+
+        Returns
+        -------
+        Frames or dict
+            With ``cycle`` (or neither): one :class:`~okrkit.frames.Frames`. With ``cycles``: a
+            dict from cycle id to its frames, oldest cycle first.
+            :func:`okrkit.frames.stack` turns it into one table per kind with a ``cycle`` column.
+
+        Raises
+        ------
+        NotFoundError
+            When the store has no such cycle (the message lists those it has).
+
+        Examples
+        --------
+        >>> from okrkit import load_yaml
+        >>> store = Store("sqlite://")
+        >>> for c in ("2026-Q2", "2026-Q1"):
+        ...     text = f"cycle: {c}\\nobjectives: [{{id: O-{c}, title: Grow}}]"
+        ...     _ = store.import_set(load_yaml(text))
+        >>> list(store.frames(cycles="all"))
+        ['2026-Q1', '2026-Q2']
+        """
+        if cycles is None:
+            return _reading.frames(self, cycle)
+        return {c.id: _reading.frames(self, c) for c in _reading.find_cycles(self, cycle, cycles)}
+
+    @overload
+    def load(self, cycle: str | Cycle | None = None) -> OkrSet: ...
+
+    @overload
+    def load(
+        self, cycle: None = None, *, cycles: Literal["all"] | Iterable[str | Cycle]
+    ) -> dict[str, OkrSet]: ...
+
+    def load(
+        self,
+        cycle: str | Cycle | None = None,
+        *,
+        cycles: Literal["all"] | Iterable[str | Cycle] | None = None,
+    ) -> OkrSet | dict[str, OkrSet]:
+        """The OKR set of one cycle, or of several, validated.
+
+        ``cycle`` and ``cycles`` as in :meth:`frames`: by default the cycle running today, else
+        the latest one (the set's ``cycle`` says which); ``cycles="all"`` or a list of ids give
+        a dict from cycle id to its set, oldest first.
 
         Check-ins dated outside the cycle (a store written before okrkit 0.2 may hold some) are
         left out with an :class:`~okrkit.errors.OkrkitWarning` naming them: they do not count in
         the cycle. They stay in the store, and :meth:`checkins` lists them.
         """
+        if cycles is None:
+            return self._load_one(cycle)
+        return {c.id: self._load_one(c) for c in _reading.find_cycles(self, cycle, cycles)}
+
+    def _load_one(self, cycle: str | Cycle | None) -> OkrSet:
         return from_frames(
-            _reading.counted(self.frames(cycle), self.display_url), source=self.display_url
+            _reading.counted(self.frames(cycle), self.display_url),
+            source=self.display_url,
         )
 
     def versions(self, cycle: str | Cycle | None = None) -> dict[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from okrkit.store._codecs import conform, grouped, silence
 if TYPE_CHECKING:
     from okrkit.store import Store
 
-__all__ = ["counted", "cycles", "find_cycle", "frames", "versions"]
+__all__ = ["counted", "cycles", "find_cycle", "find_cycles", "frames", "versions"]
 
 
 def cycles(store: Store) -> list[Cycle]:
@@ -61,6 +62,28 @@ def find_cycle(store: Store, cycle: str | Cycle | None) -> Cycle:
     raise NotFoundError(
         f"no cycle {wanted!r} in the store; it has {', '.join(c.id for c in known)}"
     )
+
+
+def find_cycles(store: Store, cycle: object, wanted: str | Iterable[str | Cycle]) -> list[Cycle]:
+    """The cycles ``wanted`` names (``"all"``, or ids or cycles), in the store's order.
+
+    Raises
+    ------
+    TypeError
+        When ``cycle`` is given too.
+    NotFoundError
+        When the store has no such cycle, or none at all.
+    """
+    if cycle is not None:
+        raise TypeError("give cycle= for one cycle or cycles= for several, not both")
+    known = store.cycles()
+    if isinstance(wanted, str) and wanted.strip().lower() == "all":
+        if not known:
+            find_cycle(store, None)  # raises: the store is empty
+        return known
+    names = [wanted] if isinstance(wanted, str | Cycle) else list(wanted)
+    picked = {find_cycle(store, name).id for name in names}
+    return [c for c in known if c.id in picked]
 
 
 def frames(store: Store, cycle: str | Cycle | None) -> Frames:
