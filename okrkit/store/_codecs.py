@@ -93,7 +93,13 @@ def snapshot(values: Mapping[str, Any]) -> str:
         if value is None or value == () or key in ("key_results", "version"):
             continue
         out[key] = (
-            dict(value) if key == "silence" else list(value) if type(value) is tuple else value
+            dict(value)
+            if key == "silence"
+            else list(value)
+            if type(value) is tuple
+            else value.isoformat()
+            if type(value) is dt.date  # a milestone's due date
+            else value
         )
     return _JSON.encode(out)
 

@@ -1,0 +1,166 @@
+"""The shapes real OKR sets have survive every format and the store: YAML <-> store <-> CSV <->
+xlsx lose nothing, through the public API and through the CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from testdata import run_cli
+
+from okrkit import Store, load_yaml, save_yaml
+from okrkit.io.tabular import load_csv, load_xlsx, write_csv, write_xlsx
+
+SHAPES = """\
+cycle: 2026-Q1
+objectives:
+  - id: CO-1
+    title: Delight our customers
+    level: company
+    key_results:
+      - id: CO-1-KR1
+        title: NPS of 42 or higher
+        type: metric
+        bound: at_least
+        target: 42
+        unit: NPS
+        description: Measured by the quarterly survey, all segments.
+      - id: CO-1-KR2
+        title: Lansera version 2.0 av webbplatsen
+        type: milestone
+        due: 2026-02-27
+  - id: WEB-1
+    title: Bygg en högpresterande webbplats
+    level: team
+    aligns_to: [CO-1-KR2, CO-1]
+    key_results:
+      - id: WEB-1-KR1
+        title: Release cadence of the site
+        type: ordinal
+        commit_zone: A release every four weeks
+        target_zone: A release every two weeks
+        stretch_zone: A release every week, without a hotfix
+      - id: WEB-1-KR2
+        title: Home by 18:00 twenty evenings a month
+        type: metric
+        per: month
+        bound: at_least
+        target: 20
+        unit: evenings
+      - id: WEB-1-KR3
+        title: Page load at most 1.5 s
+        type: metric
+        bound: at_most
+        start: 3.2
+        target: 1.5
+kpis:
+  - id: KPI-1
+    name: Weekly active teams
+    baseline: 120
+    target: 200
+    timeframe: 2026-Q1
+    data_source: Product analytics
+    frequency: Löpande
+    current: 150
+checkins:
+  - key_result: WEB-1-KR1
+    date: 2026-02-10
+    zone: target
+    confidence: 7
+  - key_result: WEB-1-KR2
+    date: 2026-01-31
+    value: 17
+  - key_result: CO-1-KR1
+    date: 2026-02-01
+    value: 39
+"""
+
+
+@pytest.fixture
+def shapes(tmp_path: Path) -> Path:
+    path = tmp_path / "shapes.yaml"
+    path.write_text(SHAPES, encoding="utf-8")
+    return path
+
+
+def _same(a: object, b: object) -> None:
+    """Equal sets, check-ins included (their store ids aside), field by field for a clear diff."""
+    assert dataclasses.asdict(a) == dataclasses.asdict(b)  # type: ignore[call-overload]
+
+
+def _plain(okrs: object) -> object:
+    """The set without store ids and versions (a file written from a store carries them)."""
+    from okrkit import OkrSet
+
+    assert isinstance(okrs, OkrSet)
+    return dataclasses.replace(
+        okrs,
+        checkins=tuple(dataclasses.replace(c, id=None) for c in okrs.checkins),
+    )
+
+
+def test_the_shapes_load_as_written(shapes: Path) -> None:
+    okrs = load_yaml(shapes)
+    kr = {k.id: k for _, k in okrs.key_results()}
+    assert okrs.objective("WEB-1").aligns_to == ("CO-1-KR2", "CO-1")
+    assert kr["CO-1-KR1"].bound == "at_least" and kr["CO-1-KR1"].start is None
+    assert kr["CO-1-KR1"].description.startswith("Measured")
+    assert kr["CO-1-KR2"].due == dt.date(2026, 2, 27)
+    assert kr["WEB-1-KR1"].stretch_zone == "A release every week, without a hotfix"
+    assert kr["WEB-1-KR2"].per == "month"
+    assert okrs.kpis[0].baseline == 120 and okrs.kpis[0].frequency == "ongoing"
+    assert okrs.checkins[0].zone == "target"
+
+
+def test_yaml_store_csv_xlsx_yaml_lose_nothing(shapes: Path, tmp_path: Path) -> None:
+    okrs = load_yaml(shapes)
+    store = Store(f"sqlite:///{tmp_path / 's.db'}", create=True)
+    store.import_set(okrs)
+    stored = _plain(store.load("2026-Q1"))
+    write_csv(stored, tmp_path / "csv")  # type: ignore[arg-type]
+    from_csv = load_csv(tmp_path / "csv")
+    write_xlsx(from_csv, tmp_path / "set.xlsx")
+    from_xlsx = load_xlsx(tmp_path / "set.xlsx")
+    save_yaml(from_xlsx, tmp_path / "back.yaml")
+    back = _plain(load_yaml(tmp_path / "back.yaml"))
+    for other in (stored, _plain(from_csv), _plain(from_xlsx), back):
+        _same(_without_versions(other), _without_versions(okrs))
+
+
+def _without_versions(okrs: object) -> object:
+    from okrkit import OkrSet
+
+    assert isinstance(okrs, OkrSet)
+    return dataclasses.replace(
+        okrs,
+        objectives=tuple(
+            dataclasses.replace(
+                o,
+                version=None,
+                key_results=tuple(dataclasses.replace(k, version=None) for k in o.key_results),
+            )
+            for o in okrs.objectives
+        ),
+        kpis=tuple(dataclasses.replace(k, version=None) for k in okrs.kpis),
+        initiatives=tuple(dataclasses.replace(i, version=None) for i in okrs.initiatives),
+        checkins=tuple(dataclasses.replace(c, id=None) for c in okrs.checkins),
+    )
+
+
+def test_the_cli_round_trip_loses_nothing(
+    shapes: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    code, _, err = run_cli(capsys, "--db", db, "import", shapes)
+    assert code == 0, err
+    for out, fmt in (("out.yaml", "yaml"), ("out.xlsx", "xlsx"), ("outcsv", "csv")):
+        code, _, err = run_cli(
+            capsys, "--db", db, "export", "-o", tmp_path / out, "-f", fmt, "--cycle", "2026-Q1"
+        )
+        assert code == 0, err
+    original = _without_versions(load_yaml(shapes))
+    _same(_without_versions(load_yaml(tmp_path / "out.yaml")), original)
+    _same(_without_versions(load_xlsx(tmp_path / "out.xlsx")), original)
+    _same(_without_versions(load_csv(tmp_path / "outcsv")), original)
