@@ -77,7 +77,9 @@ def test_ids_are_unique_across_templates(all_sets: dict[str, OkrSet]) -> None:
 
 
 def test_every_aligns_to_exists_in_some_template(all_sets: dict[str, OkrSet]) -> None:
-    objective_ids = {o.id for okrs in all_sets.values() for o in okrs.objectives}
+    objective_ids = {o.id for okrs in all_sets.values() for o in okrs.objectives} | {
+        kr.id for okrs in all_sets.values() for _, kr in okrs.key_results()
+    }
     missing = {
         (name, o.id, parent)
         for name, okrs in all_sets.items()
@@ -97,3 +99,17 @@ def test_team_and_department_objectives_are_aligned(all_sets: dict[str, OkrSet])
         if o.level in ("department", "team") and not o.aligns_to
     ]
     assert unaligned == []
+
+
+def test_the_templates_show_the_shapes_real_teams_use(all_sets: dict[str, OkrSet]) -> None:
+    """A team starting from a template sees how to write each shape real OKR sets have."""
+    krs = [kr for okrs in all_sets.values() for _, kr in okrs.key_results()]
+    kr_ids = {kr.id for kr in krs}
+    assert any(
+        p in kr_ids for okrs in all_sets.values() for o in okrs.objectives for p in o.aligns_to
+    )
+    assert any(kr.type == "ordinal" and kr.stretch_zone for kr in krs)
+    assert any(kr.bound == "at_least" and kr.start is None for kr in krs)
+    assert any(kr.per == "month" for kr in krs)
+    assert any(kr.type == "milestone" and kr.due is not None for kr in krs)
+    assert any(kr.description for kr in krs)
