@@ -130,7 +130,7 @@ def to_bi_json(okrs: OkrSet | Frames, *, as_of: dt.date | None = None) -> dict[s
 
     checkins = frames.checkins.copy()
     checkins["done"] = checkins["done"].astype(object)
-    kpis = frames.kpis.assign(kpi_status=kpi_status(frames.kpis))
+    kpis = frames.kpis.assign(kpi_status=kpi_status(frames.kpis, cycle=cycle, as_of=scores.as_of))
     return {
         "schema_version": SCHEMA_VERSION,
         "as_of": scores.as_of.isoformat(),

@@ -207,7 +207,7 @@ def build_report(
     if day < okrs.cycle.end:  # met / missed / landed ... only mean something at quarter end
         objectives["expectation"] = None
     kpis = frames.kpis.assign(
-        status=kpi_status(frames.kpis),
+        status=kpi_status(frames.kpis, cycle=frames.cycle, as_of=day),
         missing=[", ".join(p) for p in kpi_missing_parts(frames.kpis)],
     )
     no_owner = LABELS[language]["no_owner"]

@@ -42,6 +42,7 @@ from okrkit.scoring._rules import (
     band,
     codes_of,
     day_numbers,
+    decide_status,
     default_as_of,
     expected_pace,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "band",
     "codes_of",
     "day_numbers",
+    "decide_status",
     "default_as_of",
     "expected_pace",
     "score",

@@ -1,8 +1,10 @@
-"""KPI board: every KPI with its four parts, its current value and its status.
+"""KPI board: every KPI with its four parts, baseline, current value, expected value and status.
 
 The board is a view: the rules it shows live in :mod:`okrkit.kpis`
-(:func:`~okrkit.kpis.kpi_status` and :func:`~okrkit.kpis.kpi_missing_parts`), plain functions on
-the KPI frame.
+(:func:`~okrkit.kpis.kpi_progress`, :func:`~okrkit.kpis.kpi_status` and
+:func:`~okrkit.kpis.kpi_missing_parts`), plain functions on the KPI frame. A KPI with a baseline
+and a time frame that names a period is judged against the value expected by the as-of date; the
+others hold their target as a level.
 
 Refresh reads the cycle's frames once and scores only the key results the KPIs measure; when the
 KPIs and those scores are what the board already shows, the table is left as it is (nothing is
@@ -12,6 +14,7 @@ sent to the browser).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import html
 from typing import Any
 
@@ -20,8 +23,8 @@ import pandas as pd
 
 from okrkit.cycles import Cycle
 from okrkit.display import STATUS_COLOURS
-from okrkit.kpis import KPI_PARTS, kpi_missing_parts, kpi_status
-from okrkit.scoring import score
+from okrkit.kpis import KPI_PARTS, kpi_missing_parts, kpi_progress
+from okrkit.scoring import default_as_of, score
 from okrkit.text import format_number
 from okrkit.ui.base import View
 
@@ -40,16 +43,22 @@ class KpiModel:
     kpis : pandas.DataFrame
         The cycle's KPI frame.
     rows : pandas.DataFrame
-        ``id``, ``name``, ``current``, ``direction``, ``status``
-        (:func:`~okrkit.kpis.kpi_status`), ``missing`` (tuple of part names,
-        :func:`~okrkit.kpis.kpi_missing_parts`) and ``measures`` (tuple of key result ids).
+        ``id``, ``name``, ``baseline``, ``current``, ``direction``, then ``period``,
+        ``elapsed``, ``expected``, ``rule`` and ``status`` (:func:`~okrkit.kpis.kpi_progress`),
+        ``missing`` (tuple of part names, :func:`~okrkit.kpis.kpi_missing_parts`) and
+        ``measures`` (tuple of key result ids).
     key_results : pandas.DataFrame
         The scores of the key results the KPIs measure, indexed by id.
+    as_of : datetime.date
+        The day statuses are told at: the one given, else
+        :func:`~okrkit.scoring.default_as_of` of the cycle when read.
     """
 
-    def __init__(self, store: Any, cycle: Cycle) -> None:
+    def __init__(self, store: Any, cycle: Cycle, as_of: dt.date | None = None) -> None:
         self.store = store
         self.cycle = cycle
+        self.given_as_of = as_of
+        self.as_of = as_of or default_as_of(cycle)
         self.kpis = pd.DataFrame()
         self.rows = pd.DataFrame()
         self.key_results = pd.DataFrame()
@@ -72,14 +81,23 @@ class KpiModel:
             key_results=k,
             checkins=frames.checkins[frames.checkins["key_result"].isin(measured)],
         )
-        krs = score(only).key_results.set_index("id")
-        rows = kpis[["id", "name", "current", "direction"]].copy()
-        rows["status"] = kpi_status(kpis)
+        self.as_of = self.given_as_of or default_as_of(self.cycle)
+        krs = score(only, self.as_of).key_results.set_index("id")
+        rows = kpis[["id", "name", "baseline", "current", "direction"]].copy()
+        progress = kpi_progress(kpis, cycle=self.cycle, as_of=self.as_of)
+        for name in ("period", "elapsed", "expected", "rule", "status"):
+            rows[name] = progress[name]
         rows["missing"] = kpi_missing_parts(kpis)
         rows["measures"] = [tuple(m) for m in kpis["measures"]]
         self.kpis, self.rows, self.key_results = kpis, rows, krs
         # As text, so that two missing values (NaN) compare equal.
-        seen = repr((kpis.to_dict("records"), krs[["title", "score", "band"]].to_dict("index")))
+        seen = repr(
+            (
+                self.as_of,
+                kpis.to_dict("records"),
+                krs[["title", "score", "band"]].to_dict("index"),
+            )
+        )
         changed = kpis.empty or seen != self._seen
         self._seen = None if kpis.empty else seen
         return changed
@@ -106,17 +124,23 @@ class KpiBoard(View):
     table : ipywidgets.HTML
         The board.
     rows : pandas.DataFrame
-        What the board shows: ``id``, ``name``, ``current``, ``direction``, ``status``,
-        ``missing`` (tuple of part names) and ``measures`` (tuple of key result ids).
+        What the board shows, one row per KPI (see :class:`KpiModel`).
     refresh_button : ipywidgets.Button
         Reads the store again.
     """
 
     SECTION = "ui.kpis"
 
-    def __init__(self, store: Any, *, cycle: str | Cycle | None = None, lang: str | None = None):
+    def __init__(
+        self,
+        store: Any,
+        *,
+        cycle: str | Cycle | None = None,
+        as_of: dt.date | None = None,
+        lang: str | None = None,
+    ):
         super().__init__(store, lang=lang)
-        self.model = KpiModel(store, store.cycle(cycle))
+        self.model = KpiModel(store, store.cycle(cycle), as_of)
         self.summary = widgets.HTML()
         self.table = widgets.HTML()
         self.refresh_button = widgets.Button(description=self.t("refresh"), icon="refresh")
@@ -157,7 +181,9 @@ class KpiBoard(View):
 
     def _table(self, kpis: pd.DataFrame, rows: pd.DataFrame, krs: pd.DataFrame) -> str:
         esc = html.escape
-        heads = ("kpi", *KPI_PARTS, "current", "direction", "status", "measures")
+        heads = (
+            "kpi", *KPI_PARTS, "baseline", "current", "expected", "direction", "status", "measures"
+        )  # fmt: skip
         head = "".join(
             f"<th style='text-align:left;padding:.2em .6em'>{esc(self.t(h))}</th>" for h in heads
         )
@@ -188,7 +214,9 @@ class KpiBoard(View):
                 part("timeframe", str(kpi["timeframe"] or "")),
                 part("data_source", str(kpi["data_source"] or "")),
                 part("frequency", self.t(frequency) if frequency else ""),
-                _cell(esc(f"{format_number(kpi['current'], self.lang)} {unit}".strip())),
+                _cell(esc(self._value(kpi["baseline"], unit))),
+                _cell(esc(self._value(kpi["current"], unit))),
+                _cell(self._expected(row, unit)),
                 _cell(esc(self.t(str(kpi["direction"])))),
                 _cell(esc(status_text), f"background-color:{colour}" if colour else ""),
                 _cell(self._measures(row["measures"], krs)),
@@ -198,6 +226,18 @@ class KpiBoard(View):
             "<table style='border-collapse:collapse'>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         )
+
+    def _value(self, value: Any, unit: str) -> str:
+        return f"{format_number(value, self.lang)} {unit}".strip()
+
+    def _expected(self, row: dict[str, Any], unit: str) -> str:
+        """The value expected by now and the share of its period passed, or the level rule."""
+        if row["rule"] != "pace":
+            return f"<small>{html.escape(self.t('level'))}</small>"
+        share = format_number(100 * row["elapsed"], self.lang, decimals=0)
+        note = self.t("elapsed", share=share, period=row["period"], as_of=self.model.as_of)
+        value = html.escape(self._value(row["expected"], unit))
+        return f"{value}<br><small>{html.escape(note)}</small>"
 
     def _measures(self, ids: tuple[str, ...], krs: pd.DataFrame) -> str:
         if not ids:
@@ -216,8 +256,15 @@ class KpiBoard(View):
         return "<br>".join(items)
 
 
-def kpi_board(store: Any, *, cycle: str | Cycle | None = None, lang: str | None = None) -> KpiBoard:
-    """A board of the cycle's KPIs: four parts, current value, direction, status, key results.
+def kpi_board(
+    store: Any,
+    *,
+    cycle: str | Cycle | None = None,
+    as_of: dt.date | None = None,
+    lang: str | None = None,
+) -> KpiBoard:
+    """A board of the cycle's KPIs: four parts, baseline, current and expected value, direction,
+    status and the key results each measures.
 
     Parameters
     ----------
@@ -225,14 +272,16 @@ def kpi_board(store: Any, *, cycle: str | Cycle | None = None, lang: str | None 
         The :class:`~okrkit.Store` to read.
     cycle
         The cycle (default: :meth:`Store.cycle`).
+    as_of
+        The day statuses are told at (default: today, or the cycle's last day once it has ended).
     lang
         ``"en"`` or ``"sv"``; default ``$OKRKIT_LANG``, else English.
 
     Returns
     -------
     KpiBoard
-        Show it with ``display(...)``; Refresh reads the store again. Status follows
-        :func:`~okrkit.kpis.kpi_status`; a missing part is flagged as
+        Show it with ``display(...)``; Refresh reads the store again. Status and the expected
+        value follow :func:`~okrkit.kpis.kpi_progress`; a missing part is flagged as
         :func:`~okrkit.kpis.kpi_missing_parts` finds it.
     """
-    return KpiBoard(store, cycle=cycle, lang=lang)
+    return KpiBoard(store, cycle=cycle, as_of=as_of, lang=lang)

@@ -102,8 +102,14 @@ def test_the_board_lists_the_key_results_each_kpi_measures(store: Store) -> None
     board = kpi_board(store, cycle=CYCLE)
     assert board.rows.set_index("id").loc["MKT-KPI-3", "measures"] == ("MKT-1-KR1", "MKT-1-KR4")
     third = text(row_html(board, "MKT-KPI-3"))
-    assert "MKT-1-KR1 Reach 1 million site visitors in the quarter (from 420,000) (0, red)" in third
-    assert "MKT-1-KR4 Keep paid share of site traffic below 35 % (1, green)" in third
+    scores = score(store.frames(CYCLE), board.model.as_of).key_results.set_index("id")
+    for ident, title in (
+        ("MKT-1-KR1", "Reach 1 million site visitors in the quarter (from 420,000)"),
+        ("MKT-1-KR4", "Keep paid share of site traffic below 35 %"),
+    ):
+        kr = scores.loc[ident]
+        band = kr["band"] if isinstance(kr["band"], str) else "–"
+        assert f"{ident} {title} ({format_number(kr['score'])}, {band})" in third
 
 
 def test_a_missing_part_is_flagged(store: Store) -> None:
@@ -207,3 +213,50 @@ def test_refresh_reads_once_and_sends_nothing_when_nothing_changed(
     assert f"MKT-2-KR1 {store.load(CYCLE).key_result('MKT-2-KR1').title} ({shown}" in text(
         row_html(board, "MKT-KPI-1")
     )
+
+
+# --- baseline, expected by now, time-aware status --------------------------------------------
+
+
+PACED = (
+    KPI(id="P1", name="NPS", baseline=30, target=42, current=37, timeframe=CYCLE,
+        data_source="Survey", frequency="Per projekt"),
+    KPI(id="P2", name="Churn", baseline=8, target=5, current=7.5, timeframe="kvartal",
+        data_source="Billing", frequency="Löpande", direction="down", unit="%"),
+    KPI(id="P3", name="Uptime", target=99.9, current=99.95, timeframe="ongoing",
+        data_source="Status page", frequency="ongoing"),
+)  # fmt: skip
+
+
+def test_the_board_shows_baseline_expected_value_and_time_aware_status(store: Store) -> None:
+    add_kpis(store, *PACED)
+    board = kpi_board(store, cycle=CYCLE, as_of=dt.date(2026, 2, 14))
+    rows = board.rows.set_index("id")
+    assert rows.loc["P1", "baseline"] == 30.0 and rows.loc["P1", "expected"] == 36.0
+    assert rows.loc[["P1", "P2", "P3"], "status"].tolist() == ["on track", "off track", "on track"]
+    assert rows.loc[["P1", "P2", "P3"], "rule"].tolist() == ["pace", "pace", "level"]
+    first = text(row_html(board, "P1"))
+    assert "30 37 36 50 % of 2026-Q1 passed on 2026-02-14" in first
+    assert "per project" in first
+    second = text(row_html(board, "P2"))
+    assert "8 % 7.5 % 6.5 % 50 % of 2026-Q1 passed" in second and "ongoing" in second
+    third = text(row_html(board, "P3"))
+    assert "no pace: the target is a level to hold" in third
+    assert "Baseline" in text(board.table.value) and "Expected by now" in text(board.table.value)
+
+
+def test_the_status_moves_with_the_as_of_date(store: Store) -> None:
+    add_kpis(store, *PACED)
+    early = kpi_board(store, cycle=CYCLE, as_of=dt.date(2026, 1, 10)).rows.set_index("id")
+    late = kpi_board(store, cycle=CYCLE).rows.set_index("id")  # the cycle has ended
+    assert (early.loc["P1", "status"], late.loc["P1", "status"]) == ("on track", "off track")
+    assert late.loc["P1", "expected"] == 42.0
+
+
+def test_swedish_labels_of_the_new_columns_and_frequencies(store: Store) -> None:
+    add_kpis(store, *PACED)
+    board = kpi_board(store, cycle=CYCLE, as_of=dt.date(2026, 2, 14), lang="sv")
+    shown = text(board.table.value)
+    for label in ("Utgångsläge", "Förväntat nu", "per projekt", "löpande", "50 % av 2026-Q1"):
+        assert label in shown
+    assert "36 50 % av 2026-Q1 har gått den 2026-02-14" in text(row_html(board, "P1"))
