@@ -16,7 +16,8 @@ notebook) can show ``str(error)`` as it is, with no traceback::
         └── ConflictError       an edit based on a stale version, or an id that already exists
 
 :class:`InputError`, :class:`ValidationError` and :class:`AlignmentError` carry the place as
-attributes (``source``, ``line``, ``row``, ``field``) so tools can point at it; the place is empty
+attributes (``source``, ``line``, ``row``, ``field``) so tools can point at it (a DataFrame's row
+is its index label: ``row`` when the label is a whole number, else ``label``); the place is empty
 when the problem is not in a file (a loop found in the store). A reader that lists every problem
 of a file at once raises the first, with all of them in ``errors`` (and the count of those left
 unlisted in ``more``); its message has one line per problem.
@@ -53,14 +54,17 @@ class _PlacedError(OkrkitError):
         *,
         source: str | None = None,
         line: int | None = None,
-        row: int | str | None = None,
+        row: int | None = None,
         field: str | None = None,
         fix: str | None = None,
+        label: str | None = None,
     ) -> None:
         self.problem = problem
         self.source = source
         self.line = line
         self.row = row
+        #: The row of a DataFrame by its index label, when that is not a whole number (``'K7'``).
+        self.label = label
         self.field = field
         self.fix = fix
         #: Every problem found in the same input, this one first (``(self,)`` when it is the only
@@ -77,8 +81,10 @@ class _PlacedError(OkrkitError):
             parts.append(str(self.source))
         if self.line is not None:
             parts.append(f"line {self.line}")
-        if self.row is not None:  # a number, or a DataFrame's index label (row 'K7')
-            parts.append(f"row {self.row!r}" if isinstance(self.row, str) else f"row {self.row}")
+        if self.label is not None:  # a DataFrame's row by its index label, as df.loc finds it
+            parts.append(f"row {self.label!r}")
+        elif self.row is not None:
+            parts.append(f"row {self.row}")
         if self.field:
             parts.append(f"field '{self.field}'")
         return ", ".join(parts)
@@ -111,6 +117,7 @@ class _PlacedError(OkrkitError):
                     "row": self.row,
                     "field": self.field,
                     "fix": self.fix,
+                    "label": self.label,
                 },
                 self.errors[1:],
                 self.more,
@@ -133,6 +140,7 @@ class _PlacedError(OkrkitError):
             "row": self.row,
             "field": self.field,
             "fix": self.fix,
+            "label": self.label,
         }
         for key, value in place.items():
             if known.get(key) is None:

@@ -24,7 +24,7 @@ import datetime as dt
 import gc
 import math
 import re
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -279,7 +279,15 @@ def _refuse(
     try:
         check(float(value), col)
     except ValidationError as exc:
-        raise exc.at(source=source, row=row_label(label)) from None
+        row, text = _label_place(label)
+        raise exc.at(source=source, row=row, label=text) from None
+
+
+def _label_place(label: Hashable) -> tuple[int | None, str | None]:
+    """A DataFrame row's place in an error, ``(row, label)``: ``row`` for a whole-number index
+    label, else ``label``."""
+    found = row_label(label)
+    return (found, None) if isinstance(found, int) else (None, found)
 
 
 def row_label(label: Hashable) -> int | str:
@@ -350,20 +358,20 @@ class Table:
 
     What :func:`build_set` reads: check-ins are checked and built column by column when every
     value is already in its checked form, other rows one by one. ``numbers`` name the rows in
-    errors: a file's row numbers, or a DataFrame's index labels.
+    errors: a file's row numbers (:func:`from_frames` turns a frame's into its index labels).
     """
 
     __slots__ = ("columns", "numbers")
 
-    def __init__(self, numbers: Sequence[int | str], columns: dict[str, list[Any]]) -> None:
+    def __init__(self, numbers: list[int], columns: dict[str, list[Any]]) -> None:
         self.numbers = numbers
         self.columns = columns
 
     def __len__(self) -> int:
         return len(self.numbers)
 
-    def records(self) -> list[tuple[int | str, dict[str, Any]]]:
-        """The rows as (row number or label, dict of the values that are not missing)."""
+    def records(self) -> list[tuple[int, dict[str, Any]]]:
+        """The rows as (row number, dict of the values that are not missing)."""
         names = list(self.columns)
         return [
             (number, {k: v for k, v in zip(names, values, strict=True) if v is not None})
@@ -372,8 +380,9 @@ class Table:
 
 
 def table(df: pd.DataFrame, name: str, *, source: str) -> Table:
-    """The rows of ``df``, named by their index labels (:func:`row_label`), as a
-    :class:`Table`, refusing unknown columns."""
+    """The rows of ``df`` (numbered from 1) as a :class:`Table`, refusing unknown columns.
+
+    :func:`from_frames` names a row in its errors by the frame's index label instead."""
     allowed = FRAME_COLUMNS[name]
     unknown = [c for c in df.columns if c not in allowed]
     if unknown:
@@ -382,18 +391,18 @@ def table(df: pd.DataFrame, name: str, *, source: str) -> Table:
             source=source,
             fix=f"columns of {name}: {', '.join(allowed)}",
         )
-    labels = [row_label(label) for label in df.index.tolist()]
+    numbers = list(range(1, len(df) + 1))
     if not df.columns.is_unique:  # df[name] would be a frame: take the rows as they come
         rows = df.to_dict("records")
         return Table(
-            labels,
+            numbers,
             {str(c): [_plain(row[c]) for row in rows] for c in dict.fromkeys(df.columns)},
         )
-    return Table(labels, {str(c): _plain_column(df[c]) for c in df.columns})
+    return Table(numbers, {str(c): _plain_column(df[c]) for c in df.columns})
 
 
-def records(df: pd.DataFrame, name: str, *, source: str) -> list[tuple[int | str, dict[str, Any]]]:
-    """Rows of ``df`` as (index label, dict of plain values), refusing unknown columns."""
+def records(df: pd.DataFrame, name: str, *, source: str) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of ``df`` as (row number from 1, dict of plain values), refusing unknown columns."""
     return table(df, name, source=source).records()
 
 
@@ -420,16 +429,41 @@ def from_frames(frames: Frames, *, source: str = "frames") -> OkrSet:
     ...
     okrkit.errors.ValidationError: frames.key_results, row 'K1', field 'weight': ...
     """
-    return build_set(
-        frames.cycle,
-        {name: table(df, name, source=f"{source}.{name}") for name, df in frames},
-        source=source,
+    try:
+        return build_set(
+            frames.cycle,
+            {name: table(df, name, source=f"{source}.{name}") for name, df in frames},
+            source=source,
+        )
+    except (InputError, ValidationError) as exc:
+        raise _at_label(exc, frames, source) from None
+
+
+def _at_label(
+    exc: InputError | ValidationError, frames: Frames, source: str
+) -> InputError | ValidationError:
+    """``exc`` with the row number of a frame (from 1) turned into that row's index label."""
+    index = {f"{source}.{name}": df.index for name, df in frames}
+    if exc.row is None or exc.label is not None or exc.source not in index:
+        return exc
+    labels = index[exc.source]
+    if not 0 < exc.row <= len(labels):
+        return exc
+    row, label = _label_place(labels[exc.row - 1])
+    return type(exc)(
+        exc.problem,
+        source=exc.source,
+        line=exc.line,
+        row=row,
+        label=label,
+        field=exc.field,
+        fix=exc.fix,
     )
 
 
 def build_set(
     cycle: object,
-    tables: Mapping[str, Table | Sequence[tuple[int | str, dict[str, Any]]]],
+    tables: Mapping[str, Table | list[tuple[int, dict[str, Any]]]],
     *,
     source: str,
     sources: Mapping[str, str] | None = None,
@@ -454,7 +488,7 @@ def _gc_paused() -> Iterator[None]:
 
 def _build_set(
     cycle: object,
-    tables: Mapping[str, Table | Sequence[tuple[int | str, dict[str, Any]]]],
+    tables: Mapping[str, Table | list[tuple[int, dict[str, Any]]]],
     *,
     source: str,
     sources: Mapping[str, str] | None,
@@ -462,7 +496,7 @@ def _build_set(
     def src(name: str) -> str:
         return (sources or {}).get(name, f"{source}.{name}")
 
-    def rows(name: str) -> Sequence[tuple[int | str, dict[str, Any]]]:
+    def rows(name: str) -> list[tuple[int, dict[str, Any]]]:
         found = tables.get(name, [])
         return found.records() if isinstance(found, Table) else found
 
@@ -553,7 +587,7 @@ _CHECKIN_NUMBER = re.compile(r"^check-in (\d+)")
 
 
 def _at_checkin(
-    exc: InputError | ValidationError, rows: Sequence[tuple[int | str, dict[str, Any]]], source: str
+    exc: InputError | ValidationError, rows: list[tuple[int, dict[str, Any]]], source: str
 ) -> InputError | ValidationError:
     """Point an error about the n-th check-in of a set (its date, its key result) at its row."""
     m = _CHECKIN_NUMBER.match(exc.problem)

@@ -56,6 +56,7 @@ import calendar
 import datetime as dt
 import functools
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -332,10 +333,12 @@ def _as_of(cycle: Cycle | None, as_of: dt.date | None) -> dt.date:
     return default_as_of(cycle) if cycle is not None else dt.date.today()
 
 
-def _numbers(kpis: pd.DataFrame, name: str) -> np.ndarray:  # type: ignore[type-arg]
+def _numbers(kpis: pd.DataFrame, name: str) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """A column as floats (NaN where missing or not a number); all NaN without the column."""
     if name not in kpis.columns:
         return np.full(len(kpis), np.nan)
-    return pd.to_numeric(kpis[name], errors="coerce").to_numpy("float64", na_value=np.nan)
+    column = pd.to_numeric(kpis[name], errors="coerce")
+    return np.asarray(column.to_numpy("float64", na_value=np.nan), dtype=np.float64)
 
 
 def kpi_progress(

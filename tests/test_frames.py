@@ -216,7 +216,7 @@ def _records_one_by_one(df: pd.DataFrame) -> list[tuple[int, dict[str, Any]]]:
     """Rows as :func:`okrkit.frames.records` gave them before it worked on columns."""
     return [
         (i, {k: v for k, v in ((k, _plain(v)) for k, v in row.items()) if v is not None})
-        for i, row in enumerate(df.to_dict("records"))
+        for i, row in enumerate(df.to_dict("records"), start=1)
     ]
 
 
@@ -276,9 +276,14 @@ def test_an_error_names_the_row_by_the_frames_own_index_label(small_set: OkrSet)
     with pytest.raises(ValidationError) as info:
         from_frames(_with(frames, key_results=krs))
     err = info.value
-    assert (err.source, err.row, err.field) == ("frames.key_results", "K2", "weight")
+    assert (err.source, err.row, err.label, err.field) == (
+        "frames.key_results",
+        None,
+        "K2",
+        "weight",
+    )
     assert str(err).startswith("frames.key_results, row 'K2', field 'weight': ")
-    assert krs.loc[err.row, "weight"] == -1.0  # the row the message names is the one df.loc finds
+    assert krs.loc[err.label, "weight"] == -1.0  # the row the message names is the one df.loc finds
 
 
 def test_a_filtered_frame_keeps_its_labels_in_errors(small_set: OkrSet) -> None:
@@ -306,10 +311,11 @@ def test_a_number_out_of_range_names_its_label(small_set: OkrSet) -> None:
     kpis.loc[kpis.index[-1], "target"] = 1e300
     with pytest.raises(ValidationError) as info:
         check_numbers(_with(frames, kpis=kpis))
-    assert (info.value.row, info.value.field) == (kpis.index[-1], "target")
+    assert (info.value.label, info.value.field) == (kpis.index[-1], "target")
+    assert f"frames.kpis, row '{kpis.index[-1]}', field 'target'" in str(info.value)
     with pytest.raises(ValidationError) as again:
         from_frames(_with(frames, kpis=kpis))
-    assert again.value.row == kpis.index[-1]
+    assert (again.value.row, again.value.label) == (None, kpis.index[-1])
 
 
 def test_file_readers_keep_their_own_row_numbers(small_set: OkrSet, tmp_path: Path) -> None:
