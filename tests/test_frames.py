@@ -3,6 +3,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -284,6 +285,8 @@ def test_an_error_names_the_row_by_the_frames_own_index_label(small_set: OkrSet)
     )
     assert str(err).startswith("frames.key_results, row 'K2', field 'weight': ")
     assert krs.loc[err.label, "weight"] == -1.0  # the row the message names is the one df.loc finds
+    again = pickle.loads(pickle.dumps(err))  # as it crosses to a worker process and back
+    assert (again.label, str(again)) == ("K2", str(err))
 
 
 def test_a_filtered_frame_keeps_its_labels_in_errors(small_set: OkrSet) -> None:
