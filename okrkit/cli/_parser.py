@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from okrkit.cli._common import day_arg, version
+from okrkit.model import ZONES
 
 __all__ = ["build_parser"]
 
@@ -213,6 +214,11 @@ def _checkin_fields(a: argparse.ArgumentParser, *, required_date: bool) -> None:
     g.add_argument("--done", action="store_const", const=True, help="milestone reached")
     g.add_argument("--not-done", dest="done", action="store_const", const=False)
     g.add_argument("--grade", type=float, help="grade 0.0–1.0 (qualitative)")
+    g.add_argument(
+        "--zone",
+        choices=ZONES,
+        help="the level reached (ordinal): fail (below commit), commit, target or stretch",
+    )
     a.add_argument(
         "--date",
         type=day_arg,
