@@ -186,9 +186,9 @@ def test_conflicting_sets_are_refused(second: OkrSet, message: str) -> None:
 
 
 def test_given_scores_are_used(small_set: OkrSet) -> None:
-    early = score(small_set, D(2026, 1, 20))  # before K1's check-ins: K1 scores 0
-    assert build_graph(small_set, early).nodes["K1"]["score"] == 0.0
-    assert build_graph(small_set, {"2026-Q1": early}).nodes["K1"]["score"] == 0.0
+    early = score(small_set, D(2026, 1, 20))  # before K1's check-ins: K1 has no data yet
+    assert build_graph(small_set, early).nodes["K1"]["score"] is None
+    assert build_graph(small_set, {"2026-Q1": early}).nodes["K1"]["status"] == "no data"
     assert build_graph(small_set, as_of=MID_Q1).nodes["K1"]["score"] == 0.4
 
 

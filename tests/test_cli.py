@@ -529,8 +529,9 @@ def test_score_json_shape_and_values(
     data = json.loads(out)
     assert set(data) == {"as_of", "cycle", "objectives"}
     assert (data["as_of"], data["cycle"]) == (AS_OF, "2026-Q1")
-    o_keys = {"id", "title", "owner", "level", "kind", "score", "band", "status", "key_results"}
-    kr_keys = {"id", "title", "type", "value", "score", "band", "status"}
+    o_keys = {"id", "title", "owner", "level", "kind", "score", "band", "status", "scored"}
+    o_keys.add("key_results")
+    kr_keys = {"id", "title", "type", "value", "score", "band", "status", "pending"}
     assert all(set(o) == o_keys for o in data["objectives"])
     assert all(set(kr) == kr_keys for o in data["objectives"] for kr in o["key_results"])
 
@@ -563,6 +564,7 @@ def test_score_json_shape_and_values(
         "score": 0.4,
         "band": "yellow",
         "status": "at risk",
+        "pending": None,
     }
     assert by_id["MKT-1-KR3"]["score"] == pytest.approx(0.5)
     assert by_id["CO-1-KR2"]["value"] is True and by_id["CO-1-KR2"]["score"] == 1.0

@@ -193,8 +193,12 @@ def test_a_stored_checkin_outside_its_cycle_is_kept_named_and_not_counted(tmp_pa
         ):
             okrs = store.load("2026-Q4")
         assert [c.date for c in okrs.checkins] == [dt.date(2026, 11, 2)]
-        # the June 'done' does not finish the milestone in Q4, from the store's frames too
-        scores = score(store.frames("2026-Q4"), dt.date(2026, 11, 20)).key_results.set_index("id")
+        # the June 'done' does not finish the milestone in Q4, from the store's frames too:
+        # not yet due mid-cycle, and not done (0.0) on the cycle's last day, its due date
+        frames = store.frames("2026-Q4")
+        scores = score(frames, dt.date(2026, 11, 20)).key_results.set_index("id")
+        assert scores.at["O1-KR3", "pending"] == "not yet due"
+        scores = score(frames, dt.date(2026, 12, 31)).key_results.set_index("id")
         assert scores.at["O1-KR3", "score"] == 0.0
         june = int(store.checkins("O1-KR3").sort_values("date")["id"].iloc[0])
         store.correct_checkin(june, date=dt.date(2026, 11, 10), reason="dated in the wrong cycle")

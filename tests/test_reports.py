@@ -115,9 +115,10 @@ def test_changes_since_the_last_checkin_by_hand() -> None:
     assert (k1["score"], k1["previous_score"]) == (0.4, 0.1)
     assert k1["score_change"] == pytest.approx(0.3)
     assert (k1["confidence"], k1["note"]) == (7, "halfway")
-    k2 = changes.loc["K2"]  # one check-in: no previous reading; the score before is 0
+    k2 = changes.loc["K2"]  # one check-in: no previous reading; before it, not yet due
     assert math.isnan(k2["previous_value"]) and k2["previous_date"] is None
-    assert (k2["value"], k2["score"], k2["previous_score"], k2["score_change"]) == (1, 1, 0, 1)
+    assert (k2["value"], k2["score"]) == (1, 1)
+    assert math.isnan(k2["previous_score"]) and math.isnan(k2["score_change"])
     k3 = changes.loc["K3"]  # same date: the one recorded last is the latest
     assert (k3["value"], k3["previous_value"], k3["note"]) == (60, 70, "recorded last")
     assert k3["score_change"] == pytest.approx(0.1 - 0.2)

@@ -136,7 +136,7 @@ def test_metric_score(start: float, target: float, value: float, expected: float
 
 
 def test_metric_at_its_start_scores_plain_zero() -> None:
-    row = one(metric(8, 5))
+    row = one(metric(8, 5, current=8))
     assert row["score"] == 0.0
     assert not math.copysign(1.0, row["score"]) < 0  # not -0.0, which JSON would show
 
@@ -172,11 +172,14 @@ def test_same_date_the_later_checkin_in_the_list_wins(first: float, second: floa
     assert row["score"] == pytest.approx(second / 100)
 
 
-def test_metric_falls_back_to_current_then_to_start() -> None:
+def test_metric_falls_back_to_current_else_has_no_data() -> None:
     assert one(metric(current=25))["score"] == pytest.approx(0.25)
     assert one(metric(current=25), [ci("2026-03-01", value=90)])["score"] == pytest.approx(0.25)
-    row = one(metric(start=10, target=20))
-    assert (row["score"], row["value"]) == (0.0, 10.0)
+    row = one(metric(start=10, target=20))  # nothing measured: no score, not "0.00 red"
+    assert math.isnan(row["score"]) and math.isnan(row["value"])
+    assert (row["band"], row["status"], row["pending"]) == (None, "no data", "no data")
+    row = one(metric(start=10, target=20), [ci("2026-03-01", value=15)])  # only after as_of
+    assert (row["status"], row["pending"]) == ("no data", "no data")
 
 
 # --- milestone, qualitative ---------------------------------------------------------------------
@@ -184,17 +187,21 @@ def test_metric_falls_back_to_current_then_to_start() -> None:
 
 def test_milestone() -> None:
     ms = KeyResult(id="K", title="Launch", type="milestone")
-    assert one(ms)["score"] == 0.0
+    end = D(2026, 3, 31)  # due by default on the cycle's last day
+    assert one(ms, as_of=end)["score"] == 0.0
+    assert math.isnan(one(ms)["score"])  # not yet due (rules in test_scoring_shapes.py)
     assert one(dataclasses.replace(ms, done=True))["score"] == 1.0
     assert one(ms, [ci("2026-02-01", done=True)])["score"] == 1.0
-    assert one(ms, [ci("2026-03-01", done=True)])["score"] == 0.0  # after as_of
+    assert one(ms, [ci("2026-03-01", done=True)])["pending"] == "not yet due"  # after as_of
     done_then_undone = [ci("2026-02-01", done=True), ci("2026-02-10", done=False)]
-    assert one(ms, done_then_undone)["score"] == 0.0
+    assert one(ms, done_then_undone, as_of=end)["score"] == 0.0
 
 
 def test_qualitative() -> None:
-    assert one(grade(None))["score"] == 0.0
-    assert math.isnan(one(grade(None))["value"])
+    ungraded = one(grade(None))
+    assert math.isnan(ungraded["score"]) and math.isnan(ungraded["value"])
+    assert (ungraded["status"], ungraded["pending"]) == ("no data", "no data")
+    assert ungraded["band"] is None
     assert one(grade(0.8))["score"] == 0.8
     checkins = [ci("2026-02-01", grade=0.3), ci("2026-02-10", grade=0.5)]
     assert one(grade(None), checkins)["score"] == 0.5
@@ -240,13 +247,14 @@ def test_guardrail_share_of_checkins_held(
         ("above", 98, 0.0),
         ("below", 98, 1.0),
         ("below", 100, 0.0),
-        ("above", None, 1.0),  # nothing measured yet
-        ("below", None, 1.0),
+        ("above", None, math.nan),  # nothing measured yet: no data
+        ("below", None, math.nan),
     ],
 )
 def test_guardrail_without_checkins(direction: str, current: float | None, expected: float) -> None:
     row = one(guard(direction, current=current))
-    assert row["score"] == expected
+    assert row["score"] == pytest.approx(expected, nan_ok=True)
+    assert row["pending"] == (None if current is not None else "no data")
 
 
 def test_guardrail_status_expects_it_to_hold_all_along() -> None:
@@ -287,9 +295,10 @@ def test_objective_weighted_mean_and_empty_objective() -> None:
     assert o.loc["O1", "score"] == pytest.approx((3 * 0.5 + 0.5 * 0.2 + 1.5 * 1.0) / 5)
     assert o.loc["O3", "score"] == pytest.approx(0.9)  # only its own key results count
     assert o["key_results"].to_dict() == {"O1": 3, "O2": 0, "O3": 1}
+    assert o["scored"].to_dict() == {"O1": 3, "O2": 0, "O3": 1}
     assert math.isnan(o.loc["O2", "score"])
     assert pd.isna(o.loc["O2", "band"])
-    assert pd.isna(o.loc["O2", "status"])
+    assert o.loc["O2", "status"] == "no data"
     assert pd.isna(o.loc["O2", "expectation"])
     assert math.isnan(o.loc["O2", "forecast"])
 
@@ -563,8 +572,11 @@ def test_to_dict_shape(small_set: OkrSet) -> None:
     assert list(out) == ["as_of", "cycle", "objectives"]
     assert out["as_of"] == "2026-02-14"
     assert out["cycle"] == "2026-Q1"
-    o_keys = ["id", "title", "owner", "level", "kind", "score", "band", "status", "key_results"]
-    kr_keys = ["id", "title", "type", "value", "score", "band", "status"]
+    o_keys = [
+        "id", "title", "owner", "level", "kind", "score", "band", "status", "scored",
+        "key_results",
+    ]  # fmt: skip
+    kr_keys = ["id", "title", "type", "value", "score", "band", "status", "pending"]
     for o in out["objectives"]:
         assert list(o) == o_keys
         for kr in o["key_results"]:
@@ -588,6 +600,7 @@ def test_to_dict_shape(small_set: OkrSet) -> None:
         "score": 0.4,
         "band": "yellow",
         "status": "at risk",
+        "pending": None,
     }
     assert k3["value"] is True  # a milestone's value is done / not done
     assert k5["value"] == 60.0
@@ -599,7 +612,8 @@ def test_to_dict_shape(small_set: OkrSet) -> None:
         "kind": "committed",
         "score": None,
         "band": None,
-        "status": None,
+        "status": "no data",
+        "scored": 0,
         "key_results": [],
     }
     for o in out["objectives"]:
@@ -627,10 +641,12 @@ def test_to_dict_of_ungraded_and_fresh_key_results() -> None:
         ],
     )
     out = score(okrs, MID_Q1).to_dict()
-    q, m, c = out["objectives"][0]["key_results"]
-    assert (q["value"], q["score"], q["band"]) == (None, 0.0, "red")
-    assert (m["value"], m["score"]) == (False, 0.0)
-    assert (c["value"], c["score"]) == (8.0, 0.0)
+    o = out["objectives"][0]
+    q, m, c = o["key_results"]
+    assert (q["value"], q["score"], q["band"], q["status"]) == (None, None, None, "no data")
+    assert (m["value"], m["score"], m["status"]) == (False, None, "not yet due")
+    assert (c["value"], c["score"], c["pending"]) == (None, None, "no data")
+    assert (o["score"], o["status"], o["scored"]) == (None, "no data", 0)
     text = json.dumps(out, allow_nan=False)
     assert "-0.0" not in text
     assert "NaN" not in text
@@ -725,15 +741,16 @@ def reference_kr_score(kr: KeyResult, checkins: tuple[CheckIn, ...], as_of: dt.d
         elif kr.current is not None:
             value = kr.current
         else:
-            value = kr.start
+            return math.nan  # no data
         assert value is not None
         return min(max((value - kr.start) / (kr.target - kr.start), 0.0), 1.0)
     if kr.type == "milestone":
         done = latest.done if latest is not None else kr.done
-        return 1.0 if done else 0.0
+        due = kr.due or CYCLE.end
+        return 1.0 if done else 0.0 if as_of >= due else math.nan  # nan: not yet due
     if kr.type == "qualitative":
         g = latest.grade if latest is not None else kr.grade
-        return 0.0 if g is None else g
+        return math.nan if g is None else g
     assert kr.threshold is not None
 
     def held(v: float) -> bool:
@@ -742,7 +759,9 @@ def reference_kr_score(kr: KeyResult, checkins: tuple[CheckIn, ...], as_of: dt.d
 
     if mine:
         return sum(held(c.value) for _, _, c in mine if c.value is not None) / len(mine)
-    return 1.0 if kr.current is None or held(kr.current) else 0.0
+    if kr.current is None:
+        return math.nan  # no data
+    return 1.0 if held(kr.current) else 0.0
 
 
 @settings(deadline=None, max_examples=150)
@@ -753,14 +772,16 @@ def test_property_vectorised_equals_reference(okrs: OkrSet, as_of: dt.date) -> N
     expected = {kr.id: reference_kr_score(kr, okrs.checkins, as_of) for _, kr in okrs.key_results()}
     assert list(got) == list(expected)
     for ident, value in expected.items():
-        assert got[ident] == pytest.approx(value, rel=1e-12, abs=1e-12), ident
+        assert got[ident] == pytest.approx(value, rel=1e-12, abs=1e-12, nan_ok=True), ident
     for o in okrs.objectives:
         row = s.objectives.set_index("id").loc[o.id]
-        if not o.key_results:
-            assert math.isnan(row["score"])
+        known = [kr for kr in o.key_results if not math.isnan(expected[kr.id])]
+        assert row["scored"] == len(known)
+        if not known:
+            assert math.isnan(row["score"]) and row["status"] == "no data"
             continue
-        w = sum(kr.weight for kr in o.key_results)
-        mean = sum(kr.weight * expected[kr.id] for kr in o.key_results) / w
+        w = sum(kr.weight for kr in known)
+        mean = sum(kr.weight * expected[kr.id] for kr in known) / w
         assert row["score"] == pytest.approx(mean, rel=1e-9, abs=1e-12)
 
 
@@ -769,13 +790,16 @@ def test_property_vectorised_equals_reference(okrs: OkrSet, as_of: dt.date) -> N
 def test_property_scores_within_unit_interval(okrs: OkrSet, as_of: dt.date) -> None:
     s = score(okrs, as_of)
     kr_scores = s.key_results["score"].to_numpy()
-    assert not np.isnan(kr_scores).any()
-    assert ((kr_scores >= 0.0) & (kr_scores <= 1.0)).all()
+    unscored = np.isnan(kr_scores)
+    assert (unscored == s.key_results["pending"].notna().to_numpy()).all()
+    assert s.key_results["band"][unscored].isna().all()  # never "0.00 red" without a score
+    assert ((kr_scores[~unscored] >= 0.0) & (kr_scores[~unscored] <= 1.0)).all()
     forecast = s.key_results["forecast"].to_numpy()
     assert ((forecast >= 0.0) & (forecast <= 1.0) | np.isnan(forecast)).all()
     for _, row in s.objectives.iterrows():
-        if row["key_results"] == 0:
+        if row["scored"] == 0:
             assert math.isnan(row["score"]) and pd.isna(row["band"])
+            assert row["status"] == "no data"
         else:
             assert 0.0 <= row["score"] <= 1.0 + 1e-12
             assert row["band"] in ("red", "yellow", "green")

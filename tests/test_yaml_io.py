@@ -463,11 +463,11 @@ CASES: list[tuple[str, str, str | None, type[OkrkitError], str, str]] = [
     ),
     (
         "    frequency: weekly\n",
-        "    frequency: now and then\n",
+        "    frequency: fortnightly\n",
         "    frequency: biweekly\n",
         ValidationError,
         "frequency",
-        "    frequency: now and then",
+        "    frequency: fortnightly",
     ),
     (
         "        type: metric\n",

@@ -227,9 +227,11 @@ def monte_carlo_forecast(
     an increment drawn at random from that key result's own steps, or from the steps of all
     metric key results when it has fewer than ``min_checkins`` readings; the sum is clipped to
     0–1. As in the linear forecast, milestones, qualitative key results and guardrails keep
-    their current score; so do metrics already at 1.0 (the target reached, as in the status
-    rule), and every key result once the cycle has ended. A metric without any reading has no
-    forecast (``NaN``). An objective's run is the weighted mean of its key results' runs,
+    their current score; so do rates judged per period, targets with a bound but no start,
+    metrics already at 1.0 (the target reached, as in the status rule), and every key result once
+    the cycle has ended. A key result without a score ("no data", "not yet due") and a metric
+    without any reading have no forecast (``NaN``) and leave their objective's runs. An
+    objective's run is the weighted mean of its key results' runs,
     leaving out those without a forecast (as the linear forecast does).
 
     Parameters
@@ -270,7 +272,12 @@ def monte_carlo_forecast(
     krs, sk = frames.key_results, scores.key_results
     n = len(krs)
     ktype = krs["type"].to_numpy().astype(str)
+    # plain metrics move along a line; rates per period and bounds without a start are held
     simulated = ktype == "metric"
+    if "per" in krs:
+        simulated &= krs["per"].isna().to_numpy()
+    if "bound" in krs:
+        simulated &= krs["bound"].isna().to_numpy() | krs["start"].notna().to_numpy()
     start = krs["start"].to_numpy("float64")
     target = krs["target"].to_numpy("float64")
 
@@ -334,7 +341,7 @@ def monte_carlo_forecast(
     weeks = np.where(readings > 0, np.maximum(_day(cycle.end) - last_day, 0) / 7.0, 0.0)
     if scores.as_of >= cycle.end:
         weeks[:] = 0.0  # the cycle is over: its scores are final
-    no_reading = simulated & (readings == 0)
+    no_reading = (simulated & (readings == 0)) | np.isnan(now)  # no score, nothing to forecast
     own = readings >= min_checkins
     held = ~simulated | (now >= 1.0) | (weeks <= 0)
     basis = np.select([held, own], ["held", "own"], "pooled").astype(object)

@@ -2,15 +2,21 @@
 
 Rules (see also ``docs/scoring.md``):
 
-- **Key result score** in [0, 1]. ``metric``: (value − start) / (target − start), clipped, where
-  value is the latest check-in on or before the as-of date, else ``current``, else ``start``; a
-  target below the start (a decreasing metric) scores the same way. ``milestone``: 1.0 when done,
-  else 0.0. ``qualitative``: the latest grade, 0.0 until graded. ``guardrail``: the share of
+- **Key result score** in [0, 1], or no score yet (``NaN``, ``pending`` "no data" or "not yet
+  due", status the same words). ``metric``: (value − start) / (target − start), clipped, where
+  value is the latest check-in on or before the as-of date, else ``current``, else no data; a
+  target below the start (a decreasing metric) scores the same way. With ``bound``
+  (``at_least`` / ``at_most``) reaching or passing the target scores 1.0, and short of it,
+  without a start, the share of the target (:func:`metric_scores`). With ``per`` (week, month,
+  quarter) a rate: the mean over the judged periods (:func:`period_bounds`). ``milestone``: 1.0
+  when done; not done before its due date (``due``, else the cycle's last day) not yet due,
+  its status from the latest confidence (:func:`pending_status`); not done on or after it 0.0.
+  ``qualitative``: the latest grade, no data until graded. ``guardrail``: the share of
   check-ins up to the as-of date that held the line (value at or above the threshold for
-  ``above``, at or below for ``below``); with no check-in, 1.0 or 0.0 from ``current``, and 1.0
-  when nothing has been measured yet.
-- **Objective score**: the weight-weighted mean of its own key results' scores (``NaN`` for an
-  objective without key results).
+  ``above``, at or below for ``below``); with no check-in, 1.0 or 0.0 from ``current``, no data
+  without it. ``ordinal``: the score of the zone reached (:func:`zone_scores`).
+- **Objective score**: the weight-weighted mean of its own key results that have a score
+  (``scored`` of ``key_results``); ``NaN`` and status "no data" when none has.
 - **Band**: red below 0.4, yellow from 0.4, green from 0.7 (:class:`ScoringConfig`).
 - **Status** compares the score with the expected pace: the elapsed share of the cycle times the
   expected final score (1.0 for committed, 0.7 for aspirational; guardrails are expected to hold
@@ -28,8 +34,8 @@ Rules (see also ``docs/scoring.md``):
 
 The rules are in ``okrkit/scoring/_rules.py`` (bands, the status decision, the expected pace),
 the column work in ``_engine.py`` and the result, :class:`Scores`, in ``_scores.py``. No function
-here loops over key results in Python: 400k key results are a handful of column
-operations.
+here loops over key results in Python (only over the periods of the few rates): 400k key
+results are a handful of column operations.
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ from __future__ import annotations
 from okrkit.scoring._engine import score, score_key_results, score_objectives
 from okrkit.scoring._rules import (
     BANDS,
+    DEFAULT_ZONE_SCORES,
+    PENDING,
     STATUSES,
     ScoringConfig,
     band,
@@ -45,11 +53,17 @@ from okrkit.scoring._rules import (
     decide_status,
     default_as_of,
     expected_pace,
+    metric_scores,
+    pending_status,
+    period_bounds,
+    zone_scores,
 )
 from okrkit.scoring._scores import Scores
 
 __all__ = [
     "BANDS",
+    "DEFAULT_ZONE_SCORES",
+    "PENDING",
     "STATUSES",
     "Scores",
     "ScoringConfig",
@@ -59,7 +73,11 @@ __all__ = [
     "decide_status",
     "default_as_of",
     "expected_pace",
+    "metric_scores",
+    "pending_status",
+    "period_bounds",
     "score",
     "score_key_results",
     "score_objectives",
+    "zone_scores",
 ]

@@ -13,12 +13,17 @@ from okrkit.frames import Frames, check_numbers, to_frames
 from okrkit.lifecycle import FINISHED_AT, in_cycle_mask
 from okrkit.model import OkrSet
 from okrkit.scoring._rules import (
+    PENDING,
     ScoringConfig,
     band,
     codes_of,
     day_numbers,
     decide_status,
     default_as_of,
+    metric_scores,
+    pending_status,
+    period_bounds,
+    zone_scores,
 )
 from okrkit.scoring._scores import Scores
 
@@ -85,10 +90,20 @@ def _elapsed(days: np.ndarray[Any, Any], cycle: Cycle) -> np.ndarray[Any, Any]:
     return np.clip(out, 0.0, 1.0, out=out)
 
 
+def _column(krs: pd.DataFrame, name: str) -> np.ndarray[Any, Any] | None:
+    """An object column of the key results, ``None`` when it is absent or empty throughout
+    (the common case for the shapes most key results do not use: bound, per, zone)."""
+    if name not in krs:
+        return None
+    column = krs[name].to_numpy(dtype=object)
+    return column if pd.notna(column).any() else None
+
+
 def score_key_results(frames: Frames, as_of: dt.date, config: ScoringConfig) -> pd.DataFrame:
-    """Score, band, status and forecast of every key result (see the module rules)."""
+    """Score, band, status, pending reason and forecast of every key result (see the rules)."""
     krs = frames.key_results
     n = len(krs)
+    cycle = frames.cycle
     objectives = frames.objectives
     o_codes = codes_of(pd.Index(objectives["id"]), krs["objective"])
     o_kind = objectives["kind"].to_numpy(dtype=object)
@@ -99,6 +114,9 @@ def score_key_results(frames: Frames, as_of: dt.date, config: ScoringConfig) -> 
     target = krs["target"].to_numpy("float64")
     threshold = krs["threshold"].to_numpy("float64")
     below = (krs["direction"] == "below").to_numpy()
+    bound = _column(krs, "bound")
+    per = _column(krs, "per")
+    as_of_day = np.datetime64(as_of, "D").astype("int64")
 
     # Check-ins of the cycle up to as_of, as integer KR positions and day numbers.
     ci = frames.checkins
@@ -106,8 +124,8 @@ def score_key_results(frames: Frames, as_of: dt.date, config: ScoringConfig) -> 
     codes = codes_of(pd.Index(krs["id"]), ci["key_result"])
     # a check-in counts in the cycle it is dated in (stores written before 0.2 may hold others)
     # from the day numbers above, without converting the dates a second time
-    inside = in_cycle_mask(days.view("datetime64[D]"), frames.cycle)
-    keep = (days <= np.datetime64(as_of, "D").astype("int64")) & (codes >= 0) & inside
+    inside = in_cycle_mask(days.view("datetime64[D]"), cycle)
+    keep = (days <= as_of_day) & (codes >= 0) & inside
     everything = bool(keep.all())
 
     def kept(column: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -133,19 +151,28 @@ def score_key_results(frames: Frames, as_of: dt.date, config: ScoringConfig) -> 
         out[has] = column[latest_pos[has]]
         return out
 
+    # Metrics: the latest value, else current; without either there is no data (no score).
     current = krs["current"].to_numpy("float64")
-    value = np.where(np.isnan(latest(c_value)), current, latest(c_value))
-    metric_value = np.where(np.isnan(value), start, value)
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        # "+ 0.0" turns the -0.0 of a decreasing metric at its start into 0.0 (JSON shows "-0.0").
-        metric_score = np.clip((metric_value - start) / (target - start), 0.0, 1.0) + 0.0
+    value = latest(c_value)
+    value = np.where(np.isnan(value), current, value)
+    metric_score = metric_scores(value, start, target, bound)
 
+    # Milestones: 1.0 when done; before the due date (end of cycle at the latest) no score yet.
     done = latest(c_done)
     done = np.where(np.isnan(done), krs["done"].to_numpy("float64", na_value=0.0), done)
+    is_milestone = ktype == "milestone"
+    not_due = np.zeros(n, dtype=bool)
+    if is_milestone.any():
+        due = krs["due"].to_numpy("datetime64[D]") if "due" in krs else np.full(n, "NaT", "M8[D]")
+        due_day = np.where(np.isnat(due), np.datetime64(cycle.end, "D"), due).astype("int64")
+        due_day = np.minimum(due_day, np.datetime64(cycle.end, "D").astype("int64"))
+        not_due = is_milestone & (done != 1.0) & (as_of_day < due_day)
+    milestone_score = np.where(not_due, np.nan, done)
+
     grade = latest(c_grade)
     grade = np.where(np.isnan(grade), krs["grade"].to_numpy("float64"), grade)
 
-    # Guardrails: share of check-ins that held; fall back to current, then to "held".
+    # Guardrails: share of check-ins that held; without any, current held or not; else no data.
     side = np.where(below, -1.0, 1.0)  # held: (value - threshold) x side >= 0
     held = c_value - threshold[codes]
     held *= side[codes]
@@ -154,35 +181,62 @@ def score_key_results(frames: Frames, as_of: dt.date, config: ScoringConfig) -> 
     held_count = np.bincount(codes, weights=held.astype("float64"), minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = held_count / count
-    now_held = np.where(below, value <= threshold, value >= threshold).astype("float64")
-    now_held[np.isnan(value)] = 1.0
+        now_held = np.where(below, value <= threshold, value >= threshold).astype("float64")
+    now_held[np.isnan(value)] = np.nan
     guard_score = np.where(count > 0, share, now_held)
 
+    # Ordinal key results: the zone of the latest check-in, else the key result's zone.
+    is_ordinal = ktype == "ordinal"
+    zone = np.full(n, None, dtype=object)
+    ordinal_score = np.full(n, np.nan)
+    if is_ordinal.any():
+        c_zone = kept(ci["zone"].to_numpy(dtype=object))
+        has = latest_pos >= 0
+        zone[has] = c_zone[latest_pos[has]]
+        own = krs["zone"].to_numpy(dtype=object)
+        zone = np.where(pd.isna(zone), own, zone)
+        zone[~(is_ordinal & pd.notna(zone))] = None
+        ordinal_score = zone_scores(zone, config)
+
     is_metric, is_guard = ktype == "metric", ktype == "guardrail"
-    is_milestone, is_quality = ktype == "milestone", ktype == "qualitative"
+    is_quality = ktype == "qualitative"
     kr_score = np.select(
-        [is_metric, is_milestone, is_quality, is_guard],
-        [metric_score, done, np.nan_to_num(grade, nan=0.0), guard_score],
+        [is_metric, is_milestone, is_quality, is_guard, is_ordinal],
+        [metric_score, milestone_score, grade, guard_score, ordinal_score],
         np.nan,
     )
     shown_value = np.select(
-        [is_metric, is_milestone, is_quality, is_guard], [metric_value, done, grade, value], np.nan
+        [is_metric, is_milestone, is_quality, is_guard], [value, done, grade, value], np.nan
     )
 
-    elapsed = frames.cycle.elapsed(as_of)
+    elapsed = cycle.elapsed(as_of)
     expected_final = np.where(kind == "aspirational", config.aspirational_target, 1.0)
     pace = np.where(is_guard, 1.0, elapsed * expected_final)
+    is_rate = np.zeros(n, dtype=bool)
+    if per is not None:  # rates judged period by period: a loop over these key results only
+        is_rate = is_metric & pd.notna(per)
+        rate_score, rate_share = _rates(
+            is_rate, per, codes, days, c_value, start, target, bound, current, cycle, as_of
+        )
+        kr_score = np.where(is_rate, rate_score, kr_score)
+        pace = np.where(is_rate, rate_share * expected_final, pace)
+
     confidence = latest(c_conf)
     confidence = np.where(np.isnan(confidence), krs["confidence"].to_numpy("float64"), confidence)
     low = None
     if config.low_confidence is not None:
         low = np.nan_to_num(confidence, nan=np.inf) <= config.low_confidence
     status = decide_status(kr_score, pace, config, low)
+    unscored = np.isnan(kr_score)
+    pending = np.full(n, None, dtype=object)
+    if unscored.any():
+        pending[unscored] = np.where(not_due[unscored], PENDING[1], PENDING[0])
+        status[unscored] = pending_status(pending[unscored], confidence[unscored], config)
 
     forecast = _forecast(
-        codes, days, c_value, start, target, metric_score, current, frames.cycle, as_of, n
+        codes, days, c_value, start, target, bound, metric_score, current, cycle, as_of, n
     )
-    forecast = np.where(is_metric, forecast, kr_score)
+    forecast = np.where(is_metric & ~is_rate, forecast, kr_score)
 
     last = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     has = latest_pos >= 0
@@ -198,9 +252,11 @@ def score_key_results(frames: Frames, as_of: dt.date, config: ScoringConfig) -> 
             "kind": kind,
             "unit": krs["unit"].array,
             "value": shown_value,
+            "zone": zone,
             "score": kr_score,
             "band": band(kr_score, config),
             "status": status,
+            "pending": pending,
             "confidence": confidence,
             "checkins": count,
             "last_checkin": pd.to_datetime(last),
@@ -209,12 +265,74 @@ def score_key_results(frames: Frames, as_of: dt.date, config: ScoringConfig) -> 
     )
 
 
+def _rates(
+    is_rate: np.ndarray[Any, Any],
+    per: np.ndarray[Any, Any],
+    codes: np.ndarray[Any, Any],
+    days: np.ndarray[Any, Any],
+    c_value: np.ndarray[Any, Any],
+    start: np.ndarray[Any, Any],
+    target: np.ndarray[Any, Any],
+    bound: np.ndarray[Any, Any] | None,
+    current: np.ndarray[Any, Any],
+    cycle: Cycle,
+    as_of: dt.date,
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Scores of rate key results (``per`` a week, month or quarter) and the share of the pace
+    their status is measured against (1.0, or the elapsed share of the current period).
+
+    Each reading is the figure of the period it is dated in (the latest of a period counts); a
+    key result without check-ins reads ``current`` as the figure of the current period. The score
+    is the mean over the judged periods: those ended by ``as_of`` (its end of day), and the
+    current one once it scores 1.0. With none judged, the current period's score.
+    """
+    n = len(is_rate)
+    as_of_day = np.datetime64(as_of, "D").astype("int64")
+    mine = is_rate[codes]
+    r_code, r_day, r_value = codes[mine], days[mine], c_value[mine]
+    read = np.bincount(r_code, minlength=n) > 0
+    from_current = is_rate & ~read & ~np.isnan(current)
+    extra = np.flatnonzero(from_current)
+    r_code = np.concatenate([r_code, extra])
+    today = min(as_of_day, np.datetime64(cycle.end, "D").astype("int64"))
+    r_day = np.concatenate([r_day, np.full(len(extra), today)])
+    r_value = np.concatenate([r_value, current[extra]])
+    ok = ~np.isnan(r_value)
+    r_code, r_day, r_value = r_code[ok], r_day[ok], r_value[ok]
+    first, last = period_bounds(r_day, per[r_code], cycle)
+    # the latest reading of each (key result, period): sort, keep the last of each run
+    order = np.lexsort((np.arange(len(r_day)), r_day, first, r_code))
+    r_code, first, last, r_value = r_code[order], first[order], last[order], r_value[order]
+    tail = np.ones(len(r_code), dtype=bool)
+    tail[:-1] = (r_code[1:] != r_code[:-1]) | (first[1:] != first[:-1])
+    r_code, first, last, r_value = r_code[tail], first[tail], last[tail], r_value[tail]
+    s = metric_scores(
+        r_value, start[r_code], target[r_code], None if bound is None else bound[r_code]
+    )
+    ended = last <= as_of_day
+    judged = ended | (s >= FINISHED_AT)
+    judged_n = np.bincount(r_code[judged], minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(r_code[judged], weights=s[judged], minlength=n) / judged_n
+    now = ~ended  # readings are up to as_of, so a period not ended holds as_of
+    now_score = np.full(n, np.nan)
+    now_score[r_code[now]] = s[now]
+    share = np.ones(n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        now_share = (as_of_day - first[now] + 1) / (last[now] - first[now] + 1)
+    share[r_code[now]] = np.clip(now_share, 0.0, 1.0)
+    score = np.where(judged_n > 0, mean, now_score)
+    share = np.where(judged_n > 0, 1.0, share)
+    return score, share
+
+
 def _forecast(
     codes: np.ndarray[Any, Any],
     days: np.ndarray[Any, Any],
     c_value: np.ndarray[Any, Any],
     start: np.ndarray[Any, Any],
     target: np.ndarray[Any, Any],
+    bound: np.ndarray[Any, Any] | None,
     metric_score: np.ndarray[Any, Any],
     current: np.ndarray[Any, Any],
     cycle: Cycle,
@@ -222,11 +340,14 @@ def _forecast(
     n: int,
 ) -> np.ndarray[Any, Any]:
     """Least-squares line through (cycle start, 0) and each check-in, read at the cycle end."""
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        span = target - start
-        s = c_value - start[codes]
-        s /= span[codes]
-        np.clip(s, 0.0, 1.0, out=s)
+    if bound is None:
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            span = target - start
+            s = c_value - start[codes]
+            s /= span[codes]
+            np.clip(s, 0.0, 1.0, out=s)
+    else:
+        s = metric_scores(c_value, start[codes], target[codes], bound[codes])
     # Check-ins without a score go to an extra bin n instead of being copied out.
     missing = np.isnan(s)
     bins = np.where(missing, n, codes) if missing.any() else codes
@@ -264,7 +385,7 @@ def _forecast(
 def score_objectives(
     frames: Frames, krs: pd.DataFrame, as_of: dt.date, config: ScoringConfig
 ) -> pd.DataFrame:
-    """Objective scores as weight-weighted means of their own key results."""
+    """Objective scores as weight-weighted means of their own key results that have a score."""
     objectives = frames.objectives
     codes = codes_of(pd.Index(objectives["id"]), krs["objective"])
     keep = codes >= 0  # edited frames may hold key results of an objective not listed
@@ -273,12 +394,19 @@ def score_objectives(
     w = krs["weight"].to_numpy("float64")[keep]
     s = krs["score"].to_numpy("float64")[keep]
     f = krs["forecast"].to_numpy("float64")[keep]
-    total_w = np.bincount(codes, weights=w, minlength=n)
     count = np.bincount(codes, minlength=n)
+    has_s = ~np.isnan(s)
+    everything = bool(has_s.all())
+    s_codes = codes if everything else codes[has_s]
+    s_w = w if everything else w[has_s]
+    scored = np.bincount(s_codes, minlength=n) if not everything else count
     has_f = ~np.isnan(f)
     f_w = np.bincount(codes[has_f], weights=w[has_f], minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        o_score = np.bincount(codes, weights=w * s, minlength=n) / total_w
+        known = s if everything else s[has_s]
+        o_score = np.bincount(s_codes, weights=s_w * known, minlength=n) / np.bincount(
+            s_codes, weights=s_w, minlength=n
+        )
         o_forecast = np.bincount(codes[has_f], weights=(w * f)[has_f], minlength=n) / f_w
     kind = objectives["kind"].to_numpy()
     aspirational = kind == "aspirational"
@@ -296,6 +424,8 @@ def score_objectives(
         "short",
     ).astype(object)
     expectation[np.isnan(o_score)] = None
+    status = decide_status(o_score, np.full(n, pace), config)
+    status[np.isnan(o_score)] = PENDING[0]  # no key result with a score: no data
     return pd.DataFrame(
         {
             "id": objectives["id"].array,
@@ -304,9 +434,10 @@ def score_objectives(
             "level": objectives["level"].array,
             "kind": kind,
             "key_results": count,
+            "scored": scored,
             "score": o_score,
             "band": band(o_score, config),
-            "status": decide_status(o_score, np.full(n, pace), config),
+            "status": status,
             "expected": expected,
             "expectation": expectation,
             "forecast": o_forecast,

@@ -26,18 +26,27 @@ class Scores:
     key_results: pd.DataFrame
 
     def to_dict(self) -> dict[str, Any]:
-        """The documented JSON shape of ``okrkit score --format json``."""
+        """The documented JSON shape of ``okrkit score --format json``.
+
+        A key result carries ``pending`` (``null``, ``"no data"`` or ``"not yet due"``) beside
+        its score; an objective ``scored``, how many of its key results have a score.
+        """
         krs_by_objective: dict[str, list[dict[str, Any]]] = {}
-        kr_cols = ["id", "title", "type", "value", "score", "band", "status", "objective"]
-        for rec in self.key_results[kr_cols].to_dict("records"):
-            objective = rec.pop("objective")
+        kr_cols = ["id", "title", "type", "value", "score", "band", "status", "pending"]
+        krs = self.key_results
+        zones = krs["zone"] if "zone" in krs else pd.Series(None, index=krs.index, dtype=object)
+        for rec, objective, zone in zip(
+            krs[kr_cols].to_dict("records"), krs["objective"], zones, strict=True
+        ):
             if rec["type"] == "milestone":
                 rec["value"] = bool(rec["value"] == 1.0)
+            elif rec["type"] == "ordinal":
+                rec["value"] = zone  # the level reached: fail, commit, target, stretch
             krs_by_objective.setdefault(objective, []).append(_json_ready(rec))
         objectives = []
-        o_cols = ["id", "title", "owner", "level", "kind", "score", "band", "status"]
+        o_cols = ["id", "title", "owner", "level", "kind", "score", "band", "status", "scored"]
         for rec in self.objectives[o_cols].to_dict("records"):
-            item = _json_ready(rec)
+            item = _json_ready(rec)  # scored: how many of its key results have a score
             item["key_results"] = krs_by_objective.get(rec["id"], [])
             objectives.append(item)
         return {"as_of": self.as_of.isoformat(), "cycle": self.cycle.id, "objectives": objectives}
