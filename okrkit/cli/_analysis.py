@@ -169,6 +169,9 @@ def _flat_scores(scores: Any) -> list[dict[str, Any]]:
                 "score": o["score"],
                 "band": o["band"],
                 "status": o["status"],
+                "pending": "",
+                "scored": o["scored"],
+                "key_results": len(o["key_results"]),
             }
         )
         for kr in o["key_results"]:
@@ -184,6 +187,9 @@ def _flat_scores(scores: Any) -> list[dict[str, Any]]:
                     "score": kr["score"],
                     "band": kr["band"],
                     "status": kr["status"],
+                    "pending": kr["pending"],
+                    "scored": "",
+                    "key_results": "",
                 }
             )
     return rows
@@ -194,9 +200,11 @@ def _print_score_table(scores: Any) -> None:
     print(f"cycle {data['cycle']}, as of {data['as_of']}")
     rows = [("ID", "TITLE", "SCORE", "BAND", "STATUS")]
     for o in data["objectives"]:
-        rows.append(
-            (o["id"], clip(o["title"], 52), fmt(o["score"]), fmt(o["band"]), fmt(o["status"]))
-        )
+        status = fmt(o["status"])
+        total = len(o["key_results"])
+        if 0 < o["scored"] < total:  # scored from what is known, and saying so
+            status += f", from {o['scored']} of {total} key results"
+        rows.append((o["id"], clip(o["title"], 52), fmt(o["score"]), fmt(o["band"]), status))
         for kr in o["key_results"]:
             rows.append(
                 (

@@ -9,7 +9,10 @@ injection). See ``docs/reports.md``.
 Tables (each a :class:`pandas.DataFrame` with the columns of :data:`COLUMNS`):
 
 - ``summary``: one row per measure (scores by band and status, expectations, KPIs, findings);
-- ``objectives`` and ``key_results``: scores, bands, status, expectation and forecast;
+- ``objectives`` and ``key_results``: scores, bands, status, expectation and forecast; a key
+  result without a score shows its status "no data" or "not yet due" (``pending``), and an
+  objective scored from some of its key results only says so (``scored``, ``basis``: "from 2
+  of 3 key results");
 - ``kpis``: KPI health (:func:`okrkit.kpis.kpi_status`) and missing parts;
 - ``changes``: per key result, its latest check-in up to the as-of date against the one before:
   the change in value and in score (the score before is the key result's score without its latest
@@ -41,7 +44,7 @@ from okrkit.kpis import kpi_missing_parts, kpi_status
 from okrkit.model import OkrSet, merge_sets
 from okrkit.reports._labels import COLUMNS, LABELS
 from okrkit.reports._render import report_html, report_markdown, report_workbook, write_atomic
-from okrkit.scoring import STATUSES, ScoringConfig, band, default_as_of, score
+from okrkit.scoring import PENDING, STATUSES, ScoringConfig, band, default_as_of, score
 from okrkit.text import resolve_lang
 
 __all__ = ["COLUMNS", "Report", "build_report"]
@@ -203,7 +206,16 @@ def build_report(
     krs["owner"] = krs["owner"].where(krs["owner"] != "", krs["objective"].map(owner_of))
     krs["last_checkin"] = _dates(krs["last_checkin"])
     design = design_scores(frames, found).set_index("id")["design_score"]
-    objectives = scores.objectives.assign(design_score=scores.objectives["id"].map(design))
+    from_text = LABELS[language]["scored_from"]
+    objectives = scores.objectives.assign(
+        design_score=scores.objectives["id"].map(design),
+        basis=[
+            from_text.format(n=int(n), total=int(total)) if 0 < n < total else ""
+            for n, total in zip(
+                scores.objectives["scored"], scores.objectives["key_results"], strict=True
+            )
+        ],
+    )
     if day < okrs.cycle.end:  # met / missed / landed ... only mean something at quarter end
         objectives["expectation"] = None
     kpis = frames.kpis.assign(
@@ -296,6 +308,7 @@ def _summary(
         ("mean_score", float(scored.mean()) if len(scored) else math.nan),
         *((f"band_{b}", int((o["band"] == b).sum())) for b in ("green", "yellow", "red")),
         *((s.replace(" ", "_"), int((o["status"] == s).sum())) for s in STATUSES),
+        ("no_data", int((o["status"] == PENDING[0]).sum())),
         ("committed_total", int(committed.sum())),
         ("committed_met", int((o["expectation"] == "met").sum())),
         ("aspirational_total", int((~committed).sum())),

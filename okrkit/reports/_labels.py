@@ -11,16 +11,18 @@ __all__ = ["COLUMNS", "EXCEL_ILLEGAL", "LABELS"]
 
 
 #: The columns of each table and how a cell is shown: text, code (a translated value), band,
-#: status, score, delta (a signed score change), num, int or date.
+#: status, score, delta (a signed score change), num, int, date or zone (an ordinal level).
 COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "summary": (("measure", "code"), ("value", "any")),
     "objectives": (("id", "text"), ("title", "text"), ("owner", "text"), ("level", "code"),
                    ("kind", "code"), ("expected", "score"), ("key_results", "int"),
-                   ("score", "score"), ("band", "band"), ("status", "status"),
+                   ("scored", "int"), ("score", "score"), ("basis", "text"), ("band", "band"),
+                   ("status", "status"),
                    ("expectation", "code"), ("forecast", "score"), ("design_score", "int")),
     "key_results": (("id", "text"), ("objective", "text"), ("title", "text"), ("owner", "text"),
-                    ("type", "code"), ("value", "num"), ("unit", "text"), ("score", "score"),
-                    ("band", "band"), ("status", "status"), ("confidence", "num"),
+                    ("type", "code"), ("value", "num"), ("zone", "zone"), ("unit", "text"),
+                    ("score", "score"), ("band", "band"), ("status", "status"),
+                    ("pending", "code"), ("confidence", "num"),
                     ("last_checkin", "date"), ("forecast", "score")),
     "kpis": (("id", "text"), ("name", "text"), ("owner", "text"), ("current", "num"),
              ("target", "num"), ("unit", "text"), ("direction", "code"), ("status", "status"),

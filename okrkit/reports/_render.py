@@ -37,6 +37,8 @@ def _cell(report: Report, value: Any, kind: str) -> str:
         return "–"
     if kind in ("code", "band", "status"):
         return report.label(str(value))
+    if kind == "zone":
+        return report.label(f"zone_{value}")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool | str):
@@ -221,6 +223,8 @@ def _xlsx_value(report: Report, value: Any, kind: str) -> Any:
         return None
     if kind in ("code", "band", "status"):
         value = report.label(str(value))
+    elif kind == "zone":
+        value = report.label(f"zone_{value}")
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, str):
