@@ -127,7 +127,8 @@ def test_frames_name_the_checkin_row() -> None:
     edited = dataclasses.replace(frames, checkins=checkins)
     with pytest.raises(ValidationError, match="outside cycle 2026-Q4") as info:
         from_frames(edited)
-    assert info.value.row == 2
+    assert info.value.row == 1  # the DataFrame index label, as checkins.loc[1] finds it
+    assert "frames.checkins, row 1" in str(info.value)
     assert info.value.source == "frames.checkins"
 
 
