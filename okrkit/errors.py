@@ -26,6 +26,7 @@ unlisted in ``more``); its message has one line per problem.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Self
 
 __all__ = [
     "AlignmentCycleError",
@@ -124,7 +125,7 @@ class _PlacedError(OkrkitError):
             ),
         )
 
-    def listing(self, others: Sequence[_PlacedError], more: int = 0) -> _PlacedError:
+    def listing(self, others: Sequence[_PlacedError], more: int = 0) -> Self:
         """This error with ``others`` found in the same input listed after it (``errors``), and
         ``more`` counted beyond them; returns ``self``."""
         self.errors = (self, *others)

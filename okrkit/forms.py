@@ -10,7 +10,8 @@ result and a check-in are read the same way everywhere:
   the highest such id); :func:`key_result_fields` turns a key result form into fields,
   :func:`new_key_result` and :func:`edited_key_result` into a :class:`~okrkit.model.KeyResult`.
 - :func:`make_checkin` is the check-in form: which reading fits which key result type, a missing
-  value, the grade and confidence ranges of the model, and the date inside its cycle
+  value, the grade and confidence ranges of the model, the zone of an ordinal key result
+  (:data:`~okrkit.model.ZONES`), and the date inside its cycle
   (:func:`okrkit.lifecycle.check_checkin_date`). :func:`checkin_defaults` and
   :func:`default_checkin_date` say what the form shows before anything is typed.
 
@@ -39,6 +40,7 @@ from okrkit.cycles import Cycle, parse_date
 from okrkit.errors import ValidationError
 from okrkit.lifecycle import check_checkin_date
 from okrkit.model import (
+    BOUNDS,
     CHECKIN_FIELD,
     KR_TYPE_FIELDS,
     KR_TYPES,
@@ -46,6 +48,8 @@ from okrkit.model import (
     MAX_GRADE,
     MIN_CONFIDENCE,
     MIN_GRADE,
+    PERIODS,
+    ZONES,
     CheckIn,
     KeyResult,
     check_confidence,
@@ -55,6 +59,7 @@ from okrkit.text import format_number, say
 
 __all__ = [
     "DEFAULT_CONFIDENCE",
+    "LEVEL_FIELDS",
     "NUMBER_FIELDS",
     "TYPED_FIELDS",
     "checkin_defaults",
@@ -74,7 +79,12 @@ DEFAULT_CONFIDENCE = 5
 #: The fields of a key result form typed as numbers.
 NUMBER_FIELDS = ("start", "target", "current", "grade", "threshold")
 #: The fields of a key result that belong to one type only (the others stay empty).
-TYPED_FIELDS = ("start", "target", "current", "unit", "done", "grade", "threshold", "direction")
+TYPED_FIELDS = (
+    "start", "target", "current", "unit", "bound", "per", "done", "due", "grade", "threshold",
+    "direction", "commit_zone", "target_zone", "stretch_zone", "zone",
+)  # fmt: skip
+#: The described levels of an ordinal key result, lowest first (each reached zone's text).
+LEVEL_FIELDS = ("commit_zone", "target_zone", "stretch_zone")
 
 _SECTION = "forms"
 
@@ -199,18 +209,38 @@ def key_result_fields(
     unit: str,
     done: bool,
     direction: str,
+    description: str = "",
+    bound: str | None = None,
+    per: str | None = None,
+    due: dt.date | str | None = None,
+    levels: Mapping[str, str] | None = None,
+    zone: str | None = None,
     lang: str = "en",
 ) -> dict[str, Any]:
     """The fields of a key result from a form: those of other types are ``None``.
 
-    Numbers are parsed with :func:`parse_number` (an empty weight is 1); the model checks the
-    rest when the key result is built (a target equal to the start, a grade outside 0–1 ...).
+    Numbers are parsed with :func:`parse_number` (an empty weight is 1), the due date with
+    :func:`parse_day`; texts are stripped and an empty one is ``None``. ``bound`` and ``per``
+    (a metric's ``at_least``/``at_most`` and ``week``/``month``/``quarter``; empty or ``None``:
+    none), ``due`` (a milestone's), ``levels`` (an ordinal key result's ``commit_zone``,
+    ``target_zone`` and ``stretch_zone`` texts) and ``zone`` (the ordinal level reached) are
+    kept for the types that have them. The model checks the rest when the key result is built
+    (a target equal to the start, a metric without a start or a bound, a missing level ...).
 
     >>> key_result_fields(kr_type="milestone", title="Ship it", weight="", owner=" Ana ",
     ...                   confidence=None, numbers={"start": "3"}, unit="", done=True,
-    ...                   direction="above")["done"]
-    True
+    ...                   direction="above", due="2026-03-15")["due"]
+    datetime.date(2026, 3, 15)
+    >>> fields = key_result_fields(kr_type="metric", title="NPS 42 or higher", weight="1",
+    ...                            owner="", confidence=None, numbers={"target": "42"},
+    ...                            unit="", done=False, direction="above", bound="at_least")
+    >>> fields["start"], fields["target"], fields["bound"], fields["per"]
+    (None, 42.0, 'at_least', None)
     """
+    if kr_type not in KR_TYPE_FIELDS:
+        raise _fail(
+            "bad_type", "bad_type_fix", lang, "type", type=repr(kr_type), types=", ".join(KR_TYPES)
+        )
     own = KR_TYPE_FIELDS[kr_type]
     values: dict[str, Any] = dict.fromkeys(TYPED_FIELDS)
     for name in NUMBER_FIELDS:
@@ -222,15 +252,40 @@ def key_result_fields(
         values["done"] = bool(done)
     if "direction" in own:
         values["direction"] = direction
+    if "bound" in own:
+        values["bound"] = _choice(bound, "bound", BOUNDS, lang)
+    if "per" in own:
+        values["per"] = _choice(per, "per", PERIODS, lang)
+    if "due" in own:
+        values["due"] = parse_day(due, "due")
+    for name in LEVEL_FIELDS:
+        if name in own:
+            values[name] = str((levels or {}).get(name) or "").strip() or None
+    if "zone" in own:
+        values["zone"] = _choice(zone, "zone", ZONES, lang)
     parsed_weight = parse_number(weight, "weight", lang)
     return {
         "title": title,
         "type": kr_type,
         "weight": 1.0 if parsed_weight is None else parsed_weight,
         "owner": owner.strip(),
+        "description": (description or "").strip(),
         "confidence": confidence,
         **values,
     }
+
+
+def _choice(value: str | None, field: str, choices: tuple[str, ...], lang: str) -> str | None:
+    """A choice of a form (``None`` or empty: none), else the form's message."""
+    if value is None or not str(value).strip():
+        return None
+    picked = str(value).strip()
+    if picked not in choices:
+        raise _fail(
+            "bad_choice", "bad_choice_fix", lang, field, value=repr(picked), name=field,
+            choices=", ".join(choices),
+        )  # fmt: skip
+    return picked
 
 
 def new_key_result(objective: str, fields: Mapping[str, Any], taken: Iterable[str]) -> KeyResult:
@@ -269,6 +324,7 @@ def make_checkin(
     value: float | None = None,
     done: bool | None = None,
     grade: float | None = None,
+    zone: str | None = None,
     confidence: int | None = None,
     note: str = "",
     author: str = "",
@@ -278,7 +334,8 @@ def make_checkin(
     """The check-in a form (or ``okrkit checkin add``) records for a key result of ``kr_type``.
 
     Only the reading that fits the type is used: ``value`` for metric and guardrail, ``done`` for
-    milestone, ``grade`` for qualitative key results; the others are ignored. With ``cycle``, the
+    milestone, ``grade`` for qualitative and ``zone`` (``fail``, ``commit``, ``target`` or
+    ``stretch``) for ordinal key results; the others are ignored. With ``cycle``, the
     date must lie inside it (a check-in counts in the cycle it is dated in). The author is
     stripped of surrounding spaces.
 
@@ -286,8 +343,8 @@ def make_checkin(
     ------
     ValidationError
         With a message in ``lang`` that says what is wrong and how to fix it: no key result, no
-        date or a date outside the cycle, a missing value, a grade outside 0–1, a confidence
-        outside 1–10, an unknown key result type.
+        date or a date outside the cycle, a missing value, a grade outside 0–1, a missing or
+        unknown zone, a confidence outside 1–10, an unknown key result type.
 
     Examples
     --------
@@ -296,6 +353,8 @@ def make_checkin(
     ... except ValidationError as exc:
     ...     print(exc)
     the grade 1.5 is outside 0–1 (grade from 0.0 (not at all) to 1.0 (fully))
+    >>> make_checkin("ordinal", "KR4", "2026-03-31", zone="target").zone
+    'target'
     """
     if not key_result:
         raise _fail("need_kr", "need_kr_fix", lang)
@@ -319,6 +378,8 @@ def make_checkin(
         reading["done"] = bool(done)
     elif field == "grade":
         reading["grade"] = _checked_grade(grade, lang)
+    elif field == "zone":
+        reading["zone"] = _checked_zone(zone, lang)
     else:
         raise _fail(
             "bad_type", "bad_type_fix", lang, "type", type=repr(kr_type), types=", ".join(KR_TYPES)
@@ -356,6 +417,17 @@ def _checked_grade(grade: Any, lang: str) -> float:
     return checked
 
 
+def _checked_zone(zone: Any, lang: str) -> str:
+    """``zone`` as one of :data:`~okrkit.model.ZONES`, else the form's message."""
+    choices = ", ".join(ZONES)
+    if zone is None or (isinstance(zone, str) and not zone.strip()):
+        raise _fail("need_zone", "zone_fix", lang, "zone", zones=choices)
+    picked = str(zone).strip().lower()
+    if picked not in ZONES:
+        raise _fail("bad_zone", "zone_fix", lang, "zone", zone=repr(zone), zones=choices)
+    return picked
+
+
 def _checked_confidence(confidence: Any, lang: str) -> int | None:
     """``confidence`` in the model's range (``None`` when not given), else the form's message."""
     if confidence is None:
@@ -389,16 +461,20 @@ def checkin_defaults(
     The reading of the ``latest`` check-in (``None``: there is none), else the key result's own:
     for metrics and guardrails its current value, else its start, else its threshold (0 when
     none is known); for milestones whether it is done; for qualitative key results its grade (0
-    when ungraded). The confidence is the latest one, else the key result's, else
+    when ungraded); for ordinal key results the zone reached (``fail`` when none is). The
+    confidence is the latest one, else the key result's, else
     :data:`DEFAULT_CONFIDENCE`.
 
     Returns
     -------
     dict
-        ``{"field": "value" | "done" | "grade", <field>: reading, "confidence": int}``.
+        ``{"field": "value" | "done" | "grade" | "zone", <field>: reading,
+        "confidence": int}``.
 
     >>> checkin_defaults({"type": "metric", "current": None, "start": 20.0}, None)
     {'field': 'value', 'value': 20.0, 'confidence': 5}
+    >>> checkin_defaults({"type": "ordinal", "zone": None}, {"zone": "commit", "confidence": 6})
+    {'field': 'zone', 'zone': 'commit', 'confidence': 6}
     """
     field = CHECKIN_FIELD[key_result["type"]]
     known: Any = latest.get(field) if latest is not None else None
@@ -410,6 +486,9 @@ def checkin_defaults(
     elif field == "done":
         known = known if latest is not None else key_result.get("done")
         reading = False if _missing(known) else bool(known)
+    elif field == "zone":
+        known = known if latest is not None else key_result.get("zone")
+        reading = known if isinstance(known, str) and known in ZONES else ZONES[0]
     else:
         known = known if latest is not None else key_result.get("grade")
         reading = 0.0 if _missing(known) else float(known)

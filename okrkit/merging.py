@@ -53,16 +53,19 @@ __all__ = [
 ImportMode = Literal["merge", "replace", "new"]
 
 #: The fields that tell one check-in from another when the file gives no store id.
-_KEY_FIELDS = ("key_result", "date", "value", "done", "grade")
+_KEY_FIELDS = ("key_result", "date", "value", "done", "grade", "zone")
 #: How many new records a report lists one by one (a large import lists the first ones).
 _ROOM = 200
 #: The fields an import may change in a check-in it matched (a correction, kept in the history).
-_EDITABLE = ("date", "value", "done", "grade", "confidence", "note", "author")
+_EDITABLE = ("date", "value", "done", "grade", "zone", "confidence", "note", "author")
 
 
 @dataclass(frozen=True, slots=True)
 class StoredCheckIn:
-    """A check-in row of the store, in any state (``active``, ``corrected``, ``deleted``)."""
+    """A check-in row of the store, in any state (``active``, ``corrected``, ``deleted``).
+
+    ``zone`` is the level an ordinal key result's check-in records (``None`` for the others).
+    """
 
     id: int
     key_result: str
@@ -74,13 +77,14 @@ class StoredCheckIn:
     note: str
     author: str
     state: str
+    zone: str | None = None
 
 
 def checkin_key(checkin: CheckIn | StoredCheckIn) -> tuple[Any, ...]:
     """What makes a check-in the same one when no store id says so.
 
     >>> checkin_key(CheckIn(key_result="K1", date="2026-10-05", value=3))
-    ('K1', datetime.date(2026, 10, 5), 3.0, None, None)
+    ('K1', datetime.date(2026, 10, 5), 3.0, None, None, None)
     """
     return tuple(getattr(checkin, name) for name in _KEY_FIELDS)
 

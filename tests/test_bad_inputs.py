@@ -216,18 +216,30 @@ def refused(path: Path) -> tuple[OkrkitError, float]:
 def check_message(
     error: OkrkitError, path: Path, cls: type[OkrkitError], place: str, says: str, whole_file: bool
 ) -> None:
-    message = str(error)
-    assert type(error) is cls, message
-    assert path.name in message, message
-    assert place in message, message
-    assert says in message, message
-    assert "Traceback" not in message and "\n" not in message.split(" (")[0], message
-    # where and how to fix
+    text = str(error)
+    assert type(error) is cls, text
     assert isinstance(error, okrkit.errors._PlacedError)
-    assert error.source, message
-    assert whole_file or error.line is not None or error.row is not None, message
-    assert error.fix and message.endswith(f"({error.fix})"), message
-    assert len(message) < 1000, message  # never the offending megabytes
+    # A file with several problems lists each on its own line, the error's own first.
+    lines = text.split("\n")
+    if len(error.errors) > 1:
+        assert lines[0] == f"{len(error.errors) + error.more} problems, each on its own line:"
+        assert len(lines) == 1 + len(error.errors) + bool(error.more), text
+        assert all(line.startswith("  ") for line in lines[1:]), text
+        assert [line.strip() for line in lines[1 : len(error.errors) + 1]] == [
+            e._one() for e in error.errors
+        ]
+        message = lines[1].strip()
+    else:
+        message = text
+    assert path.name in message, text
+    assert place in message, text
+    assert says in message, text
+    assert "Traceback" not in text and "\n" not in message.split(" (")[0], text
+    # where and how to fix
+    assert error.source, text
+    assert whole_file or error.line is not None or error.row is not None, text
+    assert error.fix and message.endswith(f"({error.fix})"), text
+    assert all(len(line) < 1000 for line in lines), text  # never the offending megabytes
 
 
 def check_cli(path: Path, db: Path, capsys: pytest.CaptureFixture[str], says: str) -> None:

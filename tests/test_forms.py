@@ -124,7 +124,19 @@ def form(kr_type: str, **typed: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("kr_type", KR_TYPES)
 def test_key_result_fields_keep_only_the_fields_of_the_type(kr_type: str) -> None:
     numbers = {"start": "1", "target": "2", "current": "1,5", "grade": "0.5", "threshold": "3"}
-    values = form(kr_type, numbers=numbers, unit=" visits ", done=True, lang="en")
+    levels = {"commit_zone": "beta", "target_zone": "launch", "stretch_zone": "launch + NPS"}
+    values = form(
+        kr_type,
+        numbers=numbers,
+        unit=" visits ",
+        done=True,
+        lang="en",
+        bound="at_least",
+        per="month",
+        due="2026-03-01",
+        levels=levels,
+        zone="commit",
+    )
     own = KR_TYPE_FIELDS[kr_type]
     for name in forms.TYPED_FIELDS:
         assert (values[name] is not None) == (name in own), name
@@ -203,7 +215,7 @@ def test_an_unknown_type_is_named() -> None:
     with pytest.raises(ValidationError) as info:
         make_checkin("percent", "KR1", "2026-02-01", value=1)
     assert info.value.problem == "'percent' is not a key result type"
-    assert info.value.fix == "use one of metric, milestone, qualitative, guardrail"
+    assert info.value.fix == "use one of metric, milestone, qualitative, guardrail, ordinal"
     assert info.value.field == "type"
 
 

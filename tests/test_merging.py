@@ -87,7 +87,7 @@ def test_changing_a_checkin_deleted_since_is_a_conflict() -> None:
 
 
 def test_checkin_key() -> None:
-    assert checkin_key(ci("2026-10-05", 3)) == ("K1", D(2026, 10, 5), 3.0, None, None)
+    assert checkin_key(ci("2026-10-05", 3)) == ("K1", D(2026, 10, 5), 3.0, None, None, None)
 
 
 # --- the store -----------------------------------------------------------------------------------
@@ -342,7 +342,7 @@ def test_cli_missing_parent_warns_on_import_as_check_does(
     assert code == 0 and "warning  OKR602  X1: X1 aligns to NOPE-1" in out
 
 
-def test_cli_link_to_a_key_result_is_refused_as_check_would(
+def test_cli_link_to_a_kpi_is_refused_as_check_would(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "okrkit.db"
@@ -350,10 +350,10 @@ def test_cli_link_to_a_key_result_is_refused_as_check_would(
         store.import_set(load_yaml(TEMPLATES_DIR / "marketing.yaml"))
     plan = tmp_path / "plan.yaml"
     plan.write_text(
-        "cycle: 2026-Q4\nobjectives:\n- id: X1\n  title: Grow\n  aligns_to: [MKT-1-KR1]\n",
+        "cycle: 2026-Q4\nobjectives:\n- id: X1\n  title: Grow\n  aligns_to: [MKT-KPI-1]\n",
         encoding="utf-8",
     )
     code, _, err = run(capsys, "--db", db, "import", plan)
-    assert code == 1 and "MKT-1-KR1, which is a key result" in err
+    assert code == 1 and "MKT-KPI-1, which is a KPI" in err
     with Store(db) as store:
         assert "X1" not in {o.id for o in store.load().objectives}

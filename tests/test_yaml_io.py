@@ -463,11 +463,11 @@ CASES: list[tuple[str, str, str | None, type[OkrkitError], str, str]] = [
     ),
     (
         "    frequency: weekly\n",
-        "    frequency: fortnightly\n",
+        "    frequency: now and then\n",
         "    frequency: biweekly\n",
         ValidationError,
         "frequency",
-        "    frequency: fortnightly",
+        "    frequency: now and then",
     ),
     (
         "        type: metric\n",

@@ -27,6 +27,7 @@ def cmd_checkin(args: argparse.Namespace) -> int:
                 "value",
                 "done",
                 "grade",
+                "zone",
                 "confidence",
                 "note",
                 "author",
@@ -50,7 +51,7 @@ def cmd_checkin(args: argparse.Namespace) -> int:
             return 0
         fields = {
             k: getattr(args, k)
-            for k in ("value", "done", "grade", "date", "confidence", "note", "author")
+            for k in ("value", "done", "grade", "zone", "date", "confidence", "note", "author")
             if getattr(args, k) is not None
         }
         if action == "add":
@@ -59,7 +60,9 @@ def cmd_checkin(args: argparse.Namespace) -> int:
             return 0
         if action == "correct":
             if not fields:
-                raise UsageError("nothing to correct; give --value, --done, --grade, --date ...")
+                raise UsageError(
+                    "nothing to correct; give --value, --done, --grade, --zone, --date ..."
+                )
             new = store.correct_checkin(args.id, reason=args.reason, **fields)
             print(f"corrected check-in {args.id}: now check-in {new.id}")
             return 0
@@ -78,6 +81,7 @@ def _checkin_form(store: Any, key_result: str, fields: dict[str, Any]) -> CheckI
         value=fields.get("value"),
         done=fields.get("done"),
         grade=fields.get("grade"),
+        zone=fields.get("zone"),
         confidence=fields.get("confidence"),
         note=fields.get("note") or "",
         author=fields.get("author", os.environ.get("USER", "")),
@@ -103,6 +107,14 @@ HISTORY_FIELDS = (
     "grade",
     "threshold",
     "direction",
+    "description",
+    "bound",
+    "per",
+    "due",
+    "commit_zone",
+    "target_zone",
+    "stretch_zone",
+    "zone",
     "confidence",
 )
 

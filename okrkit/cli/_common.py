@@ -70,7 +70,7 @@ def read_file(path: str) -> OkrSet:
     if suffix in (".yaml", ".yml"):
         return load_yaml(p)
     if suffix in (".xlsx", ".csv") or p.is_dir():
-        return read_tables(p.parent if suffix == ".csv" else p)
+        return read_tables(p)
     if not p.exists():
         raise InputError("no such file", source=path, fix="check the path")
     raise InputError(

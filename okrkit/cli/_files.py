@@ -12,7 +12,7 @@ from typing import Any
 from okrkit.cli._common import UsageError, open_store, read_file
 from okrkit.demo_org import DEFAULT_CYCLE, demo_org
 from okrkit.errors import AlignmentError
-from okrkit.io.tabular import write_csv, write_xlsx
+from okrkit.io.tabular import read_tables, write_csv, write_flat_csv, write_xlsx
 from okrkit.io.yaml_io import dump_yaml, save_yaml
 from okrkit.model import OkrSet
 from okrkit.workspace import demo_path, ensure_demo, init_workspace, load_template, template_names
@@ -133,12 +133,30 @@ def _place_of(source: str, exc: AlignmentError) -> dict[str, int]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    okrs = read_file(args.file)
+    path = Path(args.file)
+    if path.suffix.lower() in (".xlsx", ".csv") or path.is_dir():
+        okrs = read_tables(path, locale=args.locale, encoding=args.encoding)
+    else:
+        okrs = read_file(args.file)
     with open_store(args, create=True) as store:
         return _import_into(store, okrs, args, args.file)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.flat is not None:
+        if args.format is not None or Path(args.flat).suffix.lower() != ".csv":
+            raise UsageError("--flat writes one .csv file; give --flat FILE.csv without --format")
+        with open_store(args) as store:
+            okrs = store.load(args.cycle)
+        written = write_flat_csv(okrs, args.flat)
+        krs = sum(len(o.key_results) for o in okrs.objectives)
+        print(
+            f"exported cycle {okrs.cycle.id} to {written[0]}: {len(okrs.objectives)} objectives"
+            f" and {krs} key results, a row per key result"
+        )
+        for extra in written[1:]:
+            print(f"  and {extra.name.split('.')[-2]} beside it: {extra}")
+        return 0
     fmt = args.format or _format_from_path(args.output)
     with open_store(args) as store:
         okrs = store.load(args.cycle)
@@ -167,6 +185,7 @@ def _format_from_path(path: str) -> str:
         return "csv"
     if suffix == ".csv":
         raise UsageError(
-            "CSV export writes a folder with one file per table; give a folder such as -o q4-csv"
+            "CSV export writes a folder with one file per table; give a folder such as -o q4-csv,"
+            " or --flat FILE.csv for one file with a row per key result"
         )
     raise UsageError(f"cannot tell the export format from {path!r}; pass --format")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 
 from okrkit.cli._common import day_arg, version
+from okrkit.io.tabular import ENCODINGS, LOCALES
+from okrkit.model import ZONES
 
 __all__ = ["build_parser"]
 
@@ -61,17 +63,38 @@ def build_parser() -> argparse.ArgumentParser:
         " that the file does not hold is dropped. A change made on an older export is refused"
         " as a conflict.",
     )
-    s.add_argument("file")
+    s.add_argument("file", help="FILE.yaml, FILE.xlsx, a folder of CSV files or a flat FILE.csv")
+    s.add_argument(
+        "--locale",
+        choices=LOCALES,
+        default="auto",
+        help="how numbers typed as text read: auto (default) tells the decimal mark from each"
+        " column and stops where it cannot; sv, de, fr, ... read 12,5 and 1 400,5; en reads"
+        " 1,400.5",
+    )
+    s.add_argument(
+        "--encoding",
+        choices=ENCODINGS,
+        default="utf-8",
+        help="of CSV files: utf-8 (default, with or without BOM) or cp1252 (Excel's plain CSV"
+        " on Windows)",
+    )
     _import_options(s)
 
     s = sub.add_parser("export", help="export one cycle of the store")
     s.add_argument("--format", "-f", choices=("yaml", "csv", "xlsx"), default=None)
-    s.add_argument(
+    out = s.add_mutually_exclusive_group(required=True)
+    out.add_argument(
         "-o",
         "--output",
-        required=True,
         metavar="PATH",
         help="file (.yaml, .xlsx) or folder (csv); '-' prints YAML",
+    )
+    out.add_argument(
+        "--flat",
+        metavar="FILE.csv",
+        help="one CSV file with a row per key result (KPIs, initiatives and check-ins go beside"
+        " it as FILE.kpis.csv, FILE.initiatives.csv and FILE.checkins.csv)",
     )
     s.add_argument("--cycle", help="cycle to export (default: the running or latest one)")
 
@@ -213,6 +236,11 @@ def _checkin_fields(a: argparse.ArgumentParser, *, required_date: bool) -> None:
     g.add_argument("--done", action="store_const", const=True, help="milestone reached")
     g.add_argument("--not-done", dest="done", action="store_const", const=False)
     g.add_argument("--grade", type=float, help="grade 0.0–1.0 (qualitative)")
+    g.add_argument(
+        "--zone",
+        choices=ZONES,
+        help="the level reached (ordinal): fail (below commit), commit, target or stretch",
+    )
     a.add_argument(
         "--date",
         type=day_arg,

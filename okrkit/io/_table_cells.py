@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from okrkit.errors import InputError
@@ -14,13 +15,16 @@ from okrkit.model import MAX_NUMBER
 
 __all__ = [
     "COLUMN_KINDS",
+    "COMMA_LOCALES",
     "EXCEL_ILLEGAL",
     "EXCEL_MAX_TEXT",
+    "LOCALES",
     "REQUIRED_TABLES",
     "TABLES",
     "TABLE_COLUMNS",
     "Rows",
     "cell_text",
+    "column_decimal",
     "column_letter",
     "convert_cell",
     "is_blank",
@@ -44,7 +48,7 @@ REQUIRED_TABLES = ("cycle", "objectives")
 # How the cells of a column are read; columns not listed are text.
 _NUMBERS = {
     "key_results": ("weight", "confidence", "start", "target", "current", "grade", "threshold"),
-    "kpis": ("target", "current"),
+    "kpis": ("target", "baseline", "current"),
     "checkins": ("value", "grade", "confidence"),
 }
 
@@ -54,7 +58,7 @@ COLUMN_KINDS: dict[str, dict[str, str]] = {
 }
 COLUMN_KINDS["cycle"].update(start="date", end="date")
 COLUMN_KINDS["objectives"].update(aligns_to="list")
-COLUMN_KINDS["key_results"].update(done="bool")
+COLUMN_KINDS["key_results"].update(done="bool", due="date")
 COLUMN_KINDS["kpis"].update(measures="list")
 COLUMN_KINDS["initiatives"].update(supports="list")
 COLUMN_KINDS["checkins"].update(id="int", date="date", done="bool")
@@ -64,9 +68,16 @@ for _table in ("objectives", "key_results", "kpis", "initiatives"):
 
 # What a cell of each kind must look like, and how to fix it.
 _EXPECTED = {
-    "number": ("a number", "write a plain number such as 25 or 0.5 (no % or units; 0.5 not 0,5)"),
+    "number": (
+        "a number",
+        "write a plain number such as 25 or 0.5 (no % or units); a file with decimal commas"
+        " (0,5) reads with locale 'sv' (okrkit import --locale sv)",
+    ),
     "int": ("a whole number", "write a whole number, or leave the cell empty"),
-    "bool": ("true or false", "write true or false (yes/no, 1/0 and ja/nej work too)"),
+    "bool": (
+        "true or false",
+        "write true or false (yes/no, 1/0, ja/nej and sant/falskt work too)",
+    ),
     "date": ("a date", "write an ISO date such as 2026-02-03, or format the cell as a date"),
     "silence": (
         "a list of silenced findings",
@@ -78,9 +89,32 @@ _EXPECTED = {
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
-_BOOLS = dict.fromkeys(("true", "yes", "1", "ja"), True) | dict.fromkeys(
-    ("false", "no", "0", "nej"), False
-)
+# English, Swedish, Danish/Norwegian, German, French, Finnish, Dutch, Spanish/Italian: the words
+# Excel writes for TRUE/FALSE in those languages, and yes/no.
+_BOOLS = dict.fromkeys(
+    ("true", "yes", "1", "ja", "sant", "sand", "wahr", "vrai", "oui", "tosi", "kyllä", "waar",
+     "verdadero", "vero"),
+    True,
+) | dict.fromkeys(
+    ("false", "no", "0", "nej", "falskt", "falsk", "falsch", "nein", "faux", "non", "epätosi",
+     "ei", "onwaar", "falso"),
+    False,
+)  # fmt: skip
+
+
+#: The locales a table is read in: ``auto`` tells the decimal mark from each column, ``en``
+#: reads ``1,400.5``, the others a decimal comma (``1 400,5``, ``1.400,5``).
+COMMA_LOCALES = ("sv", "fi", "da", "nb", "no", "de", "fr", "nl", "es", "it", "pt", "pl")
+LOCALES = ("auto", "en", *COMMA_LOCALES)
+
+# Digit groups separated by a space, a no-break space, a narrow no-break space or a thin space.
+_SPACE_GROUPS = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?:\D|$))")
+_GROUPED = {
+    ".": re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"),  # 1,400.5
+    ",": re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?"),  # 1.400,5
+}
+_COMMA_GROUPS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+")  # 1,400: 1.4 or 1400?
+_DOT_GROUPS = re.compile(r"[+-]?\d{1,3}\.\d{3}")  # 1.400: 1.4 or 1400?
 
 
 _DANGER = ("=", "+", "-", "@", "\t", "\r")
@@ -135,8 +169,74 @@ def cell_text(value: object) -> str:
     return value.isoformat() if isinstance(value, dt.date | dt.time) else str(value)
 
 
-def convert_cell(value: object, kind: str) -> Any:
-    """One cell converted for a column of ``kind``; ``None`` for an empty cell."""
+def _plain_number(text: str, decimal: str) -> str:
+    """A number text as Python reads it: digit groups dropped, ``decimal`` as a point, a minus
+    sign (U+2212) as ``-``; the text as it is when it is not written that way."""
+    text = _SPACE_GROUPS.sub("", text.replace("\u2212", "-"))
+    if _GROUPED[decimal].fullmatch(text):
+        text = text.replace("," if decimal == "." else ".", "")
+    if decimal == ",":
+        if "," in text:
+            return text.replace(",", ".") if "." not in text else text
+        if _DOT_GROUPS.fullmatch(text):  # 1.400 with a decimal comma: neither reading is safe
+            raise _ambiguous(text)
+    return text
+
+
+def _ambiguous(text: str) -> InputError:
+    sign = "-" if text.startswith("-") else ""
+    digits = text.lstrip("+-")
+    whole, small = digits.replace(",", "").replace(".", ""), digits.replace(",", ".")
+    return InputError(
+        f"{text!r} could be {sign}{small} or {sign}{whole}",
+        fix=f"write {sign}{whole} or {sign}{small}, or give the file's locale: 'sv' when a comma"
+        " is the decimal mark, 'en' when it separates thousands (okrkit import --locale sv)",
+    )
+
+
+def column_decimal(texts: Iterable[str], *, semicolon: bool = False) -> str:
+    """The decimal mark of a column of number texts, ``.`` or ``,``, told from the texts.
+
+    A comma is a decimal comma when a text cannot be a number with commas between thousands
+    (``12,5``, ``1.400,5``), and a thousands separator when a text also has a decimal point
+    (``1,400.5``) or another text of the column does (``2.5``). Texts such as ``1,400`` alone are
+    read with a decimal comma in a ``;``-separated file (Excel writes those where the comma is
+    the decimal mark) and refused elsewhere, as :class:`InputError` saying how to choose; in
+    such a file ``1.400`` is refused too.
+
+    >>> column_decimal(["12,5", "3"]), column_decimal(["1,400", "2.5"])
+    (',', '.')
+    >>> column_decimal(["1,400"], semicolon=True)
+    ','
+    """
+    grouped: list[str] = []
+    dots = False
+    for raw in texts:
+        text = _SPACE_GROUPS.sub("", raw.strip().replace("\u2212", "-"))
+        if "," not in text:
+            if semicolon and _DOT_GROUPS.fullmatch(text):  # 1.400 where a comma is decimal
+                raise _ambiguous(text)
+            dots = dots or "." in text
+            continue
+        if not _COMMA_GROUPS.fullmatch(text):
+            if _GROUPED["."].fullmatch(text):
+                dots = True
+                continue
+            return ","
+        grouped.append(text)
+    if not grouped or dots:
+        return "."
+    if semicolon:
+        return ","
+    raise _ambiguous(grouped[0])
+
+
+def convert_cell(value: object, kind: str, decimal: str = ".") -> Any:
+    """One cell converted for a column of ``kind``; ``None`` for an empty cell.
+
+    ``decimal`` is the decimal mark of a number written as text (``,`` for ``12,5``); digits
+    may be grouped by spaces, and by the other mark (``1,400.5``, ``1.400,5``).
+    """
     if value is None or value == "":
         return None
     if kind == "text":
@@ -155,8 +255,10 @@ def convert_cell(value: object, kind: str) -> Any:
             return None
     number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
     if kind == "number":
-        if number is None and isinstance(value, str) and _NUMBER.fullmatch(value):
-            number = float(value) if len(value) <= 400 else math.inf
+        if number is None and isinstance(value, str):
+            text = _plain_number(value, decimal) if len(value) <= 400 else value
+            if _NUMBER.fullmatch(text):
+                number = float(text) if len(text) <= 400 else math.inf
         if number is not None:
             if not math.isfinite(number):
                 raise InputError(

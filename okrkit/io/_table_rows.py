@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from okrkit.cycles import Cycle
-from okrkit.errors import InputError, ValidationError
+from okrkit.errors import InputError, OkrkitError, ValidationError
 from okrkit.frames import Table
 from okrkit.io._table_cells import (
     COLUMN_KINDS,
@@ -21,14 +21,83 @@ from okrkit.io._table_cells import (
     TABLES,
     Rows,
     cell_text,
+    column_decimal,
     column_letter,
     convert_cell,
     is_blank,
     table_key,
 )
-from okrkit.model import parse_cycle
+from okrkit.model import KPI, CheckIn, Initiative, KeyResult, Objective, parse_cycle
 
-__all__ = ["locate", "match_tables", "read_cycle", "table_columns", "table_rows"]
+__all__ = [
+    "MAX_PROBLEMS",
+    "Problems",
+    "check_rows",
+    "locate",
+    "match_tables",
+    "read_cycle",
+    "table_columns",
+    "table_rows",
+]
+
+
+#: How many problems of one file an error lists; the others are counted.
+MAX_PROBLEMS = 50
+
+
+class Problems:
+    """The problems found in one input, listed up to :data:`MAX_PROBLEMS` and counted beyond.
+
+    Memory stays bounded however many rows are wrong; :meth:`check` raises the first problem
+    with the others in its ``errors`` (:meth:`okrkit.errors.InputError.listing`).
+    """
+
+    def __init__(self, limit: int = MAX_PROBLEMS) -> None:
+        self.found: list[InputError | ValidationError] = []
+        self.more = 0
+        self.limit = limit
+        self.places: set[tuple[str | None, int | None, str | None]] = set()
+        self._rows: dict[str | None, bytearray] = {}  # a flag per row with a problem
+
+    def in_source(self, source: str) -> bool:
+        """Whether a problem was found in a row of ``source``."""
+        return source in self._rows
+
+    def has_row(self, source: str, row: int) -> bool:
+        """Whether a problem was found in ``row`` of ``source``."""
+        flags = self._rows.get(source)
+        return flags is not None and row < len(flags) and bool(flags[row])
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def add(self, exc: OkrkitError) -> None:
+        assert isinstance(exc, InputError | ValidationError)
+        for one in exc.errors:
+            assert isinstance(one, InputError | ValidationError)
+            if one.row is not None:
+                flags = self._rows.setdefault(one.source, bytearray())
+                if one.row >= len(flags):
+                    flags.extend(bytes(max(one.row + 1 - len(flags), len(flags))))
+                flags[one.row] = 1
+            place = (one.source, one.row, one.field)
+            if place in self.places:
+                continue
+            if len(self.found) < self.limit:
+                self.places.add(place)
+                self.found.append(one)
+            else:
+                self.more += 1
+        self.more += exc.more
+
+    def check(self) -> None:
+        """Raise the problems found, if any."""
+        if self.found:
+            first, *others = self.found
+            raise type(first)(
+                first.problem, source=first.source, line=first.line, row=first.row,
+                field=first.field, fix=first.fix,
+            ).listing(others, self.more)  # fmt: skip
 
 
 def _header(cells: Sequence[object], table: str, source: str) -> list[str | None]:
@@ -60,9 +129,49 @@ def _header(cells: Sequence[object], table: str, source: str) -> list[str | None
     return columns
 
 
-def table_rows(raw: Sequence[Sequence[object]], table: str, source: str) -> Rows:
-    """Numbered rows of one table as dicts of converted cells; blank rows are skipped."""
+def _decimals(
+    raw: Sequence[Sequence[object]],
+    columns: Sequence[str | None],
+    table: str,
+    decimal: str | None,
+    semicolon: bool,
+) -> dict[int, str | InputError]:
+    """The decimal mark of each number column (by index): ``decimal`` when the locale gives it,
+    else told from the column's texts; the error when a column's texts leave it open."""
+    out: dict[int, str | InputError] = {}
+    for i, name in enumerate(columns):
+        if name is None or COLUMN_KINDS[table].get(name) != "number":
+            continue
+        if decimal is not None:
+            out[i] = decimal
+            continue
+        texts = {r[i] for r in raw[1:] if i < len(r) and isinstance(r[i], str)}
+        try:
+            out[i] = column_decimal(texts, semicolon=semicolon)  # type: ignore[arg-type]
+        except InputError as exc:
+            out[i] = exc
+    return out
+
+
+def table_rows(
+    raw: Sequence[Sequence[object]],
+    table: str,
+    source: str,
+    *,
+    decimal: str | None = ".",
+    semicolon: bool = False,
+    problems: Problems | None = None,
+) -> Rows:
+    """Numbered rows of one table as dicts of converted cells; blank rows are skipped.
+
+    ``decimal`` is the decimal mark of numbers written as text, ``None`` to tell it from each
+    column (:func:`column_decimal`; ``semicolon``: the file is ``;``-separated). With
+    ``problems`` every cell that cannot be read is added to it and left out of its row;
+    without, the first one is raised.
+    """
     columns = _header(raw[0] if raw else (), table, source)
+    marks = _decimals(raw, columns, table, decimal, semicolon)
+    told: set[int] = set()
     out: Rows = []
     for number, cells in enumerate(raw[1:], start=2):
         rec: dict[str, Any] = {}
@@ -71,16 +180,32 @@ def table_rows(raw: Sequence[Sequence[object]], table: str, source: str) -> Rows
             if cell is None or cell == "" or (name is None and is_blank(cell)):
                 continue
             if name is None:
-                raise InputError(
+                exc = InputError(
                     f"column {column_letter(i)} holds a value but has no name in row 1",
                     source=source,
                     row=number,
                     fix="name the column or clear it",
                 )
+                if problems is None:
+                    raise exc
+                problems.add(exc)
+                continue
+            mark = marks.get(i, ".")
             try:
-                value = convert_cell(cell, COLUMN_KINDS[table].get(name, "text"))
+                if isinstance(mark, InputError):
+                    if isinstance(cell, str) and ("," in cell or "." in cell):
+                        if i in told:  # one error for the column, at its first such cell
+                            continue
+                        told.add(i)
+                        raise mark
+                    mark = "."
+                value = convert_cell(cell, COLUMN_KINDS[table].get(name, "text"), mark)
             except InputError as exc:
-                raise exc.at(source=source, row=number, field=name) from None
+                placed = exc.at(source=source, row=number, field=name)
+                if problems is None:
+                    raise placed from None
+                problems.add(placed)
+                continue
             if value is not None:
                 rec[name] = value
         if not all(is_blank(c) for c in cells):
@@ -89,25 +214,37 @@ def table_rows(raw: Sequence[Sequence[object]], table: str, source: str) -> Rows
 
 
 def table_columns(
-    raw: Sequence[Sequence[object]], table: str, source: str, *, texts: bool
+    raw: Sequence[Sequence[object]],
+    table: str,
+    source: str,
+    *,
+    texts: bool,
+    decimal: str | None = ".",
+    semicolon: bool = False,
+    problems: Problems | None = None,
 ) -> Table:
     """The rows of one table as columns: :func:`table_rows`, done column by column for CSV.
 
     With ``texts`` (every cell is a text, as the csv module reads them) a table of full rows is
     converted a column at a time, each distinct text once. Any other table, and any table with
-    a cell that cannot be converted, goes through :func:`table_rows`, which names the first problem.
+    a cell that cannot be converted, goes through :func:`table_rows`, which names every problem
+    (or the first, without ``problems``).
     """
     columns = _header(raw[0] if raw else (), table, source)
-    fast = _text_columns(raw[1:], columns, table) if texts else None
+    fast = _text_columns(raw[1:], columns, table, decimal, semicolon) if texts else None
     if fast is not None:
         return fast
-    rows = table_rows(raw, table, source)
+    rows = table_rows(raw, table, source, decimal=decimal, semicolon=semicolon, problems=problems)
     names = [c for c in columns if c is not None]
     return Table([n for n, _ in rows], {c: [rec.get(c) for _, rec in rows] for c in names})
 
 
 def _text_columns(
-    body: Sequence[Sequence[object]], columns: Sequence[str | None], table: str
+    body: Sequence[Sequence[object]],
+    columns: Sequence[str | None],
+    table: str,
+    decimal: str | None,
+    semicolon: bool,
 ) -> Table | None:
     """:func:`table_columns` for full rows of texts; ``None`` when a row needs
     :func:`table_rows`."""
@@ -129,10 +266,14 @@ def _text_columns(
     out: dict[str, list[Any]] = {}
     for name, column, texts in zip(names, cells, distinct, strict=True):
         kind = COLUMN_KINDS[table].get(name, "text")
-        known: Mapping[str, Any] | None = _numbers(texts) if kind == "number" else None
+        plain = kind == "number" and (decimal == "." or (decimal is None and not semicolon))
+        known: Mapping[str, Any] | None = _numbers(texts) if plain else None
         if known is None:
             try:
-                known = {text: convert_cell(text, kind) for text in texts}
+                mark = decimal
+                if mark is None and kind == "number":
+                    mark = column_decimal(texts, semicolon=semicolon)
+                known = {text: convert_cell(text, kind, mark or ".") for text in texts}
             except InputError:
                 return None
         out[name] = list(map(known.__getitem__, column))
@@ -226,3 +367,78 @@ def match_tables(names: Iterable[str], where: str, kind: str) -> dict[str, str]:
                 fix=f"rename it to {close[0]}",
             )
     return found
+
+
+_RECORDS: dict[str, type[Any]] = {
+    "objectives": Objective,
+    "key_results": KeyResult,
+    "kpis": KPI,
+    "initiatives": Initiative,
+    "checkins": CheckIn,
+}
+
+
+def check_rows(tables: Mapping[str, Table], sources: Mapping[str, str], problems: Problems) -> None:
+    """Add to ``problems`` what is wrong with each row on its own, and the ids each table repeats
+    or names in vain, so that one error lists them all.
+
+    Rows already in ``problems`` (a cell that could not be read) are not checked again. The
+    set-level rules (alignment, check-in dates) are left to the set, which names the first.
+    """
+    seen: dict[str, tuple[str, int]] = {}
+    # The objectives named, readable or not: their key results are not orphans.
+    objectives = {str(rec.get("id", "")).strip() for _, rec in tables["objectives"].records()}
+    for table, cls in _RECORDS.items():
+        source = sources[table]
+        for row, rec in tables[table].records():
+            if problems.has_row(source, row):
+                continue
+            rec = dict(rec)
+            rec.pop("objective", None) if table == "key_results" else None
+            rec.pop("id", None) if table == "checkins" else None
+            try:
+                cls.from_dict(rec, source=source, row=row)
+            except (InputError, ValidationError) as exc:
+                problems.add(exc)
+                continue
+            ident = str(rec.get("id", "")).strip()
+            if table == "checkins":
+                continue
+            if ident in seen:
+                where = seen[ident][0] if seen[ident][0] != source else ""
+                problems.add(
+                    ValidationError(
+                        f"duplicate id {ident!r}: {where or 'row'}{', row' if where else ''}"
+                        f" {seen[ident][1]} has it too",
+                        source=source,
+                        row=row,
+                        field="id",
+                        fix="give each objective, key result, KPI and initiative its own id",
+                    )
+                )
+            seen.setdefault(ident, (source, row))
+    for row, rec in tables["key_results"].records():
+        objective = str(rec.get("objective", "")).strip()
+        if problems.has_row(sources["key_results"], row):
+            continue
+        if not objective:
+            problems.add(
+                ValidationError(
+                    "the key result names no objective",
+                    source=sources["key_results"],
+                    row=row,
+                    field="objective",
+                    fix="give the id of the objective it measures",
+                )
+            )
+        elif objective not in objectives:
+            problems.add(
+                ValidationError(
+                    f"key result {str(rec.get('id', '')).strip()!r} belongs to objective"
+                    f" {objective!r}, which is not listed",
+                    source=sources["key_results"],
+                    row=row,
+                    field="objective",
+                    fix="add the objective or correct the id",
+                )
+            )

@@ -46,13 +46,17 @@ import uuid
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from okrkit.cycles import Cycle
 from okrkit.errors import InputError, ValidationError
 from okrkit.frames import Table, build_set, records, to_frames
+from okrkit.io._flat_rows import FLAT_COLUMNS, SIBLINGS, flat_rows, split_flat
 from okrkit.io._table_cells import (
+    COMMA_LOCALES,
     EXCEL_ILLEGAL,
     EXCEL_MAX_TEXT,
+    LOCALES,
     REQUIRED_TABLES,
     TABLE_COLUMNS,
     TABLES,
@@ -61,25 +65,44 @@ from okrkit.io._table_cells import (
     table_key,
     unquote,
 )
-from okrkit.io._table_rows import locate, match_tables, read_cycle, table_columns
+from okrkit.io._table_rows import (
+    Problems,
+    check_rows,
+    locate,
+    match_tables,
+    read_cycle,
+    table_columns,
+)
 from okrkit.io.xlsx_guard import CheckedWorkbook, check_workbook, unreadable
 from okrkit.io.yaml_io import MAX_BYTES, not_utf8
 from okrkit.model import OkrSet, loop_error
 
 __all__ = [
+    "ENCODINGS",
+    "FLAT_COLUMNS",
+    "LOCALES",
     "TABLES",
     "TABLE_COLUMNS",
     "load_csv",
+    "load_flat_csv",
     "load_xlsx",
     "neutralise",
     "read_tables",
     "unquote",
     "write_csv",
+    "write_flat_csv",
     "write_xlsx",
 ]
 
 
 # --- reading ----------------------------------------------------------------------------------
+
+
+def _decimal(locale: str) -> str | None:
+    """The decimal mark of ``locale``; ``None`` for ``auto`` (told from each column)."""
+    if locale not in LOCALES:
+        raise ValueError(f"unknown locale {locale!r}; use one of {', '.join(LOCALES)}")
+    return None if locale == "auto" else "," if locale in COMMA_LOCALES else "."
 
 
 def _load(
@@ -88,18 +111,73 @@ def _load(
     source: str,
     *,
     texts: bool = False,
+    locale: str = "auto",
+    semicolon: Mapping[str, bool] | None = None,
 ) -> OkrSet:
     """Build the set from the raw rows of every table (header first); ``texts``: every cell
-    is a text (CSV)."""
-    tables = {
-        t: table_columns(raw[t], t, sources[t], texts=texts) if t in raw else Table([], {})
+    is a text (CSV); ``semicolon``: the tables read from ``;``-separated files.
+
+    Every problem of a cell or a row is collected and raised as one error listing them
+    (:class:`Problems`); a problem of the set as a whole (a loop, a check-in date) is raised
+    alone, as is the first problem with a header.
+    """
+    problems = Problems()
+    tables = read_columns(
+        raw, sources, texts=texts, locale=locale, semicolon=semicolon, problems=problems
+    )
+    if problems.in_source(sources["cycle"]):  # the cycle's cells: the rows cannot be judged
+        problems.check()
+    cycle = read_cycle(tables["cycle"].records(), sources["cycle"])
+    return build_tables(cycle, tables, sources, source, problems)
+
+
+def read_columns(
+    raw: Mapping[str, Sequence[Sequence[object]]],
+    sources: Mapping[str, str],
+    *,
+    texts: bool,
+    locale: str,
+    semicolon: Mapping[str, bool] | None,
+    problems: Problems,
+) -> dict[str, Table]:
+    """Every table's rows converted to columns, the problems of their cells added to
+    ``problems``; a table not in ``raw`` is empty."""
+    decimal = _decimal(locale)
+    return {
+        t: table_columns(
+            raw[t],
+            t,
+            sources[t],
+            texts=texts,
+            decimal=decimal,
+            semicolon=(semicolon or {}).get(t, False),
+            problems=problems,
+        )
+        if t in raw
+        else Table([], {})
         for t in TABLES
     }
-    cycle = read_cycle(tables["cycle"].records(), sources["cycle"])
+
+
+def build_tables(
+    cycle: Cycle,
+    tables: Mapping[str, Table],
+    sources: Mapping[str, str],
+    source: str,
+    problems: Problems,
+) -> OkrSet:
+    """The set of ``tables``; raises every problem of a cell or row at once."""
+    if problems:
+        check_rows(tables, sources, problems)
+        problems.check()
     try:
         okrs = build_set(cycle, tables, source=source, sources=sources)
     except (InputError, ValidationError) as exc:
-        raise locate(exc, tables, sources) from None
+        found = Problems()
+        found.add(locate(exc, tables, sources))
+        check_rows(tables, sources, found)
+        found.check()
+        raise  # not reached: found holds exc
     loop = okrs.alignment_loop()
     if loop:  # point at the row whose aligns_to closes the loop
         row = next(
@@ -120,20 +198,44 @@ def _check_file(path: Path, source: str) -> None:
         )
 
 
-def _read_csv(path: Path) -> list[list[str]]:
-    """The rows of one CSV file (UTF-8 with or without BOM; ``,``, ``;`` or tab separated)."""
+#: The encodings a CSV file may be read in: UTF-8 (with or without a byte order mark) and
+#: Windows-1252, which Excel on Windows writes for "CSV (semicolon separated)" in western Europe.
+ENCODINGS = ("utf-8", "cp1252")
+
+
+def _read_csv(path: Path, encoding: str = "utf-8") -> tuple[list[list[str]], str]:
+    """The rows of one CSV file and its separator (``,``, ``;`` or tab: the one row 1 holds most
+    of); UTF-8 with or without BOM, or ``cp1252``; line ends LF or CRLF."""
     source = str(path)
     _check_file(path, source)
+    if encoding not in ENCODINGS:
+        raise ValueError(f"unknown encoding {encoding!r}; use one of {', '.join(ENCODINGS)}")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
     except UnicodeDecodeError as exc:
-        raise not_utf8(exc, source, "save as CSV UTF-8") from None
+        if encoding != "utf-8":
+            raise InputError(
+                f"the file is not {encoding} text",
+                source=source,
+                fix="save it as CSV UTF-8",
+            ) from None
+        raise not_utf8(
+            exc,
+            source,
+            "save as CSV UTF-8, or read it with encoding 'cp1252' (okrkit import --encoding"
+            " cp1252) if Excel saved it as plain CSV on Windows",
+        ) from None
     except OSError as exc:
         raise InputError(
             f"cannot read the file: {exc.strerror}", source=source, fix="check its permissions"
         ) from None
     header = text.split("\n", 1)[0]
-    delimiter = next((d for d in ",;\t" if d in header), ",")
+    delimiter = max(",;\t", key=header.count) if any(d in header for d in ",;\t") else ","
+    return _split_csv(text, delimiter, source), delimiter
+
+
+def _split_csv(text: str, delimiter: str, source: str) -> list[list[str]]:
     plain = _split_plain(text, delimiter)
     if plain is not None:
         return plain
@@ -176,18 +278,35 @@ def _missing(table: str, source: str, what: str) -> InputError:
     return InputError(f"{what} {table} is missing", source=source, fix=f"add it with {columns}")
 
 
-def load_csv(folder: str | os.PathLike[str]) -> OkrSet:
+def load_csv(
+    folder: str | os.PathLike[str], *, locale: str = "auto", encoding: str = "utf-8"
+) -> OkrSet:
     """Load an OKR set from a folder of CSV files (``cycle.csv``, ``objectives.csv``, ...).
 
     ``cycle.csv`` and ``objectives.csv`` are required; a missing ``key_results.csv``,
     ``kpis.csv``, ``initiatives.csv`` or ``checkins.csv`` is an empty table.
+
+    Parameters
+    ----------
+    folder
+        The folder of the files.
+    locale
+        How numbers written as text read: ``"auto"`` tells the decimal mark from each column
+        and refuses a column where it cannot (``1,400`` alone in a ``,``-separated file);
+        ``"en"`` reads ``1,400.5``; ``"sv"`` (and ``fi``, ``da``, ``nb``, ``de``, ``fr``, ...)
+        reads ``1 400,5`` and ``1.400,5``. Digits grouped by spaces (also no-break spaces) read
+        in every locale; so do ``SANT``/``FALSKT`` and the other languages' true and false.
+    encoding
+        ``"utf-8"`` (a byte order mark is accepted) or ``"cp1252"``, which Excel on Windows
+        writes when a file is saved as plain (not UTF-8) CSV.
 
     Raises
     ------
     InputError
         When a file is missing, unreadable or empty, or a column or cell cannot be read. The
         message names the file, the row (the header is row 1; a multi-line cell is one row) and
-        the column.
+        the column. Every problem of the cells and rows of the files is listed at once (up to
+        50, with the count of the others), the first one raised with all in ``errors``.
     ValidationError
         When the data breaks a rule of the model, with the same place.
     """
@@ -200,12 +319,17 @@ def load_csv(folder: str | os.PathLike[str]) -> OkrSet:
     for table in REQUIRED_TABLES:
         if table not in found:
             raise _missing(table, sources[table], "the file for")
-    raw = {table: _read_csv(files[name]) for table, name in found.items()}
-    return _load(raw, sources, str(folder), texts=True)
+    read = {table: _read_csv(files[name], encoding) for table, name in found.items()}
+    raw = {table: rows for table, (rows, _) in read.items()}
+    semicolon = {table: sep == ";" for table, (_, sep) in read.items()}
+    return _load(raw, sources, str(folder), texts=True, locale=locale, semicolon=semicolon)
 
 
-def load_xlsx(path: str | os.PathLike[str]) -> OkrSet:
+def load_xlsx(path: str | os.PathLike[str], *, locale: str = "auto") -> OkrSet:
     """Load an OKR set from an Excel workbook with one sheet per table.
+
+    Numbers and dates stored as such read as they are; ``locale`` is for numbers typed as text
+    (``12,5``), as in :func:`load_csv`.
 
     The workbook is opened read-only with cached values only: formulas are never evaluated (a
     formula cell reads as the value Excel last saved, or as empty). Sheets other than the tables
@@ -238,7 +362,7 @@ def load_xlsx(path: str | os.PathLike[str]) -> OkrSet:
             if table not in raw:
                 raise _missing(table, sources[table], "the sheet")
         try:
-            return _load(raw, sources, source)
+            return _load(raw, sources, source, locale=locale)
         except (InputError, ValidationError) as exc:
             raise _explain_formula(exc, handle, source, raw, titles) from None
 
@@ -319,29 +443,123 @@ def _explain_formula(
         row=exc.row,
         field=exc.field,
         fix="type the value itself, or open the file in Excel and save it so the result is stored",
-    )
+    ).listing(exc.errors[1:], exc.more)
 
 
-def read_tables(path: str | os.PathLike[str]) -> OkrSet:
-    """Load an OKR set from a folder of CSV files or an ``.xlsx`` workbook.
+def read_tables(
+    path: str | os.PathLike[str], *, locale: str = "auto", encoding: str = "utf-8"
+) -> OkrSet:
+    """Load an OKR set from a folder of CSV files, an ``.xlsx`` workbook or one flat CSV file.
 
-    See :func:`load_csv` and :func:`load_xlsx`.
+    A ``.csv`` file is read as a flat file (:func:`okrkit.io.load_flat_csv`) when its header
+    names objective columns (``objective_title``, ...); one named as a table
+    (``objectives.csv``) stands for its folder. See :func:`load_csv` for ``locale`` and
+    ``encoding``, and :func:`load_xlsx`.
 
     Raises
     ------
     InputError, ValidationError
-        Naming the file (and sheet), the row (the header is row 1) and the column of a problem.
+        Naming the file (and sheet), the row (the header is row 1) and the column of every
+        problem.
     """
     path = Path(path)
     if path.is_dir():
-        return load_csv(path)
+        return load_csv(path, locale=locale, encoding=encoding)
     if path.suffix.lower() == ".xlsx":
-        return load_xlsx(path)
+        return load_xlsx(path, locale=locale)
+    if path.suffix.lower() == ".csv":
+        if table_key(path.stem) in TABLES:  # objectives.csv: its folder of tables
+            return load_csv(path.parent, locale=locale, encoding=encoding)
+        return load_flat_csv(path, locale=locale, encoding=encoding)
     raise InputError(
         "cannot read this file as tables" if path.exists() else "no such folder",
         source=str(path),
-        fix="give a folder of CSV files (objectives.csv, ...) or an .xlsx workbook",
+        fix="give a folder of CSV files (objectives.csv, ...), an .xlsx workbook or a flat"
+        " .csv file with one row per key result",
     )
+
+
+def load_flat_csv(
+    path: str | os.PathLike[str], *, locale: str = "auto", encoding: str = "utf-8"
+) -> OkrSet:
+    """Load an OKR set from one flat CSV file: a row per key result with its objective's columns.
+
+    The header names the columns (any order, case and spaces ignored): ``cycle`` (and
+    ``cycle_start``, ``cycle_end`` for a cycle that is not a quarter or a year), the objective's
+    ``objective_id``, ``objective_title``, ``objective_owner``, ``objective_level``,
+    ``objective_kind``, ``objective_description``, ``aligns_to``, and the key result's
+    ``kr_id``, ``kr_title``, ``type``, ``start``, ``target``, ... (:data:`FLAT_COLUMNS`; the
+    names other OKR tools export, such as ``Objective``, ``Key Result`` and ``Baseline``, work
+    too). An objective repeated on several rows must read the same on each (an empty cell after
+    its first row is fine); a row without key result cells is an objective without key results.
+    Without an ``objective_id`` column objectives are told apart by title and numbered ``O1``,
+    ``O2`` ...; without ``kr_id`` key results are numbered ``O1-KR1`` ....
+
+    KPIs, initiatives and check-ins do not fit in the rows: they are read from the files beside
+    it named ``<name>.kpis.csv``, ``<name>.initiatives.csv`` and ``<name>.checkins.csv`` (the
+    tables of :func:`load_csv`) when there are such files, as :func:`write_flat_csv` writes them.
+    ``locale`` and ``encoding`` are as for :func:`load_csv`.
+
+    Raises
+    ------
+    InputError, ValidationError
+        Naming the file, the row and the column as the header names it, for every problem of a
+        cell or a row at once (an objective given differently on two rows names both).
+    """
+    path = Path(path)
+    source = str(path)
+    rows, sep = _read_csv(path, encoding)
+    raw, names, conflicts = split_flat(rows, source)
+    # Each table of the file gets a source of its own, to name its columns as the header does.
+    inner = {t: f"{source}\0{t}" for t in ("cycle", "objectives", "key_results")}
+    sources = {
+        **inner,
+        **{t: str(path.with_name(f"{path.stem}.{t}.csv")) for t in SIBLINGS},
+    }
+    semicolon = {t: sep == ";" for t in raw}
+    for table in SIBLINGS:
+        sibling = Path(sources[table])
+        if sibling.is_file():
+            rows, sibling_sep = _read_csv(sibling, encoding)
+            raw[table] = cast(list[list[object]], rows)  # texts are objects; no copy
+            semicolon[table] = sibling_sep == ";"
+    problems = Problems()
+    for conflict in conflicts:
+        problems.add(conflict)
+    try:
+        tables = read_columns(
+            raw, sources, texts=True, locale=locale, semicolon=semicolon, problems=problems
+        )
+        if not tables["cycle"].records():
+            raise InputError(
+                "the file names no cycle",
+                source=inner["cycle"],
+                fix="add a column cycle with the cycle's id (such as 2026-Q3) on the first row",
+            )
+        if problems.in_source(inner["cycle"]):
+            problems.check()
+        cycle = read_cycle(tables["cycle"].records(), inner["cycle"])
+        return build_tables(cycle, tables, sources, source, problems)
+    except (InputError, ValidationError) as exc:
+        raise _in_flat(exc, source, names) from None
+
+
+def _in_flat(
+    exc: InputError | ValidationError, source: str, names: Mapping[tuple[str, str], str]
+) -> InputError | ValidationError:
+    """``exc`` with each problem placed in the flat file: its source, the column as named."""
+
+    def one(e: Any) -> Any:
+        if not (e.source or "").startswith(source + "\0"):
+            return e
+        table = e.source.rpartition("\0")[2]
+        field = names.get((table, e.field), e.field)
+        if table == "key_results" and e.field == "objective":
+            field = names.get(("objectives", "id"), "objective_id")
+        return type(e)(e.problem, source=source, line=e.line, row=e.row, field=field, fix=e.fix)
+
+    first: InputError | ValidationError = one(exc)
+    return first.listing([one(e) for e in exc.errors[1:]], exc.more) if exc.errors[1:] else first
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -354,8 +572,8 @@ def _export(
     plain = {
         "cycle": [(2, {"id": okrs.cycle.id, "start": okrs.cycle.start, "end": okrs.cycle.end})]
     }
-    for name, df in to_frames(okrs):
-        plain[name] = [(n + 1, rec) for n, rec in records(df, name, source=name)]
+    for name, df in to_frames(okrs):  # rows as a spreadsheet numbers them: the header is row 1
+        plain[name] = [(n, rec) for n, (_, rec) in enumerate(records(df, name, source=name), 2)]
     return {t: [_cells(rec, t, source(t), n, excel) for n, rec in plain[t]] for t in TABLES}
 
 
@@ -456,6 +674,55 @@ def write_csv(okrs: OkrSet, folder: str | os.PathLike[str], *, bom: bool = True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return folder
+
+
+def write_flat_csv(okrs: OkrSet, path: str | os.PathLike[str], *, bom: bool = True) -> list[Path]:
+    """Write the objectives and key results as one flat CSV file, a row per key result.
+
+    The columns are :data:`FLAT_COLUMNS` (see :func:`load_flat_csv`); an objective without key
+    results has a row of its own. KPIs, initiatives and check-ins are written beside it as
+    ``<name>.kpis.csv``, ``<name>.initiatives.csv`` and ``<name>.checkins.csv``, the tables of
+    :func:`write_csv`, so that nothing is lost; :func:`load_flat_csv` reads them back. Such a
+    file left from an earlier export is removed when the set has none of its records, so that it
+    is not read back as part of this set. Each file replaces the old one only when complete;
+    texts are neutralised against formula injection as in :func:`write_csv`.
+
+    Returns
+    -------
+    list of Path
+        The files written: ``path`` first, then the tables beside it.
+
+    Raises
+    ------
+    ValidationError
+        When an id in a list column holds ``;`` or ``,``.
+    OSError
+        When a file cannot be written.
+    """
+    path = Path(path)
+    siblings = {t: path.with_name(f"{path.stem}.{t}.csv") for t in SIBLINGS}
+    tables = _export(okrs, lambda t: str(siblings[t]) if t in siblings else str(path), excel=False)
+    cycle = _cells(
+        {"id": okrs.cycle.id, "start": okrs.cycle.start, "end": okrs.cycle.end},
+        "cycle",
+        str(path),
+        2,
+        False,
+    )
+    rows = flat_rows(tables, cycle)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _replace(path, lambda tmp: _write_csv_file(tmp, FLAT_COLUMNS, rows, bom))
+    written = [path]
+    for table, sibling in siblings.items():
+        if tables[table]:
+            _replace(
+                sibling,
+                lambda tmp, t=table: _write_csv_file(tmp, TABLE_COLUMNS[t], tables[t], bom),  # type: ignore[misc]
+            )
+            written.append(sibling)
+        else:
+            sibling.unlink(missing_ok=True)
+    return written
 
 
 def _width(header: str, values: Iterable[Any]) -> float:

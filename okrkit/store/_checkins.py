@@ -151,7 +151,7 @@ def correct_checkin(
     if unknown or "key_result" in changes:
         raise ValidationError(
             f"cannot change {', '.join(sorted(unknown | ({'key_result'} & set(changes))))}",
-            fix="a correction may change date, value, done, grade, confidence, note, author",
+            fix="a correction may change date, value, done, grade, zone, confidence, note, author",
         )
     found = _active(t, conn, ident)
     old = CheckIn(**fields_of(found, CheckIn.file_keys()), id=found.id)
@@ -197,6 +197,7 @@ def merge_checkins(
             value=found.value,
             done=found.done,
             grade=found.grade,
+            zone=found.zone,
             confidence=found.confidence,
             note=found.note or "",
             author=found.author or "",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from okrkit.cycles import Cycle
-from okrkit.model import CHECKIN_FIELD
+from okrkit.model import CHECKIN_FIELD, ZONES
 from okrkit.scoring import expected_pace
 from okrkit.text import format_number, say
 
@@ -51,6 +51,8 @@ def _readings(kr_type: str, checkins: pd.DataFrame) -> list[float]:
     field = CHECKIN_FIELD.get(kr_type, "value")
     if field == "done":
         return [1.0 if bool(v) else 0.0 for v in checkins["done"]]
+    if field == "zone":  # the level's rank: 0 below commit ... 3 stretch
+        return [float(ZONES.index(v)) if v in ZONES else math.nan for v in checkins["zone"]]
     return [float(v) for v in checkins[field]]
 
 
@@ -87,10 +89,15 @@ def history_figure(
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     ends = [cycle.start, cycle.end]
+    start: float | None
     if kr_type == "metric":
-        start, target = float(key_result["start"]), float(key_result["target"])
+        start, target = _start(key_result), float(key_result["target"])
         unit = str(_get(key_result, "unit") or "")
         ax.set_ylabel(_plain_text(unit))
+    elif kr_type == "ordinal":
+        start, target = None, float(ZONES.index("target"))
+        ax.set_yticks(range(len(ZONES)), [_t(f"zone_{z}", lang) for z in ZONES])
+        ax.set_ylim(-0.15, len(ZONES) - 0.85)
     elif kr_type == "guardrail":
         start = target = float(key_result["threshold"])
         ax.set_ylabel(_plain_text(str(_get(key_result, "unit") or "")))
@@ -101,8 +108,9 @@ def history_figure(
     if kr_type == "guardrail":
         ax.axhline(target, color="#d93025", linewidth=1, label=_t("threshold", lang))
     else:
-        pace = expected_pace(start, target, cycle, ends)
-        ax.plot(date2num(ends), pace.to_list(), "--", color="#9aa0a6", label=_t("pace", lang))
+        if start is not None:  # a level to reach (a bound, an ordinal) has no pace line
+            pace = expected_pace(start, target, cycle, ends)
+            ax.plot(date2num(ends), pace.to_list(), "--", color="#9aa0a6", label=_t("pace", lang))
         ax.axhline(target, color="#1e8e3e", linewidth=1, label=_t("target", lang))
     if not checkins.empty:
         ordered = checkins.sort_values("date", kind="stable")
@@ -127,6 +135,12 @@ def history_figure(
     ax.legend(loc="best", fontsize="small", frameon=False)
     ax.grid(True, alpha=0.3)
     return fig
+
+
+def _start(key_result: Mapping[str, Any]) -> float | None:
+    """A metric's start, ``None`` when it has none (a bound target: no pace line)."""
+    start = _get(key_result, "start")
+    return None if start is None else float(start)
 
 
 def _month_ticks(first: dt.date, last: dt.date, lang: str) -> list[tuple[float, str]]:
@@ -181,6 +195,7 @@ def history_svg(
     x_ends = [float(d.toordinal()) for d in ends]
     lines: list[Line] = []
     y_range: tuple[float, float] | None = None
+    y_ticks: list[tuple[float, str]] | None = None
     y_label = str(_get(key_result, "unit") or "")
     if kr_type == "guardrail":
         threshold = float(key_result["threshold"])
@@ -192,20 +207,26 @@ def history_svg(
             )
         )
     else:
+        start: float | None
         if kr_type == "metric":
-            start, target = float(key_result["start"]), float(key_result["target"])
+            start, target = _start(key_result), float(key_result["target"])
+        elif kr_type == "ordinal":
+            start, target = None, float(ZONES.index("target"))
+            y_range, y_label = (-0.15, len(ZONES) - 0.85), ""
+            y_ticks = [(float(i), _t(f"zone_{z}", lang)) for i, z in enumerate(ZONES)]
         else:
             start, target = 0.0, 1.0
             y_range, y_label = (-0.05, 1.05), _t("score_axis", lang)
-        pace = expected_pace(start, target, cycle, ends).to_list()
-        lines.append(
-            Line(
-                label=_t("pace", lang),
-                points=tuple(zip(x_ends, pace, strict=True)),
-                colour="#9aa0a6",
-                dashed=True,
+        if start is not None:  # a level to reach (a bound, an ordinal) has no pace line
+            pace = expected_pace(start, target, cycle, ends).to_list()
+            lines.append(
+                Line(
+                    label=_t("pace", lang),
+                    points=tuple(zip(x_ends, pace, strict=True)),
+                    colour="#9aa0a6",
+                    dashed=True,
+                )
             )
-        )
         lines.append(
             Line(
                 label=_t("target", lang),
@@ -233,6 +254,7 @@ def history_svg(
         y_range=y_range,
         x_ticks=_month_ticks(first, last, lang),
         y_format=(lambda v: format_number(v, lang)) if numbers else (lambda v: f"{v:g}"),
+        y_ticks=y_ticks,
         y_label=y_label,
         title=title,
     )

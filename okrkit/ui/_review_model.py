@@ -26,13 +26,13 @@ from okrkit.cycles import Cycle
 from okrkit.forms import make_checkin
 from okrkit.frames import FRAME_COLUMNS, Frames
 from okrkit.lifecycle import checkin_to_correct, kr_finished, next_cycle, unfinished_objectives
-from okrkit.model import CheckIn
+from okrkit.model import CHECKIN_FIELD, ZONES, CheckIn
 from okrkit.scoring import score
 
-__all__ = ["Recorded", "ReviewModel", "Shape", "is_missing"]
+__all__ = ["Recorded", "ReviewModel", "Shape", "is_missing", "pending"]
 
 _CHECKIN_COLUMNS = list(FRAME_COLUMNS["checkins"])
-_READINGS = ("value", "done", "grade")
+_READINGS = ("value", "done", "grade", "zone")
 
 #: The objectives of a cycle with their key results' ids and types, in table order.
 Shape = list[tuple[str, tuple[tuple[str, str], ...]]]
@@ -41,6 +41,21 @@ Shape = list[tuple[str, tuple[tuple[str, str], ...]]]
 def is_missing(value: Any) -> bool:
     """Whether a cell of a scores row is empty (``None``, ``pd.NA`` or NaN)."""
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def pending(row: Mapping[str, Any]) -> str | None:
+    """Why a key result's scores row has no score yet: ``"no data"`` or ``"not yet due"``.
+
+    ``None`` when it has a score. The scores' ``pending`` column says which; without it, or
+    when it is empty, a missing score is ``"no data"``.
+
+    >>> pending({"score": float("nan"), "pending": "not yet due"}), pending({"score": 0.4})
+    ('not yet due', None)
+    """
+    if not is_missing(row.get("score")):
+        return None
+    why = row.get("pending")
+    return why if isinstance(why, str) and why else "no data"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +79,7 @@ def _checkin_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     for col in ("value", "grade", "confidence"):
         df[col] = pd.to_numeric(df[col]).astype("float64")
     df["done"] = df["done"].astype("boolean")
+    df["zone"] = df["zone"].astype(object)
     df["id"] = df["id"].astype("Int64")
     return df
 
@@ -75,6 +91,7 @@ def _record(row: Mapping[str, Any]) -> dict[str, Any]:
     for col in ("value", "grade", "confidence"):
         out[col] = math.nan if is_missing(out[col]) else float(out[col])
     out["done"] = None if is_missing(out["done"]) else bool(out["done"])
+    out["zone"] = None if is_missing(out["zone"]) else str(out["zone"])
     out["id"] = None if is_missing(out["id"]) else int(out["id"])
     return out
 
@@ -183,17 +200,35 @@ class ReviewModel:
     def reading(self, ident: str) -> Any:
         """What key result ``ident``'s input shows: its reading at the as-of date, else a start.
 
-        A grade of 0, not done, the start value or the guardrail's threshold.
+        A grade of 0, not done, the start value (else the target of a metric with a bound but
+        no start) or the guardrail's threshold; for an ordinal key result the zone of its latest
+        check-in up to the as-of date, else its own zone, else ``"fail"``.
         """
         kr = self.key_results[ident]
         kind, shown = kr["type"], self.kr_scores[ident]["value"]
+        if kind == "ordinal":
+            return self._zone(ident)
         if kind == "qualitative":
             return 0.0 if is_missing(shown) else float(shown)
         if kind == "milestone":
             return bool(shown == 1.0)
         if is_missing(shown):
             shown = kr["threshold"] if kind == "guardrail" else kr["start"]
-        return float(shown)
+        if is_missing(shown):
+            shown = kr["target"]
+        return 0.0 if is_missing(shown) else float(shown)
+
+    def _zone(self, ident: str) -> str:
+        """The zone an ordinal key result reached by the as-of date (see :meth:`reading`)."""
+        day = pd.Timestamp(self.as_of)
+        held = [
+            r
+            for r in self._objective_checkins(self._objective_of[ident])
+            if r["key_result"] == ident and r["date"] <= day and isinstance(r["zone"], str)
+        ]
+        latest = max(held, key=lambda r: (r["date"], r["id"] or 0), default=None)
+        found = latest["zone"] if latest is not None else self.key_results[ident].get("zone")
+        return found if isinstance(found, str) and found in ZONES else ZONES[0]
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -210,17 +245,15 @@ class ReviewModel:
             When the form or the store refuses the reading; nothing is written.
         """
         kind = self.key_results[ident]["type"]
-        new = make_checkin(
-            kind,
-            ident,
-            self.as_of,
-            value=float(reading),
-            done=bool(reading),
-            grade=float(reading),
-            note=note,
-            cycle=self.cycle,
-            lang=lang,
-        )
+        field = CHECKIN_FIELD.get(kind)
+        typed: dict[str, Any] = {}
+        if field == "zone":
+            typed["zone"] = reading
+        elif field == "done":
+            typed["done"] = bool(reading)
+        elif field in ("value", "grade"):
+            typed[field] = float(reading)
+        new = make_checkin(kind, ident, self.as_of, note=note, cycle=self.cycle, lang=lang, **typed)
         fresh = self.store.checkins(ident)
         old_id = checkin_to_correct(fresh, ident, self.as_of)
         if old_id is not None:

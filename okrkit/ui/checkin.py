@@ -9,6 +9,11 @@ the history with the pace line of :func:`okrkit.scoring.expected_pace` as a smal
 millisecond, so picking a key result or saving answers at once) and :func:`history_figure` draws
 the same as a matplotlib figure, for reports and notebooks.
 
+An ordinal key result is checked in with the level reached, picked among its described levels
+(below commit, commit, target, stretch). Above the plot the chosen key result's score as of today
+is shown from :func:`okrkit.scoring.score`; without a score yet it reads "no data yet" or "not
+yet due" (a milestone before its due date), never a score of 0.
+
 What the form shows lives in a :class:`CheckinState` (the cycle's key results as last read, the
 one chosen and its check-ins); :meth:`CheckinForm.render` draws the form from it in one place.
 Picking a key result reads its check-ins (one small query); Save writes the check-in and reads
@@ -23,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Mapping
 from typing import Any
@@ -32,14 +38,17 @@ import pandas as pd
 
 from okrkit.cycles import Cycle
 from okrkit.forms import DEFAULT_CONFIDENCE, checkin_defaults, default_checkin_date, make_checkin
+from okrkit.frames import FRAME_COLUMNS, Frames
 from okrkit.model import (
     CHECKIN_FIELD,
     MAX_CONFIDENCE,
     MAX_GRADE,
     MIN_CONFIDENCE,
     MIN_GRADE,
+    ZONES,
     CheckIn,
 )
+from okrkit.scoring import default_as_of, score
 from okrkit.text import LANGUAGES, format_number, texts
 from okrkit.ui._checkin_chart import history_figure, history_svg, missing
 from okrkit.ui.base import View
@@ -79,13 +88,15 @@ class CheckinState:
         #: The chosen key result's check-ins, as :meth:`okrkit.Store.checkins` returns them.
         self.checkins = pd.DataFrame()
         self._versions: dict[str, int] | None = None
+        self._frames: Frames | None = None
 
     def read(self) -> None:
         """Read the key results again if anybody changed one since the last read."""
         # Versions before the data: a write in between shows as a change on the next read.
         versions = self.store.versions(self.cycle)
         if versions != self._versions:
-            frame = self.store.frames(self.cycle).key_results
+            self._frames = self.store.frames(self.cycle)
+            frame = self._frames.key_results
             self.key_results = {
                 str(row["id"]): {k: (None if missing(v) else v) for k, v in row.items()}
                 for row in frame.to_dict("records")
@@ -114,6 +125,39 @@ class CheckinState:
             return None
         return {k: (None if missing(v) else v) for k, v in self.checkins.iloc[-1].items()}
 
+    def score_row(self, as_of: dt.date | None = None) -> dict[str, Any] | None:
+        """The chosen key result's row of :attr:`Scores.key_results <okrkit.Scores>` as of
+        ``as_of`` (default: today, or the cycle's last day once it has ended), scored from the
+        check-ins read; ``None`` without a key result.
+
+        A key result without a score yet has ``score`` NaN (and, where the scores say why,
+        ``pending`` ``"no data"`` or ``"not yet due"``).
+        """
+        if self.chosen is None or self._frames is None:
+            return None
+        f = self._frames
+        krs = f.key_results[f.key_results["id"] == self.chosen]
+        if krs.empty:
+            return None
+        checkins = self.checkins
+        if checkins.empty:
+            checkins = f.checkins.iloc[0:0]
+        else:
+            checkins = checkins[list(FRAME_COLUMNS["checkins"])].copy()
+            checkins["date"] = pd.to_datetime(checkins["date"])
+            checkins = checkins.astype(f.checkins.dtypes.to_dict())
+        one = Frames(
+            cycle=self.cycle,
+            objectives=f.objectives[f.objectives["id"].isin(set(krs["objective"]))],
+            key_results=krs,
+            checkins=checkins,
+            kpis=f.kpis.iloc[0:0],
+            initiatives=f.initiatives.iloc[0:0],
+        )
+        day = default_as_of(self.cycle) if as_of is None else as_of
+        rows = score(one, day).key_results.to_dict("records")
+        return rows[0] if rows else None
+
     def options(self) -> list[tuple[str, str]]:
         """The ("id – title", id) choices of the key result list."""
         return [(f"{ident} – {kr['title']}", ident) for ident, kr in self.key_results.items()]
@@ -126,9 +170,12 @@ class CheckinForm(View):
     ----------
     key_result : ipywidgets.Dropdown
         "KR id – title" of every key result of the cycle.
-    value, done, grade : ipywidgets widgets
+    value, done, grade, zone : ipywidgets widgets
         The reading; only the one that fits the chosen key result's type is shown, in
-        :attr:`reading_box`.
+        :attr:`reading_box`. ``zone`` is a dropdown of the ordinal key result's levels, each
+        with its description.
+    scoreline : ipywidgets.HTML
+        The chosen key result's score as of today, or "no data yet" / "not yet due".
     confidence, note, date, author, save_button : ipywidgets widgets
         The rest of the check-in and the button that records it at once.
     plot : ipywidgets.Image
@@ -173,7 +220,15 @@ class CheckinForm(View):
             style=style,
             continuous_update=False,
         )
+        self.zone = widgets.Dropdown(
+            description=self.t("zone"),
+            options=[(self.t(f"zone_{z}"), z) for z in ZONES],
+            value=ZONES[0],
+            layout=full,
+            style=style,
+        )
         self.reading_box = widgets.HBox()
+        self.scoreline = widgets.HTML()
         self.confidence = widgets.IntSlider(
             value=DEFAULT_CONFIDENCE,
             min=MIN_CONFIDENCE,
@@ -210,6 +265,7 @@ class CheckinForm(View):
             self.note,
             widgets.HBox([self.save_button, self.refresh_button]),
             self.status,
+            self.scoreline,
             self.plot,
             self.history,
         ]
@@ -270,22 +326,56 @@ class CheckinForm(View):
             self.reading_box.children = ()
             self.plot.value = b""
             self.history.value = ""
+            self.scoreline.value = ""
             return
         if fill:
             self._fill(kr)
+        self.scoreline.value = self._score_text(state.score_row())
         self.plot.value = history_svg(kr, state.checkins, self.cycle, lang=self.lang).encode()
         self.history.value = self._history_table(kr["type"], state.checkins)
 
     def _fill(self, kr: Mapping[str, Any]) -> None:
         shown = checkin_defaults(kr, self.state.latest)
         field = shown["field"]
-        widget = {"value": self.value, "done": self.done, "grade": self.grade}[field]
+        widget = {"value": self.value, "done": self.done, "grade": self.grade, "zone": self.zone}[
+            field
+        ]
+        if field == "zone":
+            self.zone.options = self.zone_options(kr)
         widget.value = shown[field]
         if field == "value":
             unit = kr.get("unit")
             self.value.description = self.t("value") + (f" ({unit})" if unit else "")
         self.reading_box.children = (widget,)
         self.confidence.value = shown["confidence"]
+
+    def zone_options(self, kr: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """The (label, zone) choices of an ordinal key result: below commit, then each of its
+        levels with its description ("target: launched to all customers")."""
+        out = []
+        for zone in ZONES:
+            text = kr.get(f"{zone}_zone")
+            label = self.t(f"zone_{zone}")
+            out.append((f"{label}: {text}" if isinstance(text, str) and text else label, zone))
+        return out
+
+    def _score_text(self, row: Mapping[str, Any] | None) -> str:
+        """The score line: the score and its status, or why there is no score yet."""
+        if row is None:
+            return ""
+        esc = html.escape
+        head = esc(self.t("score_now", date=default_as_of(self.cycle).isoformat()))
+        status = row.get("status")
+        said = (
+            f" · {esc(self.t(status))}"
+            if isinstance(status, str) and status in ("on track", "at risk", "off track")
+            else ""
+        )
+        if missing(row.get("score")):
+            why = row.get("pending")
+            why = why if isinstance(why, str) and why else "no data"
+            return f"<div>{head}: <i>{esc(self.t(why))}</i>{said}</div>"
+        return f"<div>{head}: <b>{format_number(row['score'], self.lang)}</b>{said}</div>"
 
     def _history_table(self, kr_type: str, checkins: pd.DataFrame) -> str:
         if checkins.empty:
@@ -320,6 +410,9 @@ class CheckinForm(View):
         field = CHECKIN_FIELD[kr_type]
         if field == "done":
             return self.t("is_done") if bool(rec["done"]) else self.t("not_done")
+        if field == "zone":
+            zone = rec.get("zone")
+            return self.t(f"zone_{zone}") if zone in ZONES else "–"
         return format_number(rec[field], self.lang)
 
     # --- saving -------------------------------------------------------------------------------
@@ -341,6 +434,7 @@ class CheckinForm(View):
             value=self.value.value,
             done=self.done.value,
             grade=self.grade.value,
+            zone=self.zone.value,
             confidence=self.confidence.value,
             note=self.note.value,
             author=self.author.value,
@@ -354,7 +448,7 @@ class CheckinForm(View):
         self.state.read_checkins()
         self.render()
         reading = self._reading_text(
-            kr["type"], {f: getattr(saved, f) for f in ("value", "done", "grade")}
+            kr["type"], {f: getattr(saved, f) for f in ("value", "done", "grade", "zone")}
         )
         self.show_ok(
             self.t("recorded", reading=reading, kr=saved.key_result, date=saved.date.isoformat())
@@ -370,7 +464,8 @@ def checkin_form(
     author: str | None = None,
     lang: str | None = None,
 ) -> CheckinForm:
-    """A form that records check-ins (value, done or grade, confidence, note) for a key result.
+    """A form that records check-ins (value, done, grade or zone, confidence, note) for a key
+    result.
 
     Parameters
     ----------

@@ -1,7 +1,10 @@
 """The key result drafter: add and edit the key results of one objective, by type.
 
 Pick an objective, pick one of its key results (or "new"), choose the type and fill in the fields
-that type needs; Save writes to the store at once. While the title is typed the view shows the
+that type needs; Save writes to the store at once. A metric may have a bound instead of a start
+("at least 42": a level to reach or pass) and a period it is judged per (week, month, quarter); a
+milestone a due date; an ordinal key result describes its commit, target and stretch levels; any
+key result a description. While the title is typed the view shows the
 sentence "We will [objective], as measured by [KR1], [KR2] and [new title]." and what
 :func:`okrkit.wording.assess_key_result` makes of the title. A keystroke reads nothing from the
 store: the objective and its key results are held in a :class:`DraftState` when the view loads.
@@ -35,6 +38,7 @@ from okrkit.cycles import Cycle
 from okrkit.errors import OkrkitError
 from okrkit.findings import Finding
 from okrkit.forms import (
+    LEVEL_FIELDS,
     NUMBER_FIELDS,
     TYPED_FIELDS,
     edited_key_result,
@@ -45,10 +49,13 @@ from okrkit.forms import (
     parse_number,
 )
 from okrkit.model import (
+    BOUNDS,
     KR_TYPE_FIELDS,
     KR_TYPES,
     MAX_CONFIDENCE,
     MIN_CONFIDENCE,
+    PERIODS,
+    ZONES,
     KeyResult,
     Objective,
     OkrSet,
@@ -87,9 +94,11 @@ class KrDrafter(View):
     objective_pick, kr_pick, type_pick, title
         The objective, the key result (``""`` for a new one), its type and its title.
     fields
-        The other inputs by field name: ``start``, ``target``, ``current``, ``unit``, ``done``,
-        ``grade``, ``threshold``, ``direction``, ``weight``, ``owner``, ``confidence``. Fields the
-        type does not use are hidden (``layout.display == "none"``).
+        The other inputs by field name: ``description``, ``start``, ``target``, ``current``,
+        ``unit``, ``bound`` and ``per`` (``""``: none), ``done``, ``due`` (a date picker),
+        ``grade``, ``threshold``, ``direction``, ``commit_zone``, ``target_zone``,
+        ``stretch_zone``, ``zone`` (``""``: none), ``weight``, ``owner``, ``confidence``. Fields
+        the type does not use are hidden (``layout.display == "none"``).
     sentence, wording, findings
         HTML: the OKR as a sentence, the verdict on the title's wording, the quality findings.
     state, okrs, versions
@@ -133,17 +142,39 @@ class KrDrafter(View):
             layout=wide,
         )
         self.fields: dict[str, widgets.Widget] = {
+            "description": widgets.Textarea(
+                description=t("description"),
+                placeholder=t("description_placeholder"),
+                layout=widgets.Layout(width="100%", height="3.5em"),
+            ),
             "start": widgets.Text(description=t("start")),
             "target": widgets.Text(description=t("target")),
             "current": widgets.Text(description=t("current")),
             "unit": widgets.Text(description=t("unit")),
+            "bound": widgets.Dropdown(
+                description=t("bound"),
+                options=[(t("bound_none"), ""), *[(t(b), b) for b in BOUNDS]],
+                value="",
+            ),
+            "per": widgets.Dropdown(
+                description=t("per"),
+                options=[(t("per_none"), ""), *[(t(f"per_{p}"), p) for p in PERIODS]],
+                value="",
+            ),
             "done": widgets.Checkbox(description=t("done"), value=False, indent=True),
+            "due": widgets.DatePicker(description=t("due"), value=None),
             "grade": widgets.Text(description=t("grade")),
             "threshold": widgets.Text(description=t("threshold")),
             "direction": widgets.Dropdown(
                 description=t("direction"),
                 options=[(t("above"), "above"), (t("below"), "below")],
                 value="above",
+            ),
+            **{name: widgets.Text(description=t(name), layout=wide) for name in LEVEL_FIELDS},
+            "zone": widgets.Dropdown(
+                description=t("zone"),
+                options=[(t("zone_none"), ""), *[(t(f"zone_{z}"), z) for z in ZONES]],
+                value="",
             ),
             "weight": widgets.Text(description=t("weight"), value="1"),
             "owner": widgets.Text(description=t("owner")),
@@ -175,9 +206,13 @@ class KrDrafter(View):
             self.kr_pick,
             self.type_pick,
             self.title,
+            f["description"],
             widgets.HBox([f["start"], f["target"], f["current"]]),
+            widgets.HBox([f["bound"], f["per"]]),
             widgets.HBox([f["threshold"], f["direction"], f["unit"]]),
-            widgets.HBox([f["done"], f["grade"]]),
+            widgets.HBox([f["done"], f["due"], f["grade"]]),
+            *[f[name] for name in LEVEL_FIELDS],
+            f["zone"],
             widgets.HBox([f["weight"], f["owner"], f["confidence"]]),
             self.sentence,
             self.wording,
@@ -293,6 +328,13 @@ class KrDrafter(View):
         f["unit"].value = (kr.unit if kr else None) or ""
         f["done"].value = bool(kr.done) if kr else False
         f["direction"].value = (kr.direction if kr else None) or "above"
+        f["description"].value = kr.description if kr else ""
+        f["bound"].value = (kr.bound if kr else None) or ""
+        f["per"].value = (kr.per if kr else None) or ""
+        f["due"].value = kr.due if kr else None
+        for name in LEVEL_FIELDS:
+            f[name].value = (getattr(kr, name) if kr else None) or ""
+        f["zone"].value = (kr.zone if kr else None) or ""
         f["weight"].value = field_text(weight, self.lang)
         f["owner"].value = owner
         f["confidence"].value = confidence
@@ -358,6 +400,12 @@ class KrDrafter(View):
             unit=f["unit"].value,
             done=f["done"].value,
             direction=f["direction"].value,
+            description=f["description"].value,
+            bound=f["bound"].value,
+            per=f["per"].value,
+            due=f["due"].value,
+            levels={name: f[name].value for name in LEVEL_FIELDS},
+            zone=f["zone"].value,
             lang=self.lang,
         )
 

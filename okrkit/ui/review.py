@@ -1,8 +1,11 @@
 """Quarter-end review: grade every key result, watch the scores move, carry the rest over.
 
 :func:`quarter_review` builds a grading table for every key result of a cycle: a slider (0–1) for
-qualitative key results, a done box for milestones and the final value for metrics and
-guardrails. A change is saved at once as a check-in dated at the review's as-of date, or, when
+qualitative key results, a done box for milestones, a level picker (below commit, commit, target,
+stretch, with the levels' descriptions) for ordinal key results and the final value for metrics
+and guardrails. A key result without a score yet shows "no data" or "not yet due" (a milestone
+before its due date), never a score of 0; an objective scored from some of its key results says
+from how many. A change is saved at once as a check-in dated at the review's as-of date, or, when
 the key result already has a check-in of that date, as a correction of it (the store keeps the
 old row in the history; :func:`okrkit.lifecycle.checkin_to_correct`). The objective's score,
 band, status and expectation update from :func:`okrkit.scoring.score` on that objective alone;
@@ -29,19 +32,24 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import ipywidgets as widgets
+import pandas as pd
 
 from okrkit.cycles import MAX_YEAR, Cycle, parse_date
 from okrkit.display import BAND_COLOURS, STATUS_COLOURS
 from okrkit.errors import ConflictError
-from okrkit.model import CheckIn
+from okrkit.model import ZONES, CheckIn
 from okrkit.scoring import default_as_of
 from okrkit.text import format_number
-from okrkit.ui._review_model import Recorded, ReviewModel, Shape, is_missing
+from okrkit.ui._review_model import Recorded, ReviewModel, Shape, is_missing, pending
 from okrkit.ui.base import View
 
 __all__ = ["QuarterReview", "Recorded", "ReviewModel", "quarter_review"]
 
 _GOOD = {"met", "landed", "exceeded"}
+#: The statuses a key result or objective without a score may still have (from its confidence).
+_TRACKS = ("on track", "at risk", "off track")
+#: The background of a "no data" / "not yet due" badge: grey, no band.
+PENDING_COLOUR = "#e8eaed"
 
 
 def _badge(text: str, colour: str | None) -> str:
@@ -58,7 +66,7 @@ class QuarterReview(View):
         What the review holds: the cycle's key results, their scores, what was carried.
     inputs : dict[str, ipywidgets widget]
         The input of each key result by id: ``FloatSlider`` (qualitative), ``Checkbox``
-        (milestone) or ``FloatText`` (metric, guardrail).
+        (milestone), ``Dropdown`` of zones (ordinal) or ``FloatText`` (metric, guardrail).
     results : dict[str, ipywidgets.HTML]
         Each key result's score and band.
     headers : dict[str, ipywidgets.HTML]
@@ -235,6 +243,13 @@ class QuarterReview(View):
                 continuous_update=False,
                 layout=self._input_layout,
             )
+        elif kind == "ordinal":
+            widget = self._shared(
+                widgets.Dropdown,
+                options=self.zone_options(self.model.key_results[ident]),
+                value=shown,
+                layout=self._input_layout,
+            )
         elif kind == "milestone":
             widget = self._shared(
                 widgets.Checkbox,
@@ -248,6 +263,16 @@ class QuarterReview(View):
         widget.observe(self.safe(functools.partial(self._on_change, ident)), names="value")
         self.inputs[ident] = widget
         return widget
+
+    def zone_options(self, kr: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """The (label, zone) choices of an ordinal key result: below commit, then each level
+        with its description ("target: launched to all customers")."""
+        out = []
+        for zone in ZONES:
+            text = kr.get(f"{zone}_zone")
+            label = self.t(f"zone_{zone}")
+            out.append((f"{label}: {text}" if isinstance(text, str) and text else label, zone))
+        return out
 
     # --- rendering: everything shown comes from here ------------------------------------------
 
@@ -271,26 +296,51 @@ class QuarterReview(View):
         details = [self.t(kr["type"]), self.t("weight", weight=format_number(kr["weight"], lang))]
         if kr["type"] == "metric":
             unit = kr["unit"] if isinstance(kr["unit"], str) else ""
-            span = f"{format_number(kr['start'], lang)} → {format_number(kr['target'], lang)}"
+            target = format_number(kr["target"], lang)
+            bound = kr.get("bound")
+            if is_missing(kr["start"]):
+                span = f"{'≤' if bound == 'at_most' else '≥'} {target}"
+            else:
+                span = f"{format_number(kr['start'], lang)} → {target}"
+                if bound in ("at_least", "at_most"):
+                    span += " " + self.t(f"bound_{bound}")
+            per = kr.get("per")
+            if isinstance(per, str) and per:
+                unit = f"{unit} {self.t(f'per_{per}')}".strip()
             details.append(f"{span} {unit}".strip())
         elif kr["type"] == "guardrail":
             sign = "≥" if kr["direction"] != "below" else "≤"
             details.append(f"{sign} {format_number(kr['threshold'], lang)}")
+        elif kr["type"] == "milestone" and not is_missing(kr.get("due")):
+            details.append(self.t("due", date=pd.Timestamp(kr["due"]).date().isoformat()))
+        described = kr.get("description")
+        more = (
+            f"<br><small style='color:#5f6368'><i>{esc(described)}</i></small>"
+            if isinstance(described, str) and described
+            else ""
+        )
         return (
             f"<b>{esc(kr['id'])}</b> {esc(kr['title'])}"
-            f"<br><small style='color:#5f6368'>{esc(' · '.join(details))}</small>"
+            f"<br><small style='color:#5f6368'>{esc(' · '.join(details))}</small>{more}"
         )
 
     def _render_result(self, ident: str) -> None:
         s = self.model.kr_scores[ident]
-        band = s["band"] if isinstance(s["band"], str) else None
-        parts = [
-            f"<b>{format_number(s['score'], self.lang)}</b>",
-            _badge(self.t(band), BAND_COLOURS.get(band)) if band else "",
-        ]
+        why = pending(s)
+        if why is not None:  # no score yet: never a 0.00 in red
+            parts = [_badge(self.t(why), PENDING_COLOUR)]
+            status = s.get("status")
+            if status in _TRACKS:  # from the confidence
+                parts.append(_badge(self.t(status), STATUS_COLOURS[status]))
+        else:
+            band = s["band"] if isinstance(s["band"], str) else None
+            parts = [
+                f"<b>{format_number(s['score'], self.lang)}</b>",
+                _badge(self.t(band), BAND_COLOURS.get(band)) if band else "",
+            ]
         if s["type"] == "qualitative" and is_missing(s["value"]):
             parts.append(f"<small>{html.escape(self.t('not_graded'))}</small>")
-        elif s["type"] == "guardrail" and s["checkins"]:
+        elif s["type"] == "guardrail" and s["checkins"] and why is None:
             held = round(float(s["score"]) * int(s["checkins"]))
             parts.append(
                 f"<small>{html.escape(self.t('held', held=held, count=int(s['checkins'])))}</small>"
@@ -308,8 +358,14 @@ class QuarterReview(View):
         if isinstance(o["owner"], str) and o["owner"]:
             first += f" <small>· {esc(o['owner'])}</small>"
         line = [f"<small>{esc(self.t(kind))}</small>"]
-        if is_missing(o["score"]):
+        krs = self.model.order.get(oid, [])
+        if not krs:
             line.append(f"<i>{esc(self.t('no_krs'))}</i>")
+        elif is_missing(o["score"]):
+            line.append(_badge(self.t("no data"), PENDING_COLOUR))
+            status = o.get("status")
+            if status in _TRACKS:
+                line.append(_badge(self.t(status), STATUS_COLOURS[status]))
         else:
             band, status, expectation = o["band"], o["status"], o["expectation"]
             line += [
@@ -320,11 +376,26 @@ class QuarterReview(View):
                 + _badge(
                     self.t(expectation),
                     BAND_COLOURS["green"] if expectation in _GOOD else BAND_COLOURS["red"],
-                ),
+                )
+                if isinstance(expectation, str)
+                else "",
             ]
+            scored = self.scored(oid)
+            if scored < len(krs):
+                line.append(f"<i>{esc(self.t('scored_from', n=scored, total=len(krs)))}</i>")
         self.headers[oid].value = (
             "<div style='border-top:2px solid #dadce0;padding-top:.3em'>"
-            f"{first}<br>{' · '.join(line)}</div>"
+            f"{first}<br>{' · '.join(p for p in line if p)}</div>"
+        )
+
+    def scored(self, oid: str) -> int:
+        """How many of objective ``oid``'s key results have a score (the scores' ``scored``
+        column, else counted)."""
+        found: Any = self.model.objective_scores[oid].get("scored")
+        if not is_missing(found):
+            return int(found)
+        return sum(
+            not is_missing(self.model.kr_scores[k]["score"]) for k in self.model.order.get(oid, ())
         )
 
     def _render_summary(self) -> None:
@@ -365,7 +436,11 @@ class QuarterReview(View):
         items = []
         for oid, (open_, total) in self.model.carried_key_results(unfinished).items():
             o = self.model.objective_scores[oid]
-            score = format_number(o["score"], self.lang)
+            score = (
+                self.t("no data")
+                if is_missing(o["score"])
+                else format_number(o["score"], self.lang)
+            )
             detail = self.t("carry_item", score=score, open=open_, total=total)
             if oid in self.carried:
                 detail += "; " + self.t("carried_as", new=self.carried[oid])
@@ -415,6 +490,8 @@ class QuarterReview(View):
             text = self.t("done") if typed.done else self.t("not_done")
         elif typed.grade is not None:
             text = self.t("grade", grade=format_number(typed.grade, self.lang))
+        elif typed.zone is not None:
+            text = self.t(f"zone_{typed.zone}")
         else:
             text = format_number(typed.value, self.lang)
         message = "corrected" if done.corrected else "recorded"

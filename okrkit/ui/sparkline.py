@@ -84,6 +84,7 @@ def line_chart(
     y_range: tuple[float, float] | None = None,
     x_ticks: Sequence[tuple[float, str]] = (),
     y_format: Callable[[float], str] = format_number,
+    y_ticks: Sequence[tuple[float, str]] | None = None,
     y_label: str = "",
     title: str = "",
     width: int = 520,
@@ -102,6 +103,9 @@ def line_chart(
     y_format
         Text of a y tick (ticks are round numbers, :func:`nice_ticks`); default
         :func:`okrkit.text.format_number` in English.
+    y_ticks
+        ``(y, label)`` marks beside the y axis instead of round numbers (the levels of an
+        ordinal key result).
     y_label, title
         The y axis name and a title for screen readers and tooltips (both escaped).
     width, height
@@ -124,8 +128,12 @@ def line_chart(
         x0, x1 = x0 - 1.0, x0 + 1.0
     if y1 <= y0:
         y0, y1 = y0 - 1.0, y0 + 1.0
-    ticks = nice_ticks(y0, y1)
-    labels = [y_format(v) for v in ticks]
+    if y_ticks is None:
+        ticks = nice_ticks(y0, y1)
+        labels = [y_format(v) for v in ticks]
+    else:
+        ticks = [v for v, _ in y_ticks]
+        labels = [text for _, text in y_ticks]
     left = 14 + 6.5 * max((len(t) for t in labels), default=1) + (14 if y_label else 0)
     top, right, bottom = 26.0, 10.0, 22.0
     plot_w, plot_h = width - left - right, height - top - bottom

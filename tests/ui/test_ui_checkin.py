@@ -591,3 +591,65 @@ def test_refresh_reads_the_key_results_again_only_when_one_changed(
     assert seen == {"versions": 1, "frames": 1, "checkins": 1}
     assert ("MKT-1-KR2 – Renamed elsewhere", "MKT-1-KR2") in view.key_result.options
     assert "480,000" in view.history.value  # the chosen key result's check-ins are read too
+
+
+# --- ordinal key results and key results without a score -------------------------------------
+
+LEVELS = {
+    "commit_zone": "Beta with 10 customers",
+    "target_zone": "Launched to every customer",
+    "stretch_zone": "Launched & NPS up 5",
+}
+
+
+@pytest.fixture
+def shapes(tmp_path: Path) -> Iterator[Store]:
+    """An ordinal key result and an 'at least' metric without a start, no check-ins."""
+    krs = [
+        KeyResult(id="O1-KR1", title="Launch version 2.0", type="ordinal", **LEVELS),
+        KeyResult(id="O1-KR2", title="NPS of 42 or higher", target=42, bound="at_least"),
+    ]
+    okrs = OkrSet(cycle=CYCLE, objectives=[Objective(id="O1", title="Delight", key_results=krs)])
+    with Store(tmp_path / "shapes.db") as s:
+        s.import_set(okrs)
+        yield s
+
+
+def plain(value: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", value)).split())
+
+
+def test_an_ordinal_key_result_is_checked_in_with_its_described_levels(shapes: Store) -> None:
+    view = checkin_form(shapes, key_result="O1-KR1", cycle=CYCLE)
+    assert view.reading is view.zone
+    assert [label for label, _ in view.zone.options] == [
+        "below commit",
+        "commit: Beta with 10 customers",
+        "target: Launched to every customer",
+        "stretch: Launched & NPS up 5",
+    ]
+    assert view.zone.value == "fail"  # nothing reached yet
+    assert "no data yet" in plain(view.scoreline.value)
+    assert "0.00" not in plain(view.scoreline.value)
+    view.zone.value = "target"
+    view.date.value = dt.date(2026, 2, 1)
+    view.save_button.click()
+    (row,) = shapes.checkins("O1-KR1").to_dict("records")
+    assert (row["zone"], row["value"], row["grade"]) == ("target", None, None)
+    assert plain(view.status.value) == "Recorded target for O1-KR1 on 2026-02-01."
+    assert "target" in plain(view.history.value)
+    texts = svg_texts(view)
+    assert "stretch" in texts["text"] and "below commit" in texts["text"]
+    # Picked again, the form shows the zone reached.
+    view.refresh(select="O1-KR2")
+    view.refresh(select="O1-KR1")
+    assert view.zone.value == "target"
+
+
+def test_a_metric_with_a_bound_and_no_start_draws_and_says_no_data(shapes: Store) -> None:
+    view = checkin_form(shapes, key_result="O1-KR2", cycle=CYCLE, lang="sv")
+    assert view.reading is view.value
+    assert "inga data än" in plain(view.scoreline.value)
+    parts = svg_parts(bytes(view.plot.value))
+    assert parts["polyline"] or parts["line"]  # the target line, no pace line without a start
+    assert "förväntad takt" not in svg_texts(view)["text"]

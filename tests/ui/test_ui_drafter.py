@@ -7,6 +7,7 @@ what the view shows.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections import Counter
@@ -186,7 +187,7 @@ def test_switching_the_type_shows_its_fields(store: Store, kr_type: str) -> None
     view = make(store)
     view.type_pick.value = "milestone" if kr_type != "milestone" else "metric"
     view.type_pick.value = kr_type
-    common = {"weight", "owner", "confidence"}
+    common = {"description", "weight", "owner", "confidence"}
     assert visible(view) == set(KR_TYPE_FIELDS[kr_type]) | common
 
 
@@ -327,7 +328,12 @@ def test_a_stale_version_is_a_conflict_and_overwrites_nothing(store: Store, othe
         (None, "metric", {"start": "10", "target": "10"}, "target equals start"),
         ("MKT-1-KR1", "metric", {"start": "10", "target": "10"}, "target equals start"),
         (None, "metric", {"start": "10", "target": "lots"}, "'lots' is not a number"),
-        ("MKT-1-KR2", "metric", {"start": "", "target": "10"}, "needs a start and a target"),
+        (
+            "MKT-1-KR2",
+            "metric",
+            {"start": "", "target": "10"},
+            "needs a start, or a bound on its target",
+        ),
         (None, "qualitative", {"grade": "1.5"}, "outside 0.0–1.0"),
         ("MKT-1-KR1", "qualitative", {"grade": "-0.1"}, "outside 0.0–1.0"),
         ("MKT-1-KR4", "guardrail", {"threshold": ""}, "needs a threshold"),
@@ -382,6 +388,7 @@ def test_swedish_labels_and_sentence(store: Store) -> None:
         "Milstolpe",
         "Kvalitativ",
         "Skyddsräcke",
+        "Nivåer",
     ]
     assert view.kr_pick.options[0][0] == "+ nytt nyckelresultat"
     view.title.value = "Öka nyhetsbrevets prenumeranter från 2 000 till 5 000"
@@ -698,3 +705,93 @@ def test_after_edits_every_objective_shows_what_the_whole_set_check_finds(store:
         for o in view.okrs.objectives:
             view.objective_pick.value = o.id
             assert view.quality == findings_of(view.okrs, o.id), (title, o.id)
+
+
+# --- the new shapes: ordinal levels, a bound and a period, a due date, a description -------------
+
+
+def test_the_drafter_adds_an_ordinal_key_result_with_its_levels(store: Store, other: Store) -> None:
+    view = make(store)
+    view.type_pick.value = "ordinal"
+    assert {"commit_zone", "target_zone", "stretch_zone", "zone"} <= visible(view)
+    assert "start" not in visible(view) and "target" not in visible(view)
+    view.title.value = "Launch version 2.0 of the website"
+    fill(
+        view,
+        description="The site the product team rebuilds",
+        commit_zone="Beta with 10 customers",
+        target_zone="Launched to every customer",
+        stretch_zone="Launched and NPS up 5",
+    )
+    view.save_button.click()
+    assert text(view.status) == "Added MKT-1-KR5."
+    kr = other.load(CYCLE).key_result("MKT-1-KR5")
+    assert (kr.type, kr.description, kr.zone) == (
+        "ordinal",
+        "The site the product team rebuilds",
+        None,
+    )
+    assert (kr.commit_zone, kr.target_zone, kr.stretch_zone) == (
+        "Beta with 10 customers",
+        "Launched to every customer",
+        "Launched and NPS up 5",
+    )
+    # Picked again, the form shows the levels; an edit keeps them.
+    view.kr_pick.value = ""  # a new key result
+    view.kr_pick.value = "MKT-1-KR5"
+    assert view.fields["target_zone"].value == "Launched to every customer"
+    fill(view, stretch_zone="Launched in two languages", zone="commit")
+    view.save_button.click()
+    kr = other.load(CYCLE).key_result("MKT-1-KR5")
+    assert (kr.stretch_zone, kr.zone, kr.commit_zone) == (
+        "Launched in two languages",
+        "commit",
+        "Beta with 10 customers",
+    )
+
+
+def test_an_ordinal_key_result_without_a_level_is_refused(store: Store, other: Store) -> None:
+    before = other.load(CYCLE)
+    view = make(store)
+    view.type_pick.value = "ordinal"
+    view.title.value = "Launch version 2.0"
+    fill(view, commit_zone="Beta", target_zone="Launch")
+    view.save_button.click()
+    assert "field 'stretch_zone'" in text(view.status)
+    assert other.load(CYCLE) == before
+
+
+def test_the_drafter_adds_an_at_least_rate_without_a_start(store: Store, other: Store) -> None:
+    view = make(store)
+    view.type_pick.value = "metric"
+    assert {"bound", "per"} <= visible(view)
+    view.title.value = "Book 10 demos a month"
+    fill(view, target="10", bound="at_least", per="month", unit="demos")
+    view.save_button.click()
+    kr = other.load(CYCLE).key_result("MKT-1-KR5")
+    assert (kr.start, kr.target, kr.bound, kr.per, kr.unit) == (
+        None,
+        10.0,
+        "at_least",
+        "month",
+        "demos",
+    )
+    view.kr_pick.value = ""  # a new key result
+    assert (view.fields["bound"].value, view.fields["per"].value) == ("", "")
+    view.kr_pick.value = "MKT-1-KR5"
+    assert (view.fields["bound"].value, view.fields["per"].value) == ("at_least", "month")
+    assert view.fields["start"].value == ""
+
+
+def test_the_drafter_sets_a_milestones_due_date(store: Store, other: Store) -> None:
+    view = make(store)
+    view.type_pick.value = "milestone"
+    assert "due" in visible(view) and "bound" not in visible(view)
+    view.title.value = "Launch the customer portal"
+    fill(view, due=dt.date(2026, 2, 27))
+    view.save_button.click()
+    assert other.load(CYCLE).key_result("MKT-1-KR5").due == dt.date(2026, 2, 27)
+    view.kr_pick.value = ""  # a new key result
+    assert view.fields["due"].value is None
+    view.kr_pick.value = "MKT-1-KR5"
+    assert view.fields["due"].value == dt.date(2026, 2, 27)

@@ -3,12 +3,13 @@
 The marketing template (2026-Q1) has three objectives:
 
 - MKT-1, aspirational: KR1 metric (weight 2), KR2 and KR3 metrics, KR4 guardrail (weight 0.5;
-  with no measurement it holds, score 1.0).
+  with no measurement it has no score yet: "no data", left out of the objective's score).
 - MKT-2, committed: KR1 metric (weight 2), KR2 (decreasing) and KR3 metrics, KR4 milestone
   (weight 0.5).
 - MKT-3, committed: KR1 metric (weight 2), KR2 metric, KR3 qualitative.
 
-Scores below are computed by hand from those weights.
+Scores below are computed by hand from those weights. A key result without a check-in has no
+score ("no data") and the objective is scored from the others, saying from how many.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,9 +90,12 @@ def test_every_key_result_gets_the_input_of_its_type(store: Store) -> None:
 
 def test_moving_a_slider_records_a_grade_and_rescores_the_objective(store: Store, db: Path) -> None:
     view = review(store)
-    # Before: (2 * 0.5 + 0.5 + 0) / 4 = 0.375, red.
-    assert view.objective_scores["MKT-3"]["score"] == pytest.approx(0.375)
-    assert "Score 0.38 · red" in text(view.headers["MKT-3"].value)
+    # Before: KR3 is not graded, no data: (2 * 0.5 + 0.5) / 3 = 0.5, yellow, from 2 of 3.
+    assert view.objective_scores["MKT-3"]["score"] == pytest.approx(0.5)
+    header = text(view.headers["MKT-3"].value)
+    assert "Score 0.5 · yellow" in header
+    assert header.endswith("from 2 of 3 key results")
+    assert text(view.results["MKT-3-KR3"].value) == "no data not graded yet"
 
     view.inputs["MKT-3-KR3"].value = 0.9
 
@@ -100,6 +105,7 @@ def test_moving_a_slider_records_a_grade_and_rescores_the_objective(store: Store
     assert view.objective_scores["MKT-3"]["score"] == pytest.approx(0.6)
     assert view.objective_scores["MKT-3"]["band"] == "yellow"
     assert "Score 0.6 · yellow" in text(view.headers["MKT-3"].value)
+    assert "key results" not in text(view.headers["MKT-3"].value)  # all three have a score
     assert text(view.results["MKT-3-KR3"].value) == "0.9 green"
     assert text(view.status.value) == "Saved MKT-3-KR3: grade 0.9 on 2026-03-31."
     # Other objectives were left alone.
@@ -150,9 +156,10 @@ def test_milestones_and_final_values_make_a_committed_objective_met(store: Store
 @pytest.mark.parametrize(
     ("kr1", "kr3", "score", "expectation"),
     [
-        (1_000_000, 1_000, 1.0, "exceeded – was it set too low?"),  # (2 + 1 + 1 + 0.5) / 4.5
-        (1_000_000, 0, 3.5 / 4.5, "landed"),  # (2 + 1 + 0 + 0.5) / 4.5 = 0.78
-        (420_000, 0, 1.5 / 4.5, "short"),  # (0 + 1 + 0 + 0.5) / 4.5 = 0.33
+        # KR4, the guardrail, has no measurement: no data, left out.
+        (1_000_000, 1_000, 1.0, "exceeded – was it set too low?"),  # (2 + 1 + 1) / 4
+        (1_000_000, 100, 3.1 / 4, "landed"),  # (2 + 1 + 0.1) / 4
+        (478_000, 100, 1.3 / 4, "short"),  # (0.2 + 1 + 0.1) / 4
     ],
 )
 def test_aspirational_expectations(
@@ -165,7 +172,7 @@ def test_aspirational_expectations(
     assert view.objective_scores["MKT-1"]["score"] == pytest.approx(score)
     header = text(view.headers["MKT-1"].value)
     assert "aspirational: aims at about 0.7" in header
-    assert header.endswith(f"Expectation: {expectation}")
+    assert header.endswith(f"Expectation: {expectation} · from 3 of 4 key results")
     summary = text(view.expectations.value)
     word = expectation.split(" ")[0]
     assert f"1 {word}" in summary
@@ -173,7 +180,8 @@ def test_aspirational_expectations(
 
 def test_a_guardrail_value_counts_as_a_measurement(store: Store) -> None:
     view = review(store)
-    assert view.kr_scores["MKT-1-KR4"]["score"] == 1.0  # nothing measured: it holds
+    assert math.isnan(view.kr_scores["MKT-1-KR4"]["score"])  # nothing measured: no data
+    assert text(view.results["MKT-1-KR4"].value) == "no data"
     view.inputs["MKT-1-KR4"].value = 40  # paid share 40 % breaks "below 35 %"
     assert view.kr_scores["MKT-1-KR4"]["score"] == 0.0
     assert "held 0 of 1" in text(view.results["MKT-1-KR4"].value)
@@ -236,7 +244,7 @@ def test_the_summary_lists_unfinished_objectives(store: Store) -> None:
     assert carry.startswith("To carry into 2026-Q2")
     for ident in ("MKT-1", "MKT-2", "MKT-3"):
         assert ident in carry
-    assert "MKT-3 Publish content our buyers seek out and share (score 0.38;" in carry
+    assert "MKT-3 Publish content our buyers seek out and share (score 0.5;" in carry
     assert view.carry_button.description == "Carry over to 2026-Q2"
     assert not view.carry_button.disabled
 
@@ -291,7 +299,8 @@ def test_swedish_labels(store: Store) -> None:
     view = review(store, lang="sv")
     header = text(view.headers["MKT-3"].value)
     assert "åtagande: förväntas nå 1,0" in header
-    assert "Poäng 0,38 · röd" in header
+    assert "Poäng 0,5 · gul" in header
+    assert header.endswith("utifrån 2 av 3 nyckelresultat")
     assert "Förväntan: missat" in header
     assert view.carry_button.description == "För över till 2026-Q2"
     view.inputs["MKT-3-KR3"].value = 0.9
@@ -345,7 +354,7 @@ def test_an_unexpected_error_shows_the_generic_message_and_reverts(
     assert view.inputs["MKT-3-KR3"].value == 0.0  # back to what the store holds
     assert "⚠ not saved" in text(view.results["MKT-3-KR3"].value)
     assert history(db, "MKT-3-KR3") == []
-    assert view.objective_scores["MKT-3"]["score"] == pytest.approx(0.375)
+    assert view.objective_scores["MKT-3"]["score"] == pytest.approx(0.5)
 
 
 def test_a_store_error_shows_its_message(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -488,3 +497,62 @@ def test_the_carry_list_is_what_the_carry_plan_copies(store: Store) -> None:
         o.carried_from: len(o.key_results) for o in plan.objectives
     }
     assert "share (score 0.62; 2 of 3 key results unfinished)" in text(view.carry.value)
+
+
+# --- ordinal key results, milestones not yet due ----------------------------------------------
+
+
+def test_an_ordinal_key_result_is_graded_by_its_levels(tmp_path: Path) -> None:
+    levels = {"commit_zone": "Beta", "target_zone": "Launched", "stretch_zone": "Launched & NPS +5"}
+    krs = [
+        KeyResult(id="O1-KR1", title="Launch version 2.0", type="ordinal", **levels),
+        KeyResult(id="O1-KR2", title="Ship the app", type="milestone", due="2026-03-31"),
+        KeyResult(
+            id="O1-KR3", title="NPS of 42 or higher", target=42, bound="at_least", per="month"
+        ),
+    ]
+    okrs = OkrSet(cycle=CYCLE, objectives=[Objective(id="O1", title="Delight", key_results=krs)])
+    with Store(tmp_path / "ordinal.db") as s:
+        s.import_set(okrs)
+        view = review(s, as_of="2026-02-15")
+        picker = view.inputs["O1-KR1"]
+        assert isinstance(picker, widgets.Dropdown)
+        assert [label for label, _ in picker.options] == [
+            "below commit",
+            "commit: Beta",
+            "target: Launched",
+            "stretch: Launched & NPS +5",
+        ]
+        assert picker.value == "fail"
+        # Nothing known yet: no score, never a red 0.00.
+        for ident in ("O1-KR1", "O1-KR3"):
+            assert text(view.results[ident].value).startswith("no data"), ident
+        assert text(view.results["O1-KR2"].value).startswith(("not yet due", "no data"))
+        assert "0.00" not in text(view.headers["O1"].value)
+        labels = text(view.labels["O1-KR3"].value)
+        assert "≥ 42 per month" in labels
+        assert "due 2026-03-31" in text(view.labels["O1-KR2"].value)
+
+        picker.value = "target"
+        (row,) = s.checkins("O1-KR1").to_dict("records")
+        assert (row["zone"], row["date"]) == ("target", dt.date(2026, 2, 15))
+        assert text(view.status.value) == "Saved O1-KR1: target on 2026-02-15."
+        picker.value = "stretch"  # the same day: a correction, the old one kept
+        rows = s.checkins("O1-KR1", history=True)
+        assert rows[["zone", "state"]].values.tolist() == [
+            ["target", "corrected"],
+            ["stretch", "active"],
+        ]
+        assert view.model.reading("O1-KR1") == "stretch"
+        view.refresh()
+        assert view.inputs["O1-KR1"].value == "stretch"
+
+
+def test_swedish_no_data(tmp_path: Path) -> None:
+    krs = [KeyResult(id="O1-KR1", title="NPS 42 eller högre", target=42, bound="at_least")]
+    okrs = OkrSet(cycle=CYCLE, objectives=[Objective(id="O1", title="Nöjda", key_results=krs)])
+    with Store(tmp_path / "sv.db") as s:
+        s.import_set(okrs)
+        view = review(s, lang="sv", as_of="2026-02-15")
+        assert text(view.results["O1-KR1"].value).startswith("inga data")
+        assert "inga data" in text(view.headers["O1"].value)
