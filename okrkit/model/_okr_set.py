@@ -26,13 +26,18 @@ __all__ = ["OkrSet", "find_alignment_loop", "loop_error", "merge_sets"]
 
 
 def find_alignment_loop(
-    parents: Mapping[str, Iterable[str]], roots: Iterable[str] | None = None
+    parents: Mapping[str, Iterable[str]],
+    roots: Iterable[str] | None = None,
+    key_results: Mapping[str, str] | None = None,
 ) -> tuple[str, ...] | None:
     """The first loop of alignment links reachable from ``roots`` (default: every id), else None.
 
     ``parents`` maps an objective id to the ids it aligns to; ids missing from it have no
-    parents. The loop is given in alignment order and closes on its first id. The search is
-    iterative, so a chain of any length is safe.
+    parents. ``key_results`` maps key result ids to the id of their objective: a link to a key
+    result goes on through its objective (an objective aligned to K2 contributes to K2's
+    objective). The loop is given in alignment order and closes on its first id; its last link is
+    always an ``aligns_to`` link (its second to last id an objective), so the fix can name it. The
+    search is iterative, so a chain of any length is safe.
 
     Examples
     --------
@@ -40,14 +45,25 @@ def find_alignment_loop(
     ('A', 'B', 'C', 'A')
     >>> find_alignment_loop({"A": ["B"], "B": []}) is None
     True
+    >>> find_alignment_loop({"O1": ["K2"], "O2": ["O1"]}, key_results={"K2": "O2"})
+    ('O1', 'K2', 'O2', 'O1')
+    >>> find_alignment_loop({"O2": ["O1"], "O1": ["K2"]}, key_results={"K2": "O2"})
+    ('K2', 'O2', 'O1', 'K2')
     """
+    owners = key_results or {}
+
+    def above(node: str) -> Iterable[str]:
+        if node in owners and node not in parents:
+            return (owners[node],)
+        return parents.get(node, ())
+
     done: set[str] = set()
     for root in parents if roots is None else roots:
         if root in done:
             continue
         path = [root]
         on_path = {root: 0}
-        todo = [iter(parents.get(root, ()))]
+        todo = [iter(above(root))]
         while todo:
             parent = next(todo[-1], None)
             if parent is None:
@@ -56,27 +72,70 @@ def find_alignment_loop(
                 done.add(node)
                 todo.pop()
             elif parent in on_path:
-                return (*path[on_path[parent] :], parent)
-            elif parent in parents and parent not in done:
+                return _closed_by_link((*path[on_path[parent] :], parent), owners)
+            elif (parent in parents or parent in owners) and parent not in done:
                 on_path[parent] = len(path)
                 path.append(parent)
-                todo.append(iter(parents[parent]))
+                todo.append(iter(above(parent)))
     return None
 
 
-def loop_error(loop: tuple[str, ...]) -> AlignmentCycleError:
+def _closed_by_link(loop: tuple[str, ...], owners: Mapping[str, str]) -> tuple[str, ...]:
+    """``loop`` turned round so that its last link leaves an objective (an aligns_to link)."""
+    nodes = list(loop[:-1])
+    while len(nodes) > 1 and nodes[-1] in owners and owners[nodes[-1]] == nodes[0]:
+        nodes = [nodes[-1], *nodes[:-1]]  # K -> its objective is no link anyone wrote
+    return (*nodes, nodes[0])
+
+
+def loop_error(
+    loop: tuple[str, ...],
+    key_results: Mapping[str, str] | None = None,
+    *,
+    held: Iterable[str] = (),
+) -> AlignmentCycleError:
     """The error for an alignment loop found by :meth:`OkrSet.alignment_loop` (no place yet).
 
     A long loop is named by its first and last links; the fix names the link that closes it.
+    ``key_results`` (key result id -> objective id) lets the message say which ids of the loop
+    are key results, and name an objective aligned to one of its own key results plainly.
+    ``held`` names links of the loop that are already stored (``"A -> B"``), for the message.
+
+    Examples
+    --------
+    >>> error = loop_error(("K2", "O2", "O1", "K2"), {"K2": "O2"})
+    >>> error.problem
+    'objectives align in a loop: K2 -> O2 -> O1 -> K2 (K2 is a key result of O2)'
+    >>> error.fix
+    'remove K2 from the aligns_to of O1, or another link of the loop'
     """
-    n = len(loop) - 1
-    shown = loop if n <= 8 else (*loop[:4], "…", *loop[-3:])
+    owners = key_results or {}
     child, parent = loop[-2], loop[-1]
+    if len(loop) == 3 and owners.get(parent) == child:
+        return _own_key_result_error(child, parent)
+    n = sum(1 for ident in loop[:-1] if ident not in owners)
+    shown = loop if len(loop) <= 9 else (*loop[:4], "…", *loop[-3:])
+    notes = [f"{k} is a key result of {owners[k]}" for k in dict.fromkeys(loop) if k in owners]
+    stored = list(held)
+    if stored:
+        notes.append(f"the store already holds {', '.join(stored)}")
     return AlignmentCycleError(
         f"objectives align in a loop: {' -> '.join(shown)}"
-        + (f" ({n} objectives)" if n > 8 else ""),
+        + (f" ({n} objectives)" if len(loop) > 9 else "")
+        + (f" ({'; '.join(notes)})" if notes else ""),
         field="aligns_to",
         fix=f"remove {parent} from the aligns_to of {child}, or another link of the loop",
+    )
+
+
+def _own_key_result_error(objective: str, key_result: str) -> AlignmentCycleError:
+    """The error for an objective aligned to one of its own key results."""
+    return AlignmentCycleError(
+        f"{objective} aligns to {key_result}, one of its own key results",
+        field="aligns_to",
+        fix=f"remove {key_result} from the aligns_to of {objective}, and align it to an objective"
+        " or key result above it instead: its own key results measure it, it cannot contribute"
+        " to them",
     )
 
 
@@ -86,8 +145,9 @@ class OkrSet:
 
     Ids are unique across objectives, key results, KPIs and initiatives. Check-ins, KPI
     ``measures`` and initiative ``supports`` must name key results of the set, and a check-in must
-    record the field that fits its key result's type. ``aligns_to`` may name objectives outside the
-    set (another team's file); the alignment checks report those that exist nowhere.
+    record the field that fits its key result's type. ``aligns_to`` names objectives or key
+    results, of the set or outside it (another team's file); the alignment checks report those
+    that exist nowhere. An objective cannot align to one of its own key results.
     """
 
     cycle: Cycle
@@ -140,6 +200,12 @@ class OkrSet:
         for ini in self.initiatives:
             claim(ini.id, "initiative")
         set_field(self, "_krs", krs)
+        for o in self.objectives:
+            if o.aligns_to and o.key_results:
+                own = next((kr.id for kr in o.key_results if kr.id in o.aligns_to), None)
+                if own is not None:
+                    wrong = _own_key_result_error(o.id, own)
+                    raise ValidationError(wrong.problem, field=wrong.field, fix=wrong.fix)
         for k in self.kpis:
             self._require_krs(k.measures, f"KPI {k.id}", "measures")
         for ini in self.initiatives:
@@ -172,11 +238,20 @@ class OkrSet:
         """The first loop of ``aligns_to`` links among the set's objectives, else ``None``.
 
         The loop is given in alignment order and closes on its first id: ``("A", "B", "A")``
-        when A aligns to B and B to A. Links to objectives outside the set are ignored. The
-        search is iterative, so a chain of any length is safe. The alignment checks
-        (:mod:`okrkit.alignment`, ``OKR601``) find loops across sets and the store.
+        when A aligns to B and B to A. A link to a key result of the set goes on through the
+        key result's objective: ``("O1", "K2", "O2", "O1")`` when O1 aligns to K2, a key result
+        of O2, and O2 aligns to O1. The last link is always one an objective's ``aligns_to``
+        holds. Links to ids outside the set are ignored. The search is iterative, so a chain of
+        any length is safe. The alignment checks (:mod:`okrkit.alignment`, ``OKR601``) find
+        loops across sets and the store.
         """
-        return find_alignment_loop({o.id: o.aligns_to for o in self.objectives})
+        return find_alignment_loop(
+            {o.id: o.aligns_to for o in self.objectives}, key_results=self.key_result_owners()
+        )
+
+    def key_result_owners(self) -> dict[str, str]:
+        """Each key result's id -> the id of its objective."""
+        return {kr.id: o.id for o in self.objectives for kr in o.key_results}
 
     def _require_krs(self, ids: Iterable[str], owner: str, name: str) -> None:
         for ident in ids:
