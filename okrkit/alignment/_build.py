@@ -33,6 +33,17 @@ def build_graph(
 ) -> nx.DiGraph:
     """Build the alignment graph of one or more OKR sets.
 
+    Edges point from the child to the parent, the way contribution flows: key result ->
+    objective (``belongs_to``), objective -> the objective or key result it aligns to
+    (``aligns_to``), KPI -> key result (``measures``), initiative -> key result (``supports``).
+    So the cascade under a company objective is ``nx.ancestors(G, "CO-1")``
+    (:func:`okrkit.alignment.below`), and a top-down walk runs on the reversed view:
+    ``nx.bfs_tree(G.reverse(copy=False), "CO-1")``. ``nx.descendants(G, "CO-1")`` is what CO-1
+    itself contributes to (empty for a company objective).
+
+    An ``aligns_to`` id that no given set holds becomes a node of ``kind="missing"``; one that
+    names a key result of any given set links to that key result's node.
+
     Parameters
     ----------
     data
@@ -72,6 +83,13 @@ def build_graph(
 ('O2', 'objective', '2026-Q2'), ('O9', 'missing', None)]
     >>> sorted(g.edges(data="relation"))
     [('K1', 'O1', 'belongs_to'), ('O2', 'O1', 'aligns_to'), ('O2', 'O9', 'aligns_to')]
+
+    A link to a key result, here of another cycle:
+
+    >>> q3 = OkrSet(cycle="2026-Q3", objectives=[Objective(id="O3", title="Sell", aligns_to=["K1"])])
+    >>> g = build_graph([q1, q3], as_of=dt.date(2026, 7, 1))
+    >>> g.edges["O3", "K1"]["relation"], g.nodes["K1"]["kind"], sorted(nx.ancestors(g, "O1"))
+    ('aligns_to', 'key_result', ['K1', 'O3'])
     """
     sets = [data] if isinstance(data, OkrSet) else list(data)
     for i, okrs in enumerate(sets):

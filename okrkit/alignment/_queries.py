@@ -21,9 +21,12 @@ from okrkit.scoring import BANDS
 
 __all__ = [
     "RollupMethod",
+    "above",
+    "below",
     "contributors",
     "path_to_company",
     "rollup",
+    "rollup_frame",
     "summary_by_level",
     "summary_by_owner",
     "teams_involved",
@@ -62,12 +65,54 @@ def contributors(graph: nx.DiGraph, objective: str) -> set[str]:
     return set(nx.ancestors(graph, _objective(graph, objective)))
 
 
+def below(graph: nx.DiGraph, node: str) -> set[str]:
+    """Every node under ``node`` in the cascade: what contributes to it, transitively.
+
+    Edges point from child to parent, so this is :func:`networkx.ancestors`: for a company
+    objective, its key results, the objectives aligned to it or to its key results (and to
+    those, and so on), their key results, KPIs and initiatives. The same as
+    ``nx.descendants(graph.reverse(copy=False), node)``.
+
+    Raises
+    ------
+    KeyError
+        When ``node`` is not in the graph.
+
+    Examples
+    --------
+    >>> g = nx.DiGraph()
+    >>> g.add_edges_from([("K1", "CO"), ("MK", "K1"), ("T", "MK")])
+    >>> sorted(below(g, "CO")), sorted(above(g, "T"))
+    (['K1', 'MK', 'T'], ['CO', 'K1', 'MK'])
+    """
+    if node not in graph:
+        raise KeyError(f"{node!r} is not in the graph")
+    return set(nx.ancestors(graph, node))
+
+
+def above(graph: nx.DiGraph, node: str) -> set[str]:
+    """Every node ``node`` contributes to, transitively: :func:`networkx.descendants`.
+
+    For a team objective: the objectives and key results it aligns to, the objectives of those
+    key results, what those align to, and so on up to the company level.
+
+    Raises
+    ------
+    KeyError
+        When ``node`` is not in the graph.
+    """
+    if node not in graph:
+        raise KeyError(f"{node!r} is not in the graph")
+    return set(nx.descendants(graph, node))
+
+
 def path_to_company(graph: nx.DiGraph, objective: str) -> list[list[str]]:
     """Every alignment path from ``objective`` up to a company-level objective.
 
     A path follows ``aligns_to`` links and ends at the first company objective it meets; a
-    company objective's own path is ``[[objective]]``. An empty list means the objective does
-    not reach the company level. Loops are not followed round.
+    company objective's own path is ``[[objective]]``. A link to a key result goes on through
+    its objective, and the path lists both (``["T", "CO-KR1", "CO"]``). An empty list means the
+    objective does not reach the company level. Loops are not followed round.
 
     Examples
     --------
@@ -88,12 +133,18 @@ def path_to_company(graph: nx.DiGraph, objective: str) -> list[list[str]]:
         if graph.nodes[node].get("level") == "company":
             paths.append(path)
             continue
-        parents = [
-            v
-            for _, v, rel in graph.out_edges(node, data="relation")
-            if rel == "aligns_to" and _kind(graph, v) == "objective" and v not in path
-        ]
-        stack.extend([*path, p] for p in reversed(parents))
+        steps: list[list[str]] = []
+        for _, v, rel in graph.out_edges(node, data="relation"):
+            if rel != "aligns_to" or v in path:
+                continue
+            kind = _kind(graph, v)
+            if kind == "objective":
+                steps.append([v])
+            elif kind == "key_result":
+                owner = graph.nodes[v].get("objective")
+                if owner in graph and _kind(graph, owner) == "objective" and owner not in path:
+                    steps.append([v, owner])
+        stack.extend([*path, *step] for step in reversed(steps))
     return paths
 
 
@@ -199,7 +250,7 @@ def rollup(
     *,
     weight: float = 0.5,
     method: RollupMethod = "weighted_mean",
-) -> dict[str, float]:
+) -> pd.Series:
     """Blend each objective's own score with the rolled-up scores of the objectives aligned to it.
 
     For an objective *p* with own score *s* (the weighted mean of its key results) and aligned
@@ -209,9 +260,12 @@ def rollup(
 
     where *A* is the weighted mean of *r(c)* by each child's ``weight`` attribute (the sum of its
     key results' weights) for ``method="weighted_mean"``, or the minimum of *r(c)* for
-    ``method="weakest_link"``. An objective without aligned children keeps its own score; one with
-    children but no key results (no own score) takes *A* entirely; children without any score are
-    left out of *A*. A child aligned to two parents counts in full for each.
+    ``method="weakest_link"``. The children of *p* are the objectives aligned to *p* or to one
+    of *p*'s key results (an objective supporting the key result "Launch version 2.0" counts
+    under that key result's objective); one aligned to *p* both ways counts once. An objective
+    without aligned children keeps its own score; one with children but no key results (no own
+    score) takes *A* entirely; children without any score are left out of *A*. A child aligned
+    to two parents counts in full for each.
 
     Computed in one pass over the objectives in topological order (Kahn's algorithm: an
     objective is rolled up once all its children are), each child pushing its result to its
@@ -220,8 +274,8 @@ def rollup(
     Parameters
     ----------
     graph
-        The alignment graph; only ``kind="objective"`` nodes and ``aligns_to`` edges between
-        them are used.
+        The alignment graph; only ``kind="objective"`` nodes and the ``aligns_to`` edges from
+        them to objectives and key results are used.
     weight
         The share of the children in a parent's progress, 0–1 (default 0.5: half own key
         results, half aligned children). 0 gives every objective its own score.
@@ -230,9 +284,13 @@ def rollup(
 
     Returns
     -------
-    dict
-        Objective id -> rolled-up score in graph order; NaN for an objective with neither key
-        results nor scored children.
+    pandas.Series
+        Named ``rollup``, indexed by objective id (index name ``objective``) in graph order:
+        each objective's rolled-up score, NaN for an objective with neither key results nor
+        scored children. It reads like the dict it used to be (``rolled["CO-1"]``,
+        ``rolled.get("CO-1")``, ``"CO-1" in rolled``, ``rolled.items()``, ``dict(rolled)``),
+        but iterating it gives the scores, not the ids. :func:`rollup_frame` adds each
+        objective's own score and number of children.
 
     Raises
     ------
@@ -248,11 +306,70 @@ def rollup(
     >>> g.add_node("A", kind="objective", score=1.0, weight=3.0)
     >>> g.add_node("B", kind="objective", score=0.2, weight=1.0)
     >>> g.add_edges_from([("A", "P"), ("B", "P")], relation="aligns_to")
-    >>> round(rollup(g)["P"], 6)  # 0.5 × 0.4 + 0.5 × (3 × 1.0 + 1 × 0.2) / 4
+    >>> print(round(rollup(g)["P"], 6))  # 0.5 × 0.4 + 0.5 × (3 × 1.0 + 1 × 0.2) / 4
     0.6
-    >>> round(rollup(g, method="weakest_link", weight=0.25)["P"], 6)  # 0.75 × 0.4 + 0.25 × 0.2
+    >>> print(round(rollup(g, method="weakest_link", weight=0.25)["P"], 6))  # 0.75 × 0.4 + 0.25 × 0.2
     0.35
+
+    A child aligned to a key result of P counts under P:
+
+    >>> g.add_node("K", kind="key_result", objective="P")
+    >>> g.add_node("C", kind="objective", score=0.0, weight=4.0)
+    >>> g.add_edge("C", "K", relation="aligns_to")
+    >>> print(round(rollup(g)["P"], 6))  # 0.5 × 0.4 + 0.5 × (3 × 1.0 + 1 × 0.2 + 4 × 0.0) / 8
+    0.4
     """
+    objectives, own, children, out = _rollup(graph, weight, method)
+    del own, children
+    return pd.Series(out, index=pd.Index(objectives, dtype=object, name="objective"), name="rollup")
+
+
+def rollup_frame(
+    graph: nx.DiGraph,
+    *,
+    weight: float = 0.5,
+    method: RollupMethod = "weighted_mean",
+) -> pd.DataFrame:
+    """:func:`rollup` as a table: each objective's own score, children and rolled-up score.
+
+    Columns ``title``, ``level``, ``cycle``, ``own`` (the objective's score from its own key
+    results, NaN without), ``children`` (how many objectives align to it or to one of its key
+    results) and ``rollup`` (the rolled-up score of :func:`rollup`, with the same ``weight`` and
+    ``method``); indexed by objective id (index name ``objective``) in graph order.
+
+    Examples
+    --------
+    >>> g = nx.DiGraph()
+    >>> g.add_node("P", kind="objective", title="Grow", level="company", score=0.4)
+    >>> g.add_node("K", kind="key_result", objective="P")
+    >>> g.add_node("A", kind="objective", title="Sell", level="team", score=1.0)
+    >>> g.add_edge("K", "P", relation="belongs_to")
+    >>> g.add_edge("A", "K", relation="aligns_to")
+    >>> rollup_frame(g)[["own", "children", "rollup"]]  # doctest: +NORMALIZE_WHITESPACE
+               own  children  rollup
+    objective
+    P          0.4         1     0.7
+    A          1.0         0     1.0
+    """
+    objectives, own, children, out = _rollup(graph, weight, method)
+    nodes = graph.nodes
+    return pd.DataFrame(
+        {
+            "title": [nodes[o].get("title") for o in objectives],
+            "level": [nodes[o].get("level") for o in objectives],
+            "cycle": [nodes[o].get("cycle") for o in objectives],
+            "own": own,
+            "children": children,
+            "rollup": out,
+        },
+        index=pd.Index(objectives, dtype=object, name="objective"),
+    )
+
+
+def _rollup(
+    graph: nx.DiGraph, weight: float, method: RollupMethod
+) -> tuple[list[Any], np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """The objectives, their own scores, numbers of children and rolled-up scores."""
     if not 0.0 <= weight <= 1.0:
         raise ValueError(f"weight {weight!r} is outside 0–1")
     if method not in ("weighted_mean", "weakest_link"):
@@ -298,8 +415,8 @@ def rollup(
     if done < size:
         loop = find_cycles(graph)[0]  # the OKR601 finding: "objectives align in a loop: ..."
         raise AlignmentCycleError(f"{loop.message} ({loop.fix})")
-    # One NaN object for every unscored objective, as math.nan: equal results compare equal.
-    return dict(zip(objectives, [x if x == x else math.nan for x in out.tolist()], strict=True))
+    children = np.bincount(parent, minlength=size).astype(np.int64)
+    return objectives, own, children, out
 
 
 def _floats(values: list[Any]) -> np.ndarray[Any, Any]:

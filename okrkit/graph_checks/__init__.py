@@ -9,10 +9,11 @@ code, with the kind, owner and objective of their item;
 ======  ========  =================  ==============================================================
 code    severity  function           finding
 ======  ========  =================  ==============================================================
-OKR601  error     find_cycles        objectives align to each other in a loop (named in order)
+OKR601  error     find_cycles        objectives align to each other in a loop (named in order),
+                                     also through key results
 OKR602  warning   missing_links      ``aligns_to`` names an id in no given set (its set may come
-                                     later); an error when it names something else than an objective
-OKR603  warning   cross_cycle_links  an objective aligns to one of another cycle
+                                     later); an error when it names a KPI or an initiative
+OKR603  warning   cross_cycle_links  an objective aligns to one (or a key result) of another cycle
 OKR604  warning   orphans            an objective below company level aligns to nothing (an orphan)
 OKR605  warning   unsupported        a company objective that no objective aligns to
 OKR606  warning   stale_key_results  a key result of a running cycle with no check-in for ``weeks``

@@ -36,7 +36,9 @@ def find_cycles(graph: nx.DiGraph, *, lang: str | None = None) -> list[Finding]:
     """OKR601: objectives that align to each other in a loop, one finding per loop.
 
     The message names the loop in alignment order from its smallest id, e.g. ``A -> B -> C -> A``
-    when A aligns to B, B to C and C to A. ``lang`` (``"en"`` or ``"sv"``) picks the language of
+    when A aligns to B, B to C and C to A. A link to a key result goes on through its objective
+    and the loop names the key result: ``A -> K2 -> B -> A`` when A aligns to K2, a key result
+    of B, and B aligns to A. ``lang`` (``"en"`` or ``"sv"``) picks the language of
     the message, as for every check here; default ``$OKRKIT_LANG``, else English.
     """
     return _find_cycles(graph, GraphRead.of(graph), resolve_lang(lang))
@@ -62,7 +64,11 @@ def _find_cycles(graph: nx.DiGraph, read: GraphRead, lang: str) -> list[Finding]
 
 
 def missing_links(graph: nx.DiGraph, *, lang: str | None = None) -> list[Finding]:
-    """OKR602: an ``aligns_to`` that names an id in no given set (or an id that is no objective)."""
+    """OKR602: an ``aligns_to`` that names an id in no given set, or a KPI or an initiative.
+
+    A link names an objective or a key result; a link to a KPI or an initiative is an error, one
+    to an id in no given set a warning (its set may be loaded later).
+    """
     return by_severity(_missing_links(GraphRead.of(graph), resolve_lang(lang)))
 
 
@@ -72,6 +78,8 @@ def _missing_links(read: GraphRead, lang: str) -> list[Finding]:
     for at in np.flatnonzero(read.parent < 0).tolist():
         child, parent = read.aligns[at]
         kind = nodes[parent].get("kind")
+        if kind == "key_result":
+            continue  # a key result is a parent as good as an objective
         if kind in (None, "missing"):
             # The parent's set may be imported or loaded later: what an import says too.
             out.append(finding(read.nodes, "OKR602", "warning", child, lang, parent=parent))
@@ -98,7 +106,7 @@ def _encloses(outer: Cycle | None, inner: Cycle | None) -> bool:
 def cross_cycle_links(
     graph: nx.DiGraph, *, allow_enclosing: bool = True, lang: str | None = None
 ) -> list[Finding]:
-    """OKR603: an objective that aligns to an objective of another cycle.
+    """OKR603: an objective that aligns to an objective or key result of another cycle.
 
     With ``allow_enclosing`` (the default) a link to a cycle that spans the child's whole cycle
     (a quarterly team objective under a yearly company objective) is accepted; it needs the
