@@ -6,7 +6,9 @@ sets and the alignment graph, so a notebook or the CLI gets the same answers.
 - :func:`may_align_across`: an objective may align to one of its own cycle, of a cycle that
   encloses it (a yearly company objective above a quarterly team one) or of a cycle that ended
   before it started (the work it continues). Never to a later cycle.
-- :func:`parent_choices`: the objectives one objective may pick as parents, nearest first.
+- :func:`parent_choices`: the objectives and key results one objective may pick as parents,
+  nearest first. An objective aligned to a key result contributes to that key result's
+  objective, so a key result is offered where its objective is.
 - :func:`realigned`: the sets with one objective's parents replaced (what a save writes).
 - :func:`alignment_findings`: the alignment checks of :mod:`okrkit.graph_checks`
   (:data:`GRAPH_CODES`) as :func:`okrkit.checks.check_sets` reports them.
@@ -66,33 +68,43 @@ def may_align_across(parent: Cycle, cycle: Cycle) -> bool:
 
 
 def parent_choices(
-    sets: Mapping[str, OkrSet], cycle: str, objective: str
+    sets: Mapping[str, OkrSet], cycle: str, objective: str, *, key_results: bool = True
 ) -> list[tuple[str, str, str]]:
-    """The objectives ``objective`` may align to, as ``(id, title, cycle id)``.
+    """The objectives and key results ``objective`` may align to, as ``(id, title, cycle id)``.
 
     Those of its own cycle first, then those of the cycles :func:`may_align_across` allows:
-    the latest start first, and of two that start the same day the shorter. Never the objective
-    itself. ``sets`` maps cycle ids to the sets of a store.
+    the latest start first, and of two that start the same day the shorter. Each objective is
+    followed by its key results (``key_results=False`` leaves them out): a key result may be
+    picked wherever its objective may. Never the objective itself nor its own key results.
+    ``sets`` maps cycle ids to the sets of a store; :meth:`okrkit.OkrSet.key_result_owners`
+    tells which objective a key result belongs to.
 
     Examples
     --------
-    >>> from okrkit.model import Objective, OkrSet
+    >>> from okrkit.model import KeyResult, Objective, OkrSet
     >>> sets = {c: OkrSet(cycle=c, objectives=[Objective(id=i, title=i)])
     ...         for c, i in (("2026-Q1", "A"), ("2026", "Y"), ("2026-Q2", "N"))}
+    >>> sets["2026"] = OkrSet(cycle="2026", objectives=[Objective(id="Y", title="Grow",
+    ...     key_results=[KeyResult(id="Y-KR1", title="Launch 2.0", type="milestone")])])
     >>> parent_choices(sets, "2026-Q1", "A")
-    [('Y', 'Y', '2026')]
+    [('Y', 'Grow', '2026'), ('Y-KR1', 'Launch 2.0', '2026')]
+    >>> parent_choices(sets, "2026-Q1", "A", key_results=False)
+    [('Y', 'Grow', '2026')]
     """
     own = sets[cycle].cycle
     others = sorted(
         (s for c, s in sets.items() if c != cycle and may_align_across(s.cycle, own)),
         key=lambda s: (-s.cycle.start.toordinal(), s.cycle.end, s.cycle.id),
     )
-    return [
-        (o.id, o.title, s.cycle.id)
-        for s in (sets[cycle], *others)
-        for o in s.objectives
-        if o.id != objective
-    ]
+    out: list[tuple[str, str, str]] = []
+    for s in (sets[cycle], *others):
+        for o in s.objectives:
+            if o.id == objective:
+                continue
+            out.append((o.id, o.title, s.cycle.id))
+            if key_results:
+                out.extend((kr.id, kr.title, s.cycle.id) for kr in o.key_results)
+    return out
 
 
 def realigned(

@@ -2,7 +2,10 @@
 
 :func:`draw_alignment` draws the objectives of an alignment graph (see :mod:`okrkit.alignment`)
 in horizontal bands by level, company at the top, then department, team and individual; nodes are
-coloured by grade band and sized by weight, and aligned objectives are joined by lines.
+coloured by grade band and sized by weight, and aligned objectives are joined by lines. An
+objective aligned to a key result is joined to that key result (when key results are drawn) or to
+the key result's objective by a dashed line labelled with the key result's id, so the picture
+shows which key result it supports.
 :func:`alignment_layout` returns the positions it uses.
 
 The layout (a small Sugiyama-style drawing):
@@ -88,6 +91,7 @@ _SWEEPS = 3
 _INCH_PER_UNIT_X = 0.8
 _INCH_PER_UNIT_Y = 0.7
 _LABEL_PT = 6.0
+_KR_LINK = "#1a73e8"  # a link to a key result: dashed, labelled with the key result's id
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +123,8 @@ def _layout(graph: nx.DiGraph, *, key_results: bool, per_row: int | None) -> _La
         orders[band_of[n]].append(n)
     ups: dict[Hashable, list[Hashable]] = {n: [] for n in objectives}
     downs: dict[Hashable, list[Hashable]] = {n: [] for n in objectives}
-    for u, v, rel in graph.edges(data="relation"):
+    for u, parent, rel in graph.edges(data="relation"):
+        v = _target(attrs, parent)
         if rel == "aligns_to" and u in is_objective and v in is_objective:
             if band_of[v] < band_of[u]:
                 ups[u].append(v)
@@ -188,6 +193,16 @@ def _layout(graph: nx.DiGraph, *, key_results: bool, per_row: int | None) -> _La
         y = bottom - _ROW - _GAP
     chosen = {kr for krs in krs_of.values() for kr in krs}
     return _Layout(pos, spacing, width, bands, frozenset(chosen))
+
+
+def _target(attrs: dict[Hashable, dict[str, object]], parent: Hashable) -> Hashable:
+    """Where a link to ``parent`` points in the layout: a key result's objective, else itself."""
+    found = attrs.get(parent) or {}
+    if found.get("kind") == "key_result":
+        owner = found.get("objective")
+        if isinstance(owner, Hashable) and owner in attrs:
+            return owner
+    return parent
 
 
 def _spread_band(
@@ -296,7 +311,9 @@ def draw_alignment(
     Colours: red, yellow and green by grade band (:data:`NODE_COLOURS`), grey without a score.
     Size: the area grows with the objective's ``weight`` (its key results' weights). Labels: the
     id and the shortened title where the row leaves room, the id alone where it is tight, none
-    where not even the id fits. Lines join an objective to the objectives it aligns to.
+    where not even the id fits. Lines join an objective to the objectives it aligns to; a link
+    to a key result is a dashed blue line to that key result (with ``key_results=True``) or to its
+    objective, labelled with the key result's id near the objective.
 
     Raises
     ------
@@ -365,14 +382,48 @@ def draw_alignment(
 
     objectives = [n for n in lay.pos if n not in lay.key_results]
     krs = [n for n in lay.pos if n in lay.key_results]
-    segments = [
-        (lay.pos[u], lay.pos[v])
-        for u, v, rel in graph.edges(data="relation")
-        if rel == "aligns_to" and u in lay.pos and v in lay.pos
-    ]
+    node_attrs = dict(graph.nodes(data=True))
+    segments = []
+    kr_links: list[tuple[Hashable, Hashable, Hashable]] = []  # child, key result, end drawn to
+    for u, v, rel in graph.edges(data="relation"):
+        if rel != "aligns_to" or u not in lay.pos:
+            continue
+        if attrs[v].get("kind") == "key_result":
+            end = v if v in lay.pos else _target(node_attrs, v)
+            if end in lay.pos and end != u:
+                kr_links.append((u, v, end))
+        elif v in lay.pos:
+            segments.append((lay.pos[u], lay.pos[v]))
     ax.add_collection(
         LineCollection(segments, colors="#5f6368", linewidths=0.6, alpha=0.45, zorder=1)
     )
+    if kr_links:
+        ax.add_collection(
+            LineCollection(
+                [(lay.pos[u], lay.pos[end]) for u, _, end in kr_links],
+                colors=_KR_LINK,
+                linewidths=0.8,
+                linestyles="dashed",
+                alpha=0.7,
+                zorder=1,
+            )
+        )
+        for u, kr, end in kr_links:
+            if end == kr:
+                continue  # the key result is drawn with its own label
+            (x0, y0), (x1, y1) = lay.pos[end], lay.pos[u]
+            ax.text(
+                x0 + 0.4 * (x1 - x0),
+                y0 + 0.4 * (y1 - y0),
+                shorten(str(kr), 12),
+                ha="center",
+                va="center",
+                fontsize=_LABEL_PT * 0.85,
+                color=_KR_LINK,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": _KR_LINK, "lw": 0.4},
+                zorder=3,
+                clip_on=False,
+            )
     if krs:
         kr_segments = [
             (lay.pos[u], lay.pos[v])
@@ -444,7 +495,7 @@ def draw_alignment(
         title = f"Alignment of {len(objectives)} objectives" + (
             f", {', '.join(cycles)}" if cycles else ""
         )
-    ax.set_title(title, loc="left", fontsize=11)
+    ax.set_title(title, loc="left", fontsize=11, pad=18)  # above the legend
     finish_figure(fig, path, fmt, dpi)
     return fig
 

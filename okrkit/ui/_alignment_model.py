@@ -26,14 +26,15 @@ if TYPE_CHECKING:
 __all__ = ["AlignmentModel", "PictureState", "picture_state", "unshown_changes"]
 
 PictureState = tuple[frozenset[tuple[Any, ...]], dict[str, frozenset[str]]]
+_PARENT_KINDS = ("objective", "key_result")
 
 
 def picture_state(graph: nx.DiGraph) -> PictureState:
     """What :func:`okrkit.plots.draw_alignment` shows of ``graph``.
 
     The objectives (id, cycle, level, title, grade band and weight) and, for each objective that
-    aligns to another, the objectives it aligns to. Two graphs with equal states draw the same
-    picture.
+    aligns to others, the objectives and key results it aligns to. Two graphs with equal states
+    draw the same picture.
     """
     nodes = graph.nodes
     shown = frozenset(
@@ -43,7 +44,7 @@ def picture_state(graph: nx.DiGraph) -> PictureState:
     )
     parents: dict[str, set[str]] = {}
     for child, parent, relation in graph.edges(data="relation"):
-        is_link = relation == "aligns_to" and nodes[parent].get("kind") == "objective"
+        is_link = relation == "aligns_to" and nodes[parent].get("kind") in _PARENT_KINDS
         if is_link and nodes[child].get("kind") == "objective":
             parents.setdefault(child, set()).add(parent)
     return shown, {child: frozenset(p) for child, p in parents.items()}
@@ -129,6 +130,10 @@ class AlignmentModel:
         """The alignment graph of :attr:`sets`, scored once per read (links do not move scores)."""
         self.graph = build_graph(self.all_sets(), self._scores) if self.sets else None
         self.now = None if self.graph is None else picture_state(self.graph)
+
+    def key_result_owners(self) -> dict[str, str]:
+        """Each key result of every cycle held -> the id of its objective."""
+        return {k: o for okrs in self.sets.values() for k, o in okrs.key_result_owners().items()}
 
     def aligns_to(self, objective: str) -> tuple[str, ...]:
         """The parents held of ``objective`` of :attr:`cycle`."""

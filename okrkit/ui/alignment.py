@@ -1,7 +1,9 @@
 """The alignment editor: pick the parents of each objective, see the picture and the checks.
 
-Pick an objective of the cycle and the objectives it aligns to (of the same cycle, of a cycle
-that encloses it, or of an earlier one: :func:`okrkit.align_rules.parent_choices`); Save writes
+Pick an objective of the cycle and the objectives or key results it aligns to (of the same
+cycle, of a cycle that encloses it, or of an earlier one:
+:func:`okrkit.align_rules.parent_choices`; a key result is listed under its objective as
+``KR-ID — title (of OBJ)``, and picking it writes the key result's id to ``aligns_to``); Save writes
 them to the store at once (:meth:`okrkit.Store.realign`, at the version read, so a concurrent
 edit is a readable conflict). The view lists the alignment findings (OKR601–OKR606,
 :func:`okrkit.align_rules.alignment_findings`), message and fix in the view's language, and draws
@@ -85,7 +87,8 @@ class AlignmentEditor(View):
         What the editor holds: the sets read, the versions, the checks and the picture's state
         (:class:`AlignmentModel`).
     objective_pick, parents
-        The objective edited and the objectives it aligns to (a ``SelectMultiple``).
+        The objective edited and the objectives and key results it aligns to (a
+        ``SelectMultiple``).
     picture
         An SVG ``Image`` of the alignment of all the store's cycles, as last drawn.
     picture_note
@@ -218,10 +221,15 @@ class AlignmentEditor(View):
             self.parents.options = []
             return
         current = self.model.aligns_to(ident)
+        owners = self.model.key_result_owners()
         options = []
         for pid, title, where in parent_choices(self.model.sets, cycle.id, ident):
             suffix = "" if where == cycle.id else f" ({where})"
-            options.append((f"{pid} · {title}{suffix}", pid))
+            if pid in owners:
+                label = self.t("key_result_of", id=pid, title=title, objective=owners[pid])
+                options.append((f"{label}{suffix}", pid))
+            else:
+                options.append((f"{pid} · {title}{suffix}", pid))
         known = {value for _, value in options}
         # A link to an id that is nowhere stays selectable, so saving keeps it unless unpicked.
         options += [(f"{p} ({self.t('missing')})", p) for p in current if p not in known]
