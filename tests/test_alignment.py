@@ -278,14 +278,23 @@ def test_missing_link() -> None:
     assert "CO-9" in findings[0].message and "T1" in findings[0].fix
 
 
-def test_aligning_to_a_key_result_is_a_missing_link() -> None:
+def test_aligning_to_a_key_result_is_no_missing_link() -> None:
     okrs = OkrSet(
         cycle="2026-Q1",
         objectives=[obj("CO", "company", key_results=[kr("K1")]), obj("T", aligns=("K1",))],
     )
+    assert missing_links(build_graph(okrs)) == []
+
+
+def test_aligning_to_a_kpi_is_an_error() -> None:
+    okrs = OkrSet(
+        cycle="2026-Q1",
+        objectives=[obj("CO", "company", key_results=[kr("K1")]), obj("T", aligns=("M1",))],
+        kpis=[KPI(id="M1", name="Leads", measures=["K1"])],
+    )
     (f,) = missing_links(build_graph(okrs))
-    assert (f.code, f.item) == ("OKR602", "T")
-    assert "key result" in f.message
+    assert (f.code, f.item, f.severity) == ("OKR602", "T", "error")
+    assert f.message == "T aligns to M1, which is a kpi"
 
 
 def test_cross_cycle_link() -> None:
@@ -532,12 +541,13 @@ LANGUAGE_CASES: dict[str, tuple[Any, Any, tuple[str, ...], str, tuple[str, ...]]
         lambda: _graph(
             OkrSet(
                 cycle=Q1,
-                objectives=[obj("CO", "company", key_results=[kr("K1")]), obj("T", aligns=("K1",))],
+                objectives=[obj("CO", "company", key_results=[kr("K1")]), obj("T", aligns=("M1",))],
+                kpis=[KPI(id="M1", name="Leads", measures=["K1"])],
             )
         ),
-        ("T", "K1"),
-        "T aligns to K1, which is a key result",
-        ("T pekar på K1, som är ett nyckelresultat och inte ett mål", "målet som K1 hör till"),
+        ("T", "M1"),
+        "T aligns to M1, which is a kpi",
+        ("T pekar på M1, som är ett nyckeltal och inte ett mål", "målet som M1 hör till"),
     ),
     "OKR603": (
         cross_cycle_links,
@@ -857,7 +867,8 @@ def diamond_by_hand(w: float, method: str) -> dict[str, float]:
 def test_rollup_equals_hand_computation(spec: Any, by_hand: Any, w: float, method: str) -> None:
     got = rollup(objective_graph(spec), weight=w, method=method)
     expected = by_hand(w, method)
-    assert list(got) == list(spec)  # graph order
+    assert list(got.index) == list(spec)  # graph order
+    assert got.name == "rollup" and got.index.name == "objective"
     for ident, value in expected.items():
         if math.isnan(value):
             assert math.isnan(got[ident]), ident
@@ -867,7 +878,7 @@ def test_rollup_equals_hand_computation(spec: Any, by_hand: Any, w: float, metho
 
 def test_rollup_default_weight_is_one_half() -> None:
     g = objective_graph(TREE)
-    assert rollup(g) == rollup(g, weight=0.5, method="weighted_mean")
+    pd.testing.assert_series_equal(rollup(g), rollup(g, weight=0.5, method="weighted_mean"))
     assert rollup(g)["P"] == pytest.approx(tree_by_hand(0.5, "weighted_mean")["P"])
 
 
@@ -877,7 +888,7 @@ def test_rollup_ignores_other_kinds_and_relations() -> None:
     g.add_edge("K", "P", relation="belongs_to")
     g.add_node("M", kind="missing")
     g.add_edge("C", "M", relation="aligns_to")
-    assert rollup(g) == {"P": pytest.approx(0.7), "C": 1.0}
+    assert rollup(g).to_dict() == {"P": pytest.approx(0.7), "C": 1.0}
 
 
 def test_rollup_on_a_built_graph() -> None:
@@ -959,7 +970,7 @@ def random_dags(draw: st.DrawFn) -> nx.DiGraph:
 )
 def test_property_rollup_stays_within_0_and_1(g: nx.DiGraph, w: float, method: str) -> None:
     got = rollup(g, weight=w, method=method)  # type: ignore[arg-type]
-    assert set(got) == set(g)
+    assert set(got.index) == set(g)
     for node, value in got.items():
         own = g.nodes[node]["score"]
         if not math.isnan(value):
@@ -985,7 +996,7 @@ def test_rollup_of_100k_objectives_stays_between_0_and_1() -> None:
         ((i, rng.randrange(max(0, i - 40), i)) for i in range(1, n)), relation="aligns_to"
     )
     got = rollup(g)
-    assert len(got) == n and all(0.0 <= v <= 1.0 for v in got.values())
+    assert len(got) == n and got.between(0.0, 1.0).all()
 
 
 # --- export --------------------------------------------------------------------------------------

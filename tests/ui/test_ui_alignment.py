@@ -91,7 +91,11 @@ def test_picking_an_objective_shows_its_parents_and_not_itself(store: Store) -> 
     assert view.parents.value == ("CO-1", "CO-2")
     options = [value for _, value in view.parents.options]
     assert "MKT-1" not in options
-    assert set(options) == {"CO-1", "CO-2", "CO-3", "CO-4", "MKT-2", "MKT-3"}
+    objectives = {"CO-1", "CO-2", "CO-3", "CO-4", "MKT-2", "MKT-3"}
+    assert {o for o in options if "-KR" not in o} == objectives
+    # Key results are offered too, after their objective; never MKT-1's own.
+    assert not [o for o in options if o.startswith("MKT-1-")]
+    assert options.index("CO-1-KR1") == options.index("CO-1") + 1
     view.objective_pick.value = "CO-1"
     assert view.parents.value == ()
 
@@ -142,6 +146,43 @@ def test_a_loop_is_refused_and_the_pick_kept(store: Store, other: Store) -> None
     assert other.load(CYCLE).objective("CO-1").aligns_to == ()
     assert view.parents.value == ("MKT-1",)  # what was picked stays to be changed
     assert not [c for c in codes(view) if c[0] == "OKR601"]
+
+
+def test_key_results_are_offered_saved_and_shown_as_links(store: Store, other: Store) -> None:
+    view = make(store)
+    view.objective_pick.value = "MKT-3"
+    labels = {value: label for label, value in view.parents.options}
+    title = other.load(CYCLE).key_result("CO-1-KR1").title
+    assert labels["CO-1-KR1"] == f"CO-1-KR1 — {title} (of CO-1)"
+    assert labels["MKT-1-KR1"].startswith("MKT-1-KR1 — ") and "(of MKT-1)" in labels["MKT-1-KR1"]
+    view.parents.value = ("MKT-1-KR1", "CO-1")
+    view.save_button.click()
+    assert other.load(CYCLE).objective("MKT-3").aligns_to == ("MKT-1-KR1", "CO-1")
+    assert "Saved: MKT-3 aligns to MKT-1-KR1, CO-1" in text(view.status)
+    assert view.parents.value == ("MKT-1-KR1", "CO-1")
+    assert not [c for c in codes(view) if c[0] in ("OKR601", "OKR602")]
+    assert is_stale(view) and "MKT-3 → CO-1, MKT-1-KR1" in text(view.picture_note)
+    view.redraw_button.click()
+    assert not is_stale(view) and b"MKT-1-KR1" in picture(view)  # the link's label
+
+
+def test_a_loop_through_a_key_result_is_refused_on_screen(store: Store, other: Store) -> None:
+    view = make(store)
+    view.objective_pick.value = "CO-1"
+    view.parents.value = ("MKT-1-KR1",)  # MKT-1 aligns to CO-1
+    view.save_button.click()
+    said = text(view.status)
+    assert "loop: MKT-1-KR1 -> MKT-1 -> CO-1 -> MKT-1-KR1" in said, said
+    assert "remove MKT-1-KR1 from the aligns_to of CO-1" in said, said
+    assert other.load(CYCLE).objective("CO-1").aligns_to == ()
+    assert view.parents.value == ("MKT-1-KR1",)  # what was picked stays to be changed
+
+
+def test_the_swedish_editor_labels_key_results(store: Store) -> None:
+    view = make(store, lang="sv")
+    view.objective_pick.value = "MKT-3"
+    labels = {value: label for label, value in view.parents.options}
+    assert "(hör till CO-1)" in labels["CO-1-KR1"]
 
 
 def test_a_loop_already_in_a_store_shows_as_okr601(store: Store) -> None:
