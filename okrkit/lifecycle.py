@@ -321,13 +321,17 @@ def _carried_kr(kr: KeyResult, end_value: Any, source: Cycle, target: Cycle) -> 
         "confidence": None,
     }
     if kr.type == "metric":
-        changes.update(start=float(end_value), current=None)
+        # No reading in the cycle (scores say "no data"): the copy starts where this one did.
+        end = kr.start if end_value is None or math.isnan(float(end_value)) else float(end_value)
+        changes.update(start=end, current=None)
         if changes["start"] == kr.target:
             return None  # nothing left to move
     elif kr.type == "milestone":
-        changes.update(done=False)
+        changes.update(done=False, due=None)  # its due date lies in the old cycle
     elif kr.type == "qualitative":
         changes.update(grade=None)
+    elif kr.type == "ordinal":
+        changes.update(zone=None)
     else:
         changes.update(current=None)
     return replace(kr, **changes)
