@@ -19,6 +19,7 @@ import pytest
 from testdata import open_together, run_sql
 
 from okrkit import (
+    CheckIn,
     ConflictError,
     KeyResult,
     NotFoundError,
@@ -432,7 +433,7 @@ def test_a_version_1_sqlite_file_is_upgraded_when_opened(tmp_path: Path) -> None
         version = con.execute("SELECT value FROM okrkit_meta").fetchall()
         revisions = con.execute("SELECT count(*) FROM revisions").fetchone()
     con.close()
-    assert version == [(str(SCHEMA_VERSION),)] == [("2",)]
+    assert version == [(str(SCHEMA_VERSION),)] == [("3",)]
     assert revisions == (6 + 2,)
 
 
@@ -446,7 +447,7 @@ def test_a_version_1_store_is_upgraded_on_both_backends(db_url: str) -> None:
             [1, "2026-Q2", "B-O2"]
         ]
         assert_history_matches_the_store(store)
-    assert run_sql(db_url, "SELECT value FROM okrkit_meta") == [("2",)]
+    assert run_sql(db_url, "SELECT value FROM okrkit_meta") == [("3",)]
     assert run_sql(db_url, "SELECT count(*) FROM revisions") == [(12,)]
 
 
@@ -472,3 +473,42 @@ def test_processes_upgrading_one_store_at_once(db_url: str, tmp_path: Path) -> N
     make_version_1(db_url)
     assert open_together(db_url, tmp_path, 3, "K1") == [(0, "1\n", "")] * 3
     assert run_sql(db_url, "SELECT count(*) FROM revisions") == [(6,)]
+
+
+_COLUMNS_OF_3 = {
+    "key_results": (
+        "description", "bound", "per", "due", "commit_zone", "target_zone", "stretch_zone", "zone",
+    ),
+    "checkins": ("zone",),
+    "kpis": ("baseline",),
+}  # fmt: skip
+
+
+def make_version_2(url: str) -> None:
+    """Turn a store into what okrkit with schema version 2 wrote: none of the columns of 3."""
+    run_sql(
+        url,
+        *[
+            f'ALTER TABLE {table} DROP COLUMN "{column}"'
+            for table, columns in _COLUMNS_OF_3.items()
+            for column in columns
+        ],
+        "UPDATE okrkit_meta SET value = '2' WHERE key = 'schema_version'",
+    )
+
+
+def test_a_version_2_store_is_upgraded_and_keeps_everything(db_url: str) -> None:
+    with Store(db_url) as store:
+        store.import_set(okrs())
+        store.add_checkin(CheckIn(key_result="K1", date="2026-02-01", value=40))
+        expected = store.load()
+    make_version_2(db_url)
+    with Store(db_url) as store:
+        assert store.load() == expected
+        assert_history_matches_the_store(store)
+        # the new fields can be written at once
+        version = store.versions()["K2"]
+        store.update_key_result("K2", version, due=dt.date(2026, 2, 27), description="GA")
+        kr = store.load().key_result("K2")
+        assert (kr.due, kr.description) == (dt.date(2026, 2, 27), "GA")
+    assert run_sql(db_url, "SELECT value FROM okrkit_meta") == [("3",)]

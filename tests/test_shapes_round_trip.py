@@ -164,3 +164,22 @@ def test_the_cli_round_trip_loses_nothing(
     _same(_without_versions(load_yaml(tmp_path / "out.yaml")), original)
     _same(_without_versions(load_xlsx(tmp_path / "out.xlsx")), original)
     _same(_without_versions(load_csv(tmp_path / "outcsv")), original)
+
+
+def test_carrying_the_shapes_over_starts_each_copy_truthfully(shapes: Path) -> None:
+    """A carried copy keeps its shape, without the old cycle's readings and dates."""
+    from okrkit import carry_over
+
+    with Store("sqlite://") as store:
+        store.import_set(load_yaml(shapes))
+        carried = carry_over(store, "2026-Q1", "2026-Q2", as_of=dt.date(2026, 3, 31))
+    krs = {kr.carried_from: kr for o in carried.objectives for kr in o.key_results}
+    assert krs["CO-1-KR2"].due is None and krs["CO-1-KR2"].done is False
+    assert krs["WEB-1-KR1"].zone is None
+    assert krs["WEB-1-KR1"].stretch_zone == "A release every week, without a hotfix"
+    # the last reading of an "at least" target is the copy's baseline; a rate keeps its period
+    assert krs["CO-1-KR1"].start == 39 and krs["CO-1-KR1"].bound == "at_least"
+    assert krs["WEB-1-KR2"].per == "month"
+    # no reading in the cycle: the copy starts where the old one did
+    assert krs["WEB-1-KR3"].start == 3.2
+    assert krs["CO-1-KR1"].description.startswith("Measured")

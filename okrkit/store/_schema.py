@@ -364,13 +364,19 @@ def _add_columns_of_3(store: Store, conn: sa.Connection) -> None:
     import sqlalchemy as sa
 
     t = store.tables
+    sqlite = conn.dialect.name == "sqlite"
     for name, columns in _NEW_IN_3.items():
         table = t[name]
-        have = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
+        have = (
+            {row[1] for row in conn.execute(sa.text(f"PRAGMA table_info({table.name})"))}
+            if sqlite
+            else set()
+        )
         for column, kind in columns(sa):
             if column not in have:
                 ddl = kind().compile(dialect=conn.dialect)
-                conn.execute(sa.text(f'ALTER TABLE {table.name} ADD COLUMN "{column}" {ddl}'))
+                add = "ADD COLUMN" if sqlite else "ADD COLUMN IF NOT EXISTS"
+                conn.execute(sa.text(f'ALTER TABLE {table.name} {add} "{column}" {ddl}'))
 
 
 #: Upgrade steps by the schema version they start from (each moves one version up).
