@@ -66,8 +66,15 @@ def test_template_scores(path: Path) -> None:
     for as_of in (okrs.cycle.start, okrs.cycle.end):
         s = score(okrs, as_of)
         assert len(s.key_results) == sum(len(o.key_results) for o in okrs.objectives)
-        assert s.key_results["score"].between(0.0, 1.0).all()
-        assert s.objectives["score"].between(0.0, 1.0).all()
+        krs = s.key_results
+        known = krs["score"].notna()
+        assert krs.loc[known, "score"].between(0.0, 1.0).all()
+        # a key result without a score says why: no reading yet, or a milestone not yet due
+        assert set(krs.loc[~known, "pending"]) <= {"no data", "not yet due"}
+        assert krs.loc[known, "pending"].isna().all()
+        objectives = s.objectives
+        assert objectives["score"].dropna().between(0.0, 1.0).all()
+        assert (objectives["score"].isna() == (objectives["scored"] == 0)).all()
         assert len(s.to_dict()["objectives"]) == len(okrs.objectives)
 
 
