@@ -933,3 +933,34 @@ def test_the_docs_table_lists_every_rule() -> None:
         for cells in [[c.strip() for c in line.strip("|").split("|")]]
     }
     assert rows == {code: (r.severity, r.about) for code, r in RULES.items()}
+
+
+def test_levels_and_bound_targets_are_measurable_without_a_number_in_the_title() -> None:
+    """An ordinal key result is measured by its levels, an "at least" target by its bound: the
+    wording checks do not ask them for a start and a target."""
+    from okrkit import KeyResult, Objective, OkrSet, check_set
+
+    okrs = OkrSet(
+        cycle="2026-Q3",
+        objectives=[
+            Objective(
+                id="O1",
+                title="Utöka räckvidden på alla digitala plattformar",
+                key_results=[
+                    KeyResult(
+                        id="K1",
+                        title="Räckvidd i sociala medier",
+                        type="ordinal",
+                        commit_zone="Dubbelt så många följare",
+                        target_zone="Fem gånger fler följare",
+                        stretch_zone="Tio gånger fler följare",
+                    ),
+                    KeyResult(id="K2", title="Kundnöjdhet", bound="at_least", target=42),
+                    KeyResult(id="K3", title="Räckvidd i butik", type="qualitative"),
+                ],
+            )
+        ],
+    )
+    found = {(f.code, f.item) for f in check_set(okrs)}
+    assert not {("OKR201", "K1"), ("OKR207", "K1"), ("OKR201", "K2"), ("OKR207", "K2")} & found
+    assert ("OKR201", "K3") in found  # a vague qualitative key result is still told so

@@ -82,7 +82,8 @@ class Context:
 
     ``objectives`` has ``id``, ``title``, ``owner``, ``kind``; ``key_results`` has ``id``,
     ``objective``, ``title``, ``type``, ``owner`` (its own, else its objective's), ``weight``
-    (missing read as 1), ``start``, ``target``, ``threshold``; ``kpis`` has ``id``, ``owner`` and
+    (missing read as 1), ``start``, ``target``, ``threshold``, ``bound`` and ``target_zone``;
+    ``kpis`` has ``id``, ``owner`` and
     the four parts. Text columns hold ``""`` for missing values, number columns ``NaN``.
     """
 
@@ -126,6 +127,8 @@ class Context:
                 "start": float_column(k, "start"),
                 "target": float_column(k, "target"),
                 "threshold": float_column(k, "threshold"),
+                "bound": text_column(k, "bound").str.strip(),
+                "target_zone": text_column(k, "target_zone").str.strip(),
             }
         ).pipe(plain)
         kpis = pd.DataFrame(

@@ -57,11 +57,14 @@ def _wording(ctx: Context) -> Iterator[Hit]:
     krs = ctx.key_results
     words = ctx.wording()
     kind = krs["type"]
-    has_numbers = krs["start"].notna() & krs["target"].notna()
+    # a bound target ("NPS of 42 or higher") needs no start to be measurable
+    has_numbers = krs["target"].notna() & (krs["start"].notna() | (krs["bound"] != ""))
     structural = (
         ((kind == "metric") & has_numbers)
         | (kind == "milestone")
         | ((kind == "guardrail") & krs["threshold"].notna())
+        # an ordinal key result is measured by its three described levels
+        | ((kind == "ordinal") & (krs["target_zone"] != ""))
     )
     no_target = ~structural & words["no_target"]
     vague = ~structural & words["vague"]
@@ -185,6 +188,7 @@ def _quarter_end(ctx: Context) -> Iterator[Hit]:
         (krs["checkins"].to_numpy() > 0)
         | pd.to_numeric(k["current"], errors="coerce").notna().to_numpy()
         | pd.to_numeric(k["grade"], errors="coerce").notna().to_numpy()
+        | k["zone"].notna().to_numpy(dtype=bool)
         | (k["done"].astype("boolean").fillna(False).to_numpy(dtype=bool))
     )
     read_objectives = set(krs["objective"].to_numpy()[reading])
