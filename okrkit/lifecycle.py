@@ -349,8 +349,8 @@ def carry_plan(
     Objectives ``wanted`` (default: every unfinished one) are copied with their key results that
     are not finished. Each copy gets :func:`carried_id` and ``carried_from``; a metric starts
     where the old one ended (and is left out when that is its target), a milestone starts not
-    done, a qualitative key result ungraded; no check-ins are copied. Alignment to a parent that
-    is carried too follows the parent's copy.
+    done, a qualitative key result ungraded; no check-ins are copied. Alignment to a parent (an
+    objective or a key result) that is carried too follows the parent's copy.
 
     ``key_results`` is the scored key results frame, indexed by id, with ``score`` and ``value``.
 
@@ -370,22 +370,24 @@ def carry_plan(
         if (o.id in picked_ids if picked_ids else objective_unfinished(objective_scores[o.id]))
     ]
     new_ids = {o.id: carried_id(o.id, source, target) for o in picked}
-    objectives = []
+    kept: dict[str, list[KeyResult]] = {}
     for o in picked:
-        krs = []
+        krs = kept.setdefault(o.id, [])
         for kr in o.key_results:
             if kr_finished(key_results.at[kr.id, "score"], kr.type):
                 continue
             copy = _carried_kr(kr, key_results.at[kr.id, "value"], source, target)
             if copy is not None:
                 krs.append(copy)
-        objectives.append(
-            replace(
-                o,
-                id=new_ids[o.id],
-                carried_from=o.id,
-                aligns_to=tuple(new_ids.get(p, p) for p in o.aligns_to),
-                key_results=tuple(krs),
-            )
+                new_ids[kr.id] = copy.id  # alignment to a carried key result follows its copy
+    objectives = [
+        replace(
+            o,
+            id=new_ids[o.id],
+            carried_from=o.id,
+            aligns_to=tuple(new_ids.get(p, p) for p in o.aligns_to),
+            key_results=tuple(kept[o.id]),
         )
+        for o in picked
+    ]
     return CarryPlan(source=source, target=target, objectives=tuple(objectives))

@@ -578,3 +578,56 @@ def test_cli_check_names_a_loop_through_key_results_across_files(
     code, out, _ = run(capsys, "check", company_file, product_file, loop)
     assert code == 1
     assert "OKR601" in out and "CO-2 -> WEB-1-KR1 -> WEB-1 -> PR-1-KR1 -> PR-1 -> CO-2" in out
+
+
+# --- carry-over ----------------------------------------------------------------------------------
+
+CARRY_YAML = """\
+cycle: 2026-Q1
+objectives:
+  - id: CO-1
+    title: Grow
+    level: company
+    key_results:
+      - id: CO-1-KR1
+        title: Sign 0 to 10 customers
+        start: 0
+        target: 10
+        current: 4
+  - id: PR-1
+    title: Build the site
+    level: department
+    aligns_to: [CO-1-KR1]
+    key_results:
+      - id: PR-1-KR1
+        title: Ship 0 to 5 pages
+        start: 0
+        target: 5
+        current: 1
+"""
+
+
+def test_carry_over_moves_a_link_to_a_carried_key_result_to_its_copy(tmp_path: Path) -> None:
+    from okrkit import carry_over
+
+    with Store(tmp_path / "s.db") as store:
+        store.import_set(load_yaml(CARRY_YAML))
+        carried = carry_over(store, Q1, "2026-Q2")
+        assert carried.objective("PR-1-2026-Q2").aligns_to == ("CO-1-KR1-2026-Q2",)
+        assert carried.key_result("CO-1-KR1-2026-Q2").carried_from == "CO-1-KR1"
+        g = build_graph(store.load("2026-Q2"))
+        assert "PR-1-2026-Q2" in below(g, "CO-1-2026-Q2")
+        # No missing, cross-cycle or orphan link: the copy aligns to the copy.
+        assert not [f for f in graph_findings(g) if f.code != "OKR606"]
+
+
+def test_cli_carry_over_keeps_the_link_to_the_key_results_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, plan = tmp_path / "okrkit.db", tmp_path / "plan.yaml"
+    plan.write_text(CARRY_YAML, encoding="utf-8")
+    assert run(capsys, "--db", db, "import", plan)[0] == 0
+    code, out, _ = run(capsys, "--db", db, "carry-over", "--from", Q1, "--to", "2026-Q2")
+    assert code == 0, out
+    with Store(db) as store:
+        assert store.load("2026-Q2").objective("PR-1-2026-Q2").aligns_to == ("CO-1-KR1-2026-Q2",)
