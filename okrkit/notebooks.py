@@ -139,13 +139,15 @@ def _renamed(okrs: OkrSet, suffix: str) -> OkrSet:
 
 
 def _linked(okrs: OkrSet, present: list[str]) -> OkrSet:
-    """Keep the alignment links that reach an objective of the set or of the target cycle.
+    """Keep the alignment links that reach an objective or key result of the set or of the target
+    cycle (``present``).
 
-    A link to another department's objective (``CO-1``) follows it into the cycle (``CO-1``, or
-    its copy ``CO-1-<cycle>``); a link to an objective the cycle lacks is dropped, so the seeded
-    objectives show as unaligned (the alignment checks say so) rather than as links to nothing.
+    A link to another department's objective (``CO-1``) or key result (``CO-2-KR1``) follows it
+    into the cycle (``CO-1``, or its copy ``CO-1-<cycle>``); a link to one the cycle lacks is
+    dropped, so the seeded objectives show as unaligned (the alignment checks say so) rather than
+    as links to nothing.
     """
-    inside = {o.id for o in okrs.objectives}
+    inside = set(okrs.ids)
     there = set(present)
     suffix = f"-{okrs.cycle.id}"
 
@@ -211,7 +213,8 @@ def seed_department(store: Store, department: str, cycle: str | Cycle | None = N
         if _has_department(present, prefixes):
             return False
         try:
-            store.import_set(_linked(candidate, present))
+            krs = store.frames(target).key_results["id"].tolist() if present else []
+            store.import_set(_linked(candidate, [*present, *map(str, krs)]))
         except ConflictError as exc:  # ids taken by another cycle, or by a concurrent seed
             error = exc
             continue

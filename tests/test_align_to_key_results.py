@@ -631,3 +631,21 @@ def test_cli_carry_over_keeps_the_link_to_the_key_results_copy(
     assert code == 0, out
     with Store(db) as store:
         assert store.load("2026-Q2").objective("PR-1-2026-Q2").aligns_to == ("CO-1-KR1-2026-Q2",)
+
+
+def test_a_seeded_department_keeps_its_link_to_a_company_key_result(tmp_path: Path) -> None:
+    from okrkit.notebooks import seed_department
+    from okrkit.workspace import load_template
+
+    links = [p for o in load_template("product").objectives for p in o.aligns_to]
+    key_result = next(p for p in links if "-KR" in p)  # the template aligns to a company KR
+    with Store(tmp_path / "s.db") as store:
+        assert seed_department(store, "company", Q1)
+        assert seed_department(store, "product", Q1)
+        held = [p for o in store.load(Q1).objectives for p in o.aligns_to]
+        assert key_result in held
+        g = build_graph(store.load(Q1))
+        owner = g.nodes[key_result]["objective"]
+        assert g.nodes[key_result]["kind"] == "key_result" and below(g, owner) & {
+            o.id for o in store.load(Q1).objectives if key_result in o.aligns_to
+        }
