@@ -86,7 +86,8 @@ def build_graph(
 
     A link to a key result, here of another cycle:
 
-    >>> q3 = OkrSet(cycle="2026-Q3", objectives=[Objective(id="O3", title="Sell", aligns_to=["K1"])])
+    >>> q3 = OkrSet(cycle="2026-Q3", objectives=[
+    ...     Objective(id="O3", title="Sell", aligns_to=["K1"])])
     >>> g = build_graph([q1, q3], as_of=dt.date(2026, 7, 1))
     >>> g.edges["O3", "K1"]["relation"], g.nodes["K1"]["kind"], sorted(nx.ancestors(g, "O1"))
     ('aligns_to', 'key_result', ['K1', 'O3'])
