@@ -8,11 +8,14 @@ webbplats" supports the company key result "Lansera version 2.0 av webbplatsen".
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from testdata import run_cli as run
 
 from okrkit import (
@@ -649,3 +652,43 @@ def test_a_seeded_department_keeps_its_link_to_a_company_key_result(tmp_path: Pa
         assert g.nodes[key_result]["kind"] == "key_result" and below(g, owner) & {
             o.id for o in store.load(Q1).objectives if key_result in o.aligns_to
         }
+
+
+# --- one answer everywhere -----------------------------------------------------------------------
+
+
+@st.composite
+def linked_sets(draw: st.DrawFn) -> OkrSet:
+    """Objectives with a key result or none, each aligned to some objectives and key results."""
+    n = draw(st.integers(1, 7))
+    has_kr = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    krs = [f"K{i}" for i in range(n) if has_kr[i]]
+    objectives = []
+    for i in range(n):
+        others = [f"O{j}" for j in range(n) if j != i] + [k for k in krs if k != f"K{i}"]
+        parents = draw(st.lists(st.sampled_from(others), max_size=3, unique=True)) if others else []
+        objectives.append(obj(f"O{i}", aligns=tuple(parents), krs=(f"K{i}",) if has_kr[i] else ()))
+    return OkrSet(cycle=Q1, objectives=objectives)
+
+
+@settings(deadline=None, max_examples=150)
+@given(okrs=linked_sets())
+def test_the_model_the_graph_and_the_roll_up_agree_on_loops(okrs: OkrSet) -> None:
+    loop = okrs.alignment_loop()
+    g = build_graph(okrs)
+    found = find_cycles(g)
+    assert (loop is None) == (found == [])
+    if loop is None:
+        assert len(rollup(g)) == len(okrs.objectives)
+    else:
+        owners = okrs.key_result_owners()
+        # Each step of the loop is a link someone wrote or a key result's objective.
+        for child, parent in itertools.pairwise(loop):
+            assert (
+                parent in okrs.objective(child).aligns_to
+                if child not in owners
+                else (owners[child] == parent)
+            )
+        assert loop[-2] not in owners  # the fix names an aligns_to link
+        with pytest.raises(AlignmentCycleError):
+            rollup(g)
