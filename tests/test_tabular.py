@@ -824,3 +824,153 @@ def test_plain_csv_split_leaves_quotes_and_lone_carriage_returns_to_the_csv_modu
         [],
         ["O1", "Grow"],
     ]
+
+
+# --- the fields of key results, check-ins and KPIs added for real OKR sets ----------------------
+
+#: A set that uses every field added for real OKR sets, with texts that need neutralising.
+EVERY_FIELD_YAML = """\
+cycle: 2026-Q3
+objectives:
+  - id: ZUME-1
+    title: Jättenöjda kunder
+    owner: Kundtjänst
+    level: company
+    key_results:
+      - id: ZUME-1-KR1
+        title: NPS på 42 eller högre
+        description: "=HYPERLINK(\\"http://x\\") measured by the quarterly survey"
+        target: 42
+        bound: at_least
+        unit: NPS
+      - id: ZUME-1-KR2
+        title: Kundbortfall högst 5 %
+        target: 5
+        current: 6.5
+        bound: at_most
+        unit: "%"
+      - id: ZUME-1-KR3
+        title: Kundnöjdhet i betyg
+        type: ordinal
+        description: "-5 % is fine"
+        commit_zone: "+4,0 i snitt"
+        target_zone: 4,3 i snitt
+        stretch_zone: "@4,6 i snitt"
+        zone: commit
+  - id: PERS-1
+    title: Mer kvalitetstid med familjen
+    owner: Anna
+    level: individual
+    kind: aspirational
+    aligns_to: [ZUME-1]
+    key_results:
+      - id: PERS-1-KR1
+        title: Hemma till middagen kl. 18.00, 20 kvällar i månaden
+        start: 0
+        target: 20
+        current: 12.5
+        per: month
+      - id: PERS-1-KR2
+        title: Lansera version 2.0 av webbplatsen
+        type: milestone
+        description: Ute senast i mitten av augusti
+        due: 2026-08-15
+        done: false
+checkins:
+  - key_result: ZUME-1-KR3
+    date: 2026-07-14
+    zone: target
+    confidence: 7
+    note: "=1+1 bra start"
+  - key_result: PERS-1-KR1
+    date: 2026-07-31
+    value: 14
+kpis:
+  - id: KPI-1
+    name: Kapacitetsutnyttjande över 85 %
+    target: 85
+    baseline: 78.5
+    timeframe: Q3
+    data_source: Tidrapport
+    frequency: Per projekt
+    measures: [PERS-1-KR1]
+initiatives:
+  - id: INI-1
+    title: Ny kundenkät
+    supports: [ZUME-1-KR1]
+"""
+
+
+def every_field_set(tmp_path: Path) -> OkrSet:
+    path = tmp_path / "every.yaml"
+    path.write_text(EVERY_FIELD_YAML, "utf-8")
+    return load_yaml(path)
+
+
+def test_every_new_field_survives_yaml_csv_xlsx_yaml(tmp_path: Path) -> None:
+    from okrkit.io.yaml_io import save_yaml
+
+    okrs = every_field_set(tmp_path)
+    krs = {kr.id: kr for _, kr in okrs.key_results()}
+    assert krs["PERS-1-KR2"].due == dt.date(2026, 8, 15) and okrs.kpis[0].baseline == 78.5
+    from_csv = read_tables(write_csv(okrs, tmp_path / "csv"))
+    assert from_csv == okrs
+    from_xlsx = read_tables(write_xlsx(from_csv, tmp_path / "book.xlsx"))
+    assert from_xlsx == okrs
+    back = load_yaml(save_yaml(from_xlsx, tmp_path / "back.yaml"))
+    assert back == okrs
+    for one in (from_csv, from_xlsx, back):
+        kr = {k.id: k for _, k in one.key_results()}
+        assert type(kr["PERS-1-KR2"].due) is dt.date and kr["ZUME-1-KR3"].zone == "commit"
+        assert one.checkins[0].zone == "target" and one.kpis[0].frequency == "per_project"
+
+
+def test_new_fields_are_typed_cells_in_excel_and_iso_text_in_csv(tmp_path: Path) -> None:
+    okrs = every_field_set(tmp_path)
+    book = openpyxl.load_workbook(write_xlsx(okrs, tmp_path / "book.xlsx"))
+    krs = book["key_results"]
+    header = [c.value for c in krs[1]]
+    due = krs.cell(row=6, column=header.index("due") + 1)
+    assert due.is_date and due.value == dt.datetime(2026, 8, 15)
+    kpis = book["kpis"]
+    baseline = kpis.cell(row=2, column=[c.value for c in kpis[1]].index("baseline") + 1)
+    assert baseline.value == 78.5 and baseline.data_type == "n"
+    rows = read_csv_rows(write_csv(okrs, tmp_path / "csv") / "key_results.csv")
+    assert rows[5][rows[0].index("due")] == "2026-08-15"
+    assert rows[2][rows[0].index("bound")] == "at_most"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_new_text_fields_are_neutralised_against_formulas(fmt: str, tmp_path: Path) -> None:
+    okrs = every_field_set(tmp_path)
+    path = write(okrs, tmp_path, fmt)
+    expected = {
+        ("key_results", 2, "description"): '\'=HYPERLINK("http://x") measured by the quarterly'
+        " survey",
+        ("key_results", 4, "description"): "'-5 % is fine",
+        ("key_results", 4, "commit_zone"): "'+4,0 i snitt",
+        ("key_results", 4, "target_zone"): "4,3 i snitt",
+        ("key_results", 4, "stretch_zone"): "'@4,6 i snitt",
+        ("checkins", 2, "note"): "'=1+1 bra start",
+    }
+    if fmt == "csv":
+        for (table, row, column), value in expected.items():
+            rows = read_csv_rows(path / f"{table}.csv")
+            assert rows[row - 1][rows[0].index(column)] == value
+    else:
+        book = openpyxl.load_workbook(path)
+        for (table, row, column), value in expected.items():
+            header = [c.value for c in book[table][1]]
+            cell = book[table].cell(row=row, column=header.index(column) + 1)
+            assert cell.value == value and cell.data_type == "s"
+    assert read_tables(path) == okrs
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_bad_due_date_names_its_cell(fmt: str, tmp_path: Path) -> None:
+    path = write(every_field_set(tmp_path), tmp_path, fmt)
+    edit(path, fmt, "key_results", 6, "due", "mid August")
+    with pytest.raises(InputError) as info:
+        read_tables(path)
+    assert_place(info.value, source_of(path, fmt, "key_results"), 6, "due")
+    assert "'mid August' is not a date" in str(info.value)

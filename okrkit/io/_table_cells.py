@@ -173,13 +173,12 @@ def _plain_number(text: str, decimal: str) -> str:
     """A number text as Python reads it: digit groups dropped, ``decimal`` as a point, a minus
     sign (U+2212) as ``-``; the text as it is when it is not written that way."""
     text = _SPACE_GROUPS.sub("", text.replace("\u2212", "-"))
+    if decimal == "," and _DOT_GROUPS.fullmatch(text):  # 1.400 with a decimal comma: 1.4?
+        raise _ambiguous(text)
     if _GROUPED[decimal].fullmatch(text):
         text = text.replace("," if decimal == "." else ".", "")
-    if decimal == ",":
-        if "," in text:
-            return text.replace(",", ".") if "." not in text else text
-        if _DOT_GROUPS.fullmatch(text):  # 1.400 with a decimal comma: neither reading is safe
-            raise _ambiguous(text)
+    if decimal == "," and "," in text and "." not in text:
+        return text.replace(",", ".")
     return text
 
 

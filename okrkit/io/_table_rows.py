@@ -27,7 +27,15 @@ from okrkit.io._table_cells import (
     is_blank,
     table_key,
 )
-from okrkit.model import KPI, CheckIn, Initiative, KeyResult, Objective, parse_cycle
+from okrkit.model import (
+    KPI,
+    CheckIn,
+    Initiative,
+    KeyResult,
+    Objective,
+    checkins_from_columns,
+    parse_cycle,
+)
 
 __all__ = [
     "MAX_PROBLEMS",
@@ -59,6 +67,13 @@ class Problems:
         self.places: set[tuple[str | None, int | None, str | None]] = set()
         self._rows: dict[str | None, bytearray] = {}  # a flag per row with a problem
 
+    def mark(self, source: str | None, row: int) -> None:
+        """Note a problem in ``row`` of ``source`` (a byte a row, however many problems)."""
+        flags = self._rows.setdefault(source, bytearray())
+        if row >= len(flags):
+            flags.extend(bytes(max(row + 1 - len(flags), len(flags))))
+        flags[row] = 1
+
     def in_source(self, source: str) -> bool:
         """Whether a problem was found in a row of ``source``."""
         return source in self._rows
@@ -76,10 +91,7 @@ class Problems:
         for one in exc.errors:
             assert isinstance(one, InputError | ValidationError)
             if one.row is not None:
-                flags = self._rows.setdefault(one.source, bytearray())
-                if one.row >= len(flags):
-                    flags.extend(bytes(max(one.row + 1 - len(flags), len(flags))))
-                flags[one.row] = 1
+                self.mark(one.source, one.row)
             place = (one.source, one.row, one.field)
             if place in self.places:
                 continue
@@ -231,7 +243,11 @@ def table_columns(
     (or the first, without ``problems``).
     """
     columns = _header(raw[0] if raw else (), table, source)
-    fast = _text_columns(raw[1:], columns, table, decimal, semicolon) if texts else None
+    fast = (
+        _text_columns(raw[1:], columns, table, decimal, semicolon, problems, source)
+        if texts
+        else None
+    )
     if fast is not None:
         return fast
     rows = table_rows(raw, table, source, decimal=decimal, semicolon=semicolon, problems=problems)
@@ -245,9 +261,13 @@ def _text_columns(
     table: str,
     decimal: str | None,
     semicolon: bool,
+    problems: Problems | None,
+    source: str,
 ) -> Table | None:
-    """:func:`table_columns` for full rows of texts; ``None`` when a row needs
-    :func:`table_rows`."""
+    """:func:`table_columns` for full rows of texts, each distinct text converted once; a cell
+    that cannot be read is added to ``problems`` and left empty. ``None`` when a row needs
+    :func:`table_rows` (a ragged row, a column whose decimal mark is open, a problem without
+    ``problems``)."""
     names = [c for c in columns if c is not None]
     if len(names) < len(columns) or not set(map(len, body)) <= {len(columns)}:
         return None
@@ -263,20 +283,41 @@ def _text_columns(
         cells = [list(itertools.compress(column, filled)) for column in cells]
         distinct = [set(column) for column in cells]
         numbers = list(itertools.compress(numbers, filled))
+    kinds = [COLUMN_KINDS[table].get(name, "text") for name in names]
+    marks: list[str] = []
+    for kind, texts in zip(kinds, distinct, strict=True):
+        mark = decimal or "."
+        if decimal is None and kind == "number":
+            try:
+                mark = column_decimal(texts, semicolon=semicolon)
+            except InputError:  # table_rows names it once, at its first cell
+                return None
+        marks.append(mark)
     out: dict[str, list[Any]] = {}
-    for name, column, texts in zip(names, cells, distinct, strict=True):
-        kind = COLUMN_KINDS[table].get(name, "text")
-        plain = kind == "number" and (decimal == "." or (decimal is None and not semicolon))
+    found: list[tuple[int, int, InputError, str]] = []
+    for name, kind, mark, column, texts in zip(names, kinds, marks, cells, distinct, strict=True):
+        plain = kind == "number" and mark == "."
         known: Mapping[str, Any] | None = _numbers(texts) if plain else None
         if known is None:
-            try:
-                mark = decimal
-                if mark is None and kind == "number":
-                    mark = column_decimal(texts, semicolon=semicolon)
-                known = {text: convert_cell(text, kind, mark or ".") for text in texts}
-            except InputError:
-                return None
+            known, bad = {}, {}
+            for text in texts:
+                try:
+                    known[text] = convert_cell(text, kind, mark)
+                except InputError as exc:
+                    if problems is None:
+                        return None
+                    known[text], bad[text] = None, exc
+            if bad and problems is not None:  # the first rows of each column, the rest counted
+                rows = (i for i, text in enumerate(column) if text in bad)
+                first = list(itertools.islice(rows, problems.limit))
+                found += [(i, len(out), bad[column[i]], name) for i in first]
+                for i in rows:  # counted, and their rows not judged again
+                    problems.more += 1
+                    problems.mark(source, numbers[i])
         out[name] = list(map(known.__getitem__, column))
+    for i, _, error, name in sorted(found, key=lambda f: f[:2]):  # row by row, as one reads
+        assert problems is not None
+        problems.add(error.at(source=source, row=numbers[i], field=name))
     return Table(numbers, out)
 
 
@@ -378,6 +419,16 @@ _RECORDS: dict[str, type[Any]] = {
 }
 
 
+def _checkins_fine(table: Table, source: str, problems: Problems) -> bool:
+    """Whether the check-ins without a problem yet are all fine on their own, checked column by
+    column (:func:`okrkit.model.checkins_from_columns`) instead of one by one."""
+    columns = table.columns
+    if problems.in_source(source):
+        keep = [not problems.has_row(source, n) for n in table.numbers]
+        columns = {k: list(itertools.compress(v, keep)) for k, v in columns.items()}
+    return checkins_from_columns(columns) is not None
+
+
 def check_rows(tables: Mapping[str, Table], sources: Mapping[str, str], problems: Problems) -> None:
     """Add to ``problems`` what is wrong with each row on its own, and the ids each table repeats
     or names in vain, so that one error lists them all.
@@ -390,6 +441,8 @@ def check_rows(tables: Mapping[str, Table], sources: Mapping[str, str], problems
     objectives = {str(rec.get("id", "")).strip() for _, rec in tables["objectives"].records()}
     for table, cls in _RECORDS.items():
         source = sources[table]
+        if table == "checkins" and _checkins_fine(tables[table], source, problems):
+            continue
         for row, rec in tables[table].records():
             if problems.has_row(source, row):
                 continue
