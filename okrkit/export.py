@@ -11,13 +11,14 @@ The document is a set of flat tables joined by ids, so a BI tool can load each l
       "objectives": [{id, title, owner, level, kind, description, aligns_to: [ids],
                       carried_from, silence: {code: reason}, key_results: [ids],
                       score, band, status, forecast, expected, expectation}],
-      "key_results": [{id, objective, title, type, weight, owner, confidence, start, target,
-                       current, unit, done, grade, threshold, direction, carried_from, silence,
-                       value, score, band, status, forecast, latest_confidence, checkins,
-                       last_checkin}],
-      "checkins": [{id, key_result, date, value, done, grade, confidence, note, author}],
-      "kpis": [{id, name, target, timeframe, data_source, frequency, current, direction, unit,
-                owner, measures: [ids], silence, kpi_status}],
+      "key_results": [{id, objective, title, type, weight, owner, description, confidence,
+                       start, target, current, unit, bound, per, done, due, grade, threshold,
+                       direction, commit_zone, target_zone, stretch_zone, zone, carried_from,
+                       silence, value, score, band, status, forecast, latest_confidence,
+                       checkins, last_checkin}],
+      "checkins": [{id, key_result, date, value, done, grade, zone, confidence, note, author}],
+      "kpis": [{id, name, target, baseline, timeframe, data_source, frequency, current,
+                direction, unit, owner, measures: [ids], silence, kpi_status}],
       "initiatives": [{id, title, owner, state, link, supports: [ids], silence}]
     }
 
@@ -34,8 +35,8 @@ Examples
 >>> okrs = OkrSet(cycle="2026-Q1", objectives=[Objective(id="O1", title="Grow",
 ...     key_results=[KeyResult(id="K1", title="Visitors 0 to 100", start=0, target=100)])])
 >>> doc = to_bi_json(okrs, as_of=dt.date(2026, 2, 14))
->>> doc["schema_version"], doc["key_results"][0]["score"], doc["key_results"][0]["current"]
-(1, 0.0, None)
+>>> doc["schema_version"], doc["key_results"][0]["score"], doc["key_results"][0]["status"]
+(1, None, 'no data')
 >>> json.loads(json.dumps(doc, allow_nan=False))["cycle"]["end"]
 '2026-03-31'
 """

@@ -82,3 +82,28 @@ def test_write_bi_json(small_set: OkrSet, tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "NaN" not in text
     assert json.loads(text) == to_bi_json(small_set, as_of=D(2026, 2, 14))
+
+
+def test_the_new_fields_are_in_the_document(tmp_path: Path) -> None:
+    """A key result's description, bound, period, due date and levels, a check-in's zone and a
+    KPI's baseline are in the document as plain JSON: ISO dates, null when missing."""
+    from test_tabular import every_field_set
+
+    okrs = every_field_set(tmp_path)
+    doc = round_trip(to_bi_json(okrs, as_of=D(2026, 8, 1)))
+    krs = {k["id"]: k for k in doc["key_results"]}  # type: ignore[attr-defined]
+    assert krs["PERS-1-KR2"]["due"] == "2026-08-15" and krs["PERS-1-KR1"]["due"] is None
+    assert krs["PERS-1-KR2"]["description"] == "Ute senast i mitten av augusti"
+    assert (krs["ZUME-1-KR1"]["bound"], krs["PERS-1-KR1"]["per"]) == ("at_least", "month")
+    ordinal = krs["ZUME-1-KR3"]
+    assert (ordinal["commit_zone"], ordinal["target_zone"], ordinal["stretch_zone"]) == (
+        "+4,0 i snitt",
+        "4,3 i snitt",
+        "@4,6 i snitt",
+    )
+    assert ordinal["zone"] == "commit"
+    checkins = doc["checkins"]
+    assert [c["zone"] for c in checkins] == ["target", None]  # type: ignore[index]
+    kpi = doc["kpis"][0]  # type: ignore[index]
+    assert kpi["baseline"] == 78.5 and kpi["frequency"] == "per_project"
+    assert all(set(k) == set(krs["PERS-1-KR2"]) for k in krs.values())  # every key always present

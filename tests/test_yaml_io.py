@@ -1118,3 +1118,33 @@ def test_long_single_line_texts_are_read_at_speed(reader: str) -> None:
     seconds = time.perf_counter() - start
     assert [len(o.description) for o in okrs.objectives] == [32_000] * 40
     assert seconds < 15, f"{seconds:.1f}s"  # a few hundredths of a second
+
+
+def test_new_key_result_fields_read_and_a_bad_due_date_names_its_line(tmp_path: Path) -> None:
+    text = (
+        "cycle: 2026-Q3\n"
+        "objectives:\n"
+        "  - id: O1\n"
+        "    title: Grow\n"
+        "    key_results:\n"
+        "      - id: K1\n"
+        "        title: Launch version 2.0\n"
+        "        description: Out by mid August\n"
+        "        type: milestone\n"
+        "        due: 2026-08-15\n"
+        "      - id: K2\n"
+        "        title: NPS 42 or more\n"
+        "        target: 42\n"
+        "        bound: at_least\n"
+    )
+    path = tmp_path / "okrs.yaml"
+    path.write_text(text, "utf-8")
+    k1, k2 = load_yaml(path).objectives[0].key_results
+    assert type(k1.due) is dt.date and k1.due == dt.date(2026, 8, 15)
+    assert (k1.description, k2.bound, k2.start) == ("Out by mid August", "at_least", None)
+    assert "due: 2026-08-15" in dump_yaml(load_yaml(path))
+    path.write_text(text.replace("due: 2026-08-15", "due: 15 augusti"), "utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_yaml(path)
+    assert (info.value.line, info.value.field) == (10, "due")
+    assert "'15 augusti' is not a date" in str(info.value)

@@ -1,19 +1,34 @@
-"""Read and write OKR sets as flat tables: a folder of CSV files or one Excel workbook.
+"""Read and write OKR sets as flat tables: a folder of CSV files, one Excel workbook, or one flat
+CSV file.
 
 Most teams start from a spreadsheet. A set is six tables: ``cycle`` (one row: ``id``, ``start``,
 ``end``), ``objectives``, ``key_results`` (with an ``objective`` column), ``kpis``, ``initiatives``
 and ``checkins``, with the columns of :data:`okrkit.frames.FRAME_COLUMNS`. As CSV they are the
 files ``<table>.csv`` in one folder (UTF-8; a byte order mark is accepted, and written so that
-Excel shows accents right); as Excel they are the sheets of one ``.xlsx`` workbook.
+Excel shows accents right; ``cp1252`` on request); as Excel they are the sheets of one ``.xlsx``
+workbook. A flat CSV file (:func:`load_flat_csv`, :func:`write_flat_csv`) holds the objectives
+and key results in one table, a row per key result, with the other tables beside it.
 
 Reading is forgiving about layout and strict about content. ``cycle`` and ``objectives`` must be
 there, other tables may be left out; columns may be left out or reordered; table and column names
 are matched ignoring case and spaces (``Key Results``); other files and sheets are ignored unless
-their name looks like a table's. Every cell is converted by its column: numbers (``25``, ``0.5``;
-not ``25%``), ``done`` (true/false, yes/no, 1/0, ja/nej), ISO dates, lists of ids separated by
-``;`` or ``,``; an empty cell is missing. Errors name the file (``book.xlsx[kpis]`` for a sheet),
-the row as a spreadsheet shows it (the header is row 1, the first data row is row 2) and the
-column.
+their name looks like a table's. A CSV file may be separated by ``,``, ``;`` or tabs (the one its
+header holds most of), with LF or CRLF line ends. Every cell is converted by its column: numbers
+(``25``, ``0.5``; not ``25%``), ``done`` (true/false, yes/no, 1/0, ja/nej, SANT/FALSKT and
+Excel's words in other languages), ISO dates (``due``, check-in dates; a date cell in Excel),
+lists of ids separated by ``;`` or ``,``; an empty cell is missing.
+
+Numbers typed as text follow the ``locale``: ``"auto"`` (the default) reads a decimal comma in a
+column whose numbers use one (``12,5``) and refuses a column it cannot tell (``1,400`` alone in a
+``,``-separated file: 1.4 or 1400?), saying to give the locale; ``"en"`` reads ``1,400.5``;
+``"sv"`` and the other European locales read ``1 400,5`` and ``1.400,5``. Digits grouped by
+spaces, no-break spaces or narrow no-break spaces read in every locale, and a minus sign (``−``)
+is a minus.
+
+Errors name the file (``book.xlsx[kpis]`` for a sheet), the row as a spreadsheet shows it (the
+header is row 1, the first data row is row 2) and the column. Every problem of the cells and rows
+of a file is listed at once (up to 50, the others counted), one line each: the error raised is the
+first, with all of them in its ``errors``.
 
 Writing neutralises formula injection: a text that starts with ``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return (after any apostrophes) gets a leading ``'``, which reading strips again, so
