@@ -224,7 +224,7 @@ class CheckinForm(View):
             description=self.t("zone"),
             options=[(self.t(f"zone_{z}"), z) for z in ZONES],
             value=ZONES[0],
-            layout=full,
+            layout=widgets.Layout(width="100%"),  # its own: a shared Layout shares display
             style=style,
         )
         self.reading_box = widgets.HBox()

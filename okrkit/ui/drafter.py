@@ -126,10 +126,15 @@ class KrDrafter(View):
         self._muted = False
 
         t = self.t
-        wide = widgets.Layout(width="100%")
+
+        def wide() -> widgets.Layout:
+            # one Layout per widget: hiding a field sets its layout's display, which a shared
+            # Layout would pass on to every widget holding it
+            return widgets.Layout(width="100%")
+
         confidences = range(MIN_CONFIDENCE, MAX_CONFIDENCE + 1)
-        self.objective_pick = widgets.Dropdown(description=t("objective"), layout=wide)
-        self.kr_pick = widgets.Select(description=t("key_result"), rows=6, layout=wide)
+        self.objective_pick = widgets.Dropdown(description=t("objective"), layout=wide())
+        self.kr_pick = widgets.Select(description=t("key_result"), rows=6, layout=wide())
         self.type_pick = widgets.ToggleButtons(
             options=[(t(f"type_{name}"), name) for name in KR_TYPES],
             value="metric",
@@ -139,7 +144,7 @@ class KrDrafter(View):
             description=t("title"),
             placeholder=t("title_placeholder"),
             continuous_update=True,
-            layout=wide,
+            layout=wide(),
         )
         self.fields: dict[str, widgets.Widget] = {
             "description": widgets.Textarea(
@@ -170,7 +175,7 @@ class KrDrafter(View):
                 options=[(t("above"), "above"), (t("below"), "below")],
                 value="above",
             ),
-            **{name: widgets.Text(description=t(name), layout=wide) for name in LEVEL_FIELDS},
+            **{name: widgets.Text(description=t(name), layout=wide()) for name in LEVEL_FIELDS},
             "zone": widgets.Dropdown(
                 description=t("zone"),
                 options=[(t("zone_none"), ""), *[(t(f"zone_{z}"), z) for z in ZONES]],

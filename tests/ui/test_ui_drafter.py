@@ -795,3 +795,28 @@ def test_the_drafter_sets_a_milestones_due_date(store: Store, other: Store) -> N
     assert view.fields["due"].value is None
     view.kr_pick.value = "MKT-1-KR5"
     assert view.fields["due"].value == dt.date(2026, 2, 27)
+
+
+def test_no_two_widgets_of_the_drafter_share_a_layout(store: Store) -> None:
+    """Hiding a field sets its layout's display: a Layout shared with the objective picker,
+    the key result list or the title would hide them too (it did, for the ordinal levels)."""
+    drafter = make(store)
+    owners: dict[int, Any] = {}
+    for widget in _descendants(drafter):
+        layout = getattr(widget, "layout", None)
+        if layout is None:
+            continue
+        assert id(layout) not in owners, (widget, owners.get(id(layout)))
+        owners[id(layout)] = widget
+    for kind in KR_TYPES:
+        drafter.type_pick.value = kind
+        for shown in (drafter.objective_pick, drafter.kr_pick, drafter.title):
+            assert shown.layout.display != "none", (kind, shown.description)
+
+
+def _descendants(root: Any) -> Iterator[Any]:
+    stack = list(root.children)
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(getattr(node, "children", ()))
