@@ -220,9 +220,18 @@ def demo_checkins(okrs: OkrSet, today: dt.date) -> tuple[CheckIn, ...]:
                 "author": kr.owner,
             }
             if kr.type == "metric":
-                assert kr.start is not None and kr.target is not None
-                value = kr.start + (kr.target - kr.start) * max(progress, 0.0)
+                assert kr.target is not None
+                # a bound target without a start: the demo starts a fifth short of it
+                start = kr.start
+                if start is None:
+                    start = kr.target * (0.8 if kr.bound == "at_least" else 1.2)
+                value = start + (kr.target - start) * max(progress, 0.0)
                 out.append(CheckIn(**base, value=round(value, 2)))
+            elif kr.type == "ordinal":
+                reached = ("fail", "commit", "target", "stretch")[
+                    int(np.searchsorted([0.3, 0.7, 1.0], progress, side="right"))
+                ]
+                out.append(CheckIn(**base, zone=reached))
             elif kr.type == "guardrail":
                 assert kr.threshold is not None
                 margin = abs(kr.threshold) * 0.02 or 1.0
