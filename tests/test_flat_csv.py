@@ -11,6 +11,7 @@ import pytest
 from test_tabular import every_field_set, rich_set
 
 from okrkit.cli import main
+from okrkit.cli._common import read_file
 from okrkit.errors import InputError, ValidationError
 from okrkit.io import load_flat_csv, read_tables, write_csv, write_flat_csv
 from okrkit.io.tabular import FLAT_COLUMNS
@@ -287,3 +288,23 @@ def test_cli_export_to_a_csv_path_points_at_flat(
     assert "--flat FILE.csv" in capsys.readouterr().err
     assert main(["--db", str(db), "export", "--flat", str(tmp_path / "x.txt")]) == 2
     assert "--flat writes one .csv file" in capsys.readouterr().err
+
+
+def test_every_new_field_through_the_store_and_every_format_by_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    okrs = every_field_set(tmp_path)
+    db = str(tmp_path / "okr.db")
+    folder = write_csv(okrs, tmp_path / "in")
+    assert main(["--db", db, "import", str(folder)]) == 0
+    outputs = {
+        "yaml": ["-o", str(tmp_path / "out.yaml")],
+        "csv": ["-o", str(tmp_path / "out")],
+        "xlsx": ["-o", str(tmp_path / "out.xlsx")],
+        "flat": ["--flat", str(tmp_path / "flat.csv")],
+    }
+    for args in outputs.values():
+        assert main(["--db", db, "export", *args]) == 0
+    capsys.readouterr()
+    for path in ("out.yaml", "out", "out.xlsx", "flat.csv"):
+        assert read_file(str(tmp_path / path)) == okrs, path

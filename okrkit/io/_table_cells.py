@@ -208,6 +208,9 @@ def column_decimal(texts: Iterable[str], *, semicolon: bool = False) -> str:
     >>> column_decimal(["1,400"], semicolon=True)
     ','
     """
+    texts = list(texts)
+    if not any("," in t for t in texts) and not (semicolon and any("." in t for t in texts)):
+        return "."
     grouped: list[str] = []
     dots = False
     for raw in texts:
