@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from okrkit.carry import carry_over
@@ -39,8 +40,16 @@ Shape = list[tuple[str, tuple[tuple[str, str], ...]]]
 
 
 def is_missing(value: Any) -> bool:
-    """Whether a cell of a scores row is empty (``None``, ``pd.NA`` or NaN)."""
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    """Whether a cell of a scores row is empty (``None``, ``pd.NA``, NaN or NaT).
+
+    >>> is_missing(pd.NaT), is_missing(float("nan")), is_missing(pd.Timestamp("2026-03-02"))
+    (True, True, False)
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, np.datetime64):
+        return bool(np.isnat(value))
+    return isinstance(value, float) and math.isnan(value)
 
 
 def pending(row: Mapping[str, Any]) -> str | None:

@@ -556,3 +556,21 @@ def test_swedish_no_data(tmp_path: Path) -> None:
         view = review(s, lang="sv", as_of="2026-02-15")
         assert text(view.results["O1-KR1"].value).startswith("inga data")
         assert "inga data" in text(view.headers["O1"].value)
+
+
+def test_a_milestone_without_a_due_date_shows_no_empty_date(store: Store) -> None:
+    """MKT-2-KR4 has no due date: its label says nothing of one (it showed 'due NaT')."""
+    view = review(store)
+    labels = [text(w.value) for w in _html_of(view)]
+    assert any("MKT-2-KR4" in label for label in labels)
+    assert not any("NaT" in label or "nan" in label.split() for label in labels)
+
+
+def _html_of(root: Any) -> list[widgets.HTML]:
+    found, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, widgets.HTML):
+            found.append(node)
+        stack.extend(getattr(node, "children", ()))
+    return found
