@@ -308,3 +308,33 @@ def test_every_new_field_through_the_store_and_every_format_by_the_cli(
     capsys.readouterr()
     for path in ("out.yaml", "out", "out.xlsx", "flat.csv"):
         assert read_file(str(tmp_path / path)) == okrs, path
+
+
+def test_a_loop_with_the_store_names_the_flat_files_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(
+        "cycle,objective_id,objective_title,aligns_to,kr_id,kr_title,start,target\n"
+        "2026-Q3,O1,Grow,O2,K1,Visitors,0,100\n"
+        "2026-Q3,O2,Win,,K2,Deals,0,10\n",
+        "utf-8",
+    )
+    second.write_text(
+        "cycle;objective_id;objective_title;aligns_to\r\n2026-Q3;O3;Other;\r\n2026-Q3;O2;Win;O1\r\n",
+        "utf-8-sig",
+    )
+    db = str(tmp_path / "s.db")
+    assert main(["--db", db, "import", str(first)]) == 0
+    assert main(["--db", db, "import", str(second), "--replace", "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert f"{second}, row 3, field 'aligns_to': objectives align in a loop" in err
+
+
+def test_locale_and_encoding_are_refused_for_yaml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "okrs.yaml"
+    path.write_text("cycle: 2026-Q3\nobjectives: []\n", "utf-8")
+    assert main(["--db", str(tmp_path / "s.db"), "import", str(path), "--locale", "sv"]) == 2
+    assert "--locale and --encoding are for CSV files" in capsys.readouterr().err

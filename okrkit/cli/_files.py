@@ -123,11 +123,15 @@ def _place_of(source: str, exc: AlignmentError) -> dict[str, int]:
             for number, line in enumerate(lines, 1):
                 if pattern.match(line):
                     return {"line": number}
-    table = path / "objectives.csv" if path.is_dir() else None
-    if table is not None and table.is_file():
-        with table.open(encoding="utf-8-sig", newline="") as handle:
-            for number, row in enumerate(csv.DictReader(handle), 2):
-                if (row.get("id") or "").strip() == ident:
+    table = path / "objectives.csv" if path.is_dir() else path
+    column = "id" if path.is_dir() else "objective_id"  # a flat file: a row per key result
+    if table.suffix.lower() == ".csv" and table.is_file():
+        with table.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            header = handle.readline()
+            handle.seek(0)
+            delimiter = max(",;\t", key=header.count)
+            for number, row in enumerate(csv.DictReader(handle, delimiter=delimiter), 2):
+                if (row.get(column) or "").strip() == ident:
                     return {"row": number}
     return {}
 
@@ -136,6 +140,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if path.suffix.lower() in (".xlsx", ".csv") or path.is_dir():
         okrs = read_tables(path, locale=args.locale, encoding=args.encoding)
+    elif args.locale != "auto" or args.encoding != "utf-8":
+        raise UsageError(
+            "--locale and --encoding are for CSV files and Excel workbooks; YAML numbers are"
+            " written 12.5 and its files are UTF-8"
+        )
     else:
         okrs = read_file(args.file)
     with open_store(args, create=True) as store:
