@@ -338,3 +338,20 @@ def test_locale_and_encoding_are_refused_for_yaml(
     path.write_text("cycle: 2026-Q3\nobjectives: []\n", "utf-8")
     assert main(["--db", str(tmp_path / "s.db"), "import", str(path), "--locale", "sv"]) == 2
     assert "--locale and --encoding are for CSV files" in capsys.readouterr().err
+
+
+def test_a_flat_file_with_swedish_column_names(tmp_path: Path) -> None:
+    path = tmp_path / "okr.csv"
+    path.write_text(
+        "Kvartal;Mål;Nyckelresultat;Startvärde;Målvärde;Utfall;Enhet;Klart senast;Typ\r\n"
+        "2026-Q3;Jättenöjda kunder;Betyg på 4,6 eller högre;4,1;4,6;4,4;betyg;;\r\n"
+        "2026-Q3;Jättenöjda kunder;Lansera version 2.0;;;;;2026-09-15;milestone\r\n",
+        "utf-8-sig",
+    )
+    with pytest.raises(InputError, match="unknown column 'Typ'"):
+        load_flat_csv(path)
+    path.write_bytes(path.read_bytes().replace(b";Typ\r\n", b";type\r\n"))
+    okrs = load_flat_csv(path)
+    rating, launch = okrs.objectives[0].key_results
+    assert (rating.start, rating.target, rating.current, rating.unit) == (4.1, 4.6, 4.4, "betyg")
+    assert launch.due == dt.date(2026, 9, 15) and okrs.cycle.id == "2026-Q3"

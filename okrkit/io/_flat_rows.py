@@ -5,8 +5,9 @@ The columns written are :data:`FLAT_COLUMNS`: ``cycle``, ``cycle_start``, ``cycl
 ``objective_<field>`` for each column of the objectives table (``aligns_to`` keeps its name), then
 ``kr_id``, ``kr_title``, ``kr_owner``, ``kr_description``, ``kr_carried_from``, ``kr_silence``,
 ``kr_version`` and the other key result columns by their own names (``type``, ``target``, ...).
-Reading also takes the key result columns without ``kr_`` and the names other OKR tools export
-(:data:`ALIASES`: ``Objective``, ``Key Result``, ``Baseline``, ``Target value``, ``commitZone``).
+Reading also takes the key result columns without ``kr_`` and the names other OKR tools and
+Swedish spreadsheets use (:data:`ALIASES`: ``Objective``, ``Key Result``, ``Baseline``,
+``Target value``, ``commitZone``, ``Mål``, ``Nyckelresultat``, ``Målvärde``, ``Utfall``).
 """
 
 from __future__ import annotations
@@ -77,6 +78,19 @@ ALIASES: dict[str, tuple[str, str]] = {
     "current_value": ("key_results", "current"),
     "due_date": ("key_results", "due"),
     "quarter": ("cycle", "id"),
+    # Swedish spreadsheets
+    "kvartal": ("cycle", "id"),
+    "period": ("cycle", "id"),
+    "mål_id": ("objectives", "id"),
+    "nyckelresultat_id": ("key_results", "id"),
+    "startvärde": ("key_results", "start"),
+    "utgångsläge": ("key_results", "start"),
+    "målvärde": ("key_results", "target"),
+    "nuvärde": ("key_results", "current"),
+    "utfall": ("key_results", "current"),
+    "enhet": ("key_results", "unit"),
+    "klart_senast": ("key_results", "due"),
+    "beskrivning": ("key_results", "description"),
 }
 
 _NAMES: dict[str, tuple[str, str]] = {
