@@ -67,3 +67,18 @@ def test_the_command_line_says_it_too(capsys: pytest.CaptureFixture[str]) -> Non
     assert "no data" in lines["FTG-1-KR2"]
     code, out, err = run_cli(capsys, "check", CASCADE)
     assert "OKR602" not in out + err and "OKR601" not in out + err
+
+
+def test_the_command_line_walks_the_cascade_top_down(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(
+        capsys, "graph", CASCADE, "--as-of", AUGUST.isoformat(), "--below", "FTG-1"
+    )
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("FTG-1 ") and "rolled up 0.30" in lines[0]
+    children = {line.split()[0]: line for line in lines[1:]}
+    assert set(children) == {"MKT-1", "PROD-1"}
+    assert all(line.startswith("  ") for line in lines[1:])
+    assert "(via FTG-1-KR2)" in children["MKT-1"] and "(via FTG-1-KR1)" in children["PROD-1"]
+    code, _, err = run_cli(capsys, "graph", CASCADE, "--below", "FTG-1-KR1")
+    assert code != 0 and "not an objective" in err

@@ -96,6 +96,9 @@ def cmd_graph(args: argparse.Namespace) -> int:
     label, sets, _, context = _load_sets(args)
     graph = alignment.build_graph([*sets, *context], as_of=args.as_of)
     out = args.output
+    if getattr(args, "below", None):
+        _print_cascade(graph, args.below)
+        return 0
     if out is None:
         kinds: dict[str, int] = {}
         for _, kind in graph.nodes(data="kind"):
@@ -119,6 +122,48 @@ def cmd_graph(args: argparse.Namespace) -> int:
         )
     print(f"wrote {out} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)")
     return 0
+
+
+def _print_cascade(graph: Any, top: str) -> None:
+    """``okrkit graph --below ID``: the cascade under ``top``, one line per objective, indented
+    under the objective or key result it aligns to; own and rolled-up scores."""
+    from okrkit import alignment
+
+    if graph.nodes.get(top, {}).get("kind") != "objective":
+        raise UsageError(f"{top!r} is not an objective of the graph: give an objective's id")
+    table = alignment.rollup_frame(graph)
+    shown: set[str] = set()
+
+    def figure(value: Any) -> str:
+        return "–" if value != value else f"{value:.2f}"
+
+    def line(node: str, depth: int, via: str | None) -> None:
+        row = table.loc[node]
+        where = f"  (via {via})" if via else ""
+        print(
+            f"{'  ' * depth}{node}  {row['title']}{where}"
+            f"  own {figure(row['own'])}  rolled up {figure(row['rollup'])}"
+        )
+        if node in shown:  # aligned to two parents under the same top: listed once in full
+            return
+        shown.add(node)
+        for child, parent in _children(graph, node):
+            line(child, depth + 1, None if parent == node else parent)
+
+    line(top, 0, None)
+
+
+def _children(graph: Any, objective: str) -> list[tuple[str, str]]:
+    """Objectives aligned to ``objective`` or to one of its key results, as (child, parent)."""
+    found = []
+    for node, data in graph.pred[objective].items():
+        if data.get("relation") == "aligns_to" and graph.nodes[node].get("kind") == "objective":
+            found.append((node, objective))
+        elif data.get("relation") == "belongs_to":
+            for child, link in graph.pred[node].items():
+                if link.get("relation") == "aligns_to":
+                    found.append((child, node))
+    return sorted(found)
 
 
 def cmd_score(args: argparse.Namespace) -> int:

@@ -121,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="PATH", help="graph.png, graph.svg, graph.graphml or graph.json"
     )
     s.add_argument("--key-results", action="store_true", help="draw key results too")
+    s.add_argument(
+        "--below",
+        metavar="ID",
+        help="print the cascade under an objective, top-down, with each objective's own and"
+        " rolled-up score (through the key results objectives align to)",
+    )
 
     s = sub.add_parser("score", help="score objectives and key results")
     s.add_argument("source", nargs="?", metavar="FILE_OR_STORE")
