@@ -104,3 +104,46 @@ def test_kpi_history_is_a_bullet_chart_of_current_values(
     buffer = io.BytesIO()
     kpi_history(OkrSet(cycle="2026-Q1")).savefig(buffer, format="png")
     assert buffer.getvalue()[:8] == PNG
+
+
+def test_progress_of_the_new_shapes_draws_what_they_promise() -> None:
+    """An ordinal key result's levels are drawn at their scores; a bound target without a
+    start and a rate per month get no straight pace line through the cycle."""
+    from okrkit import load_yaml
+
+    okrs = load_yaml(Path(__file__).parent / "data" / "swedish_cascade.yaml")
+    fig = kr_progress(okrs, "MKT-1-KR1", as_of=dt.date(2026, 8, 25))
+    (line,) = [ln for ln in fig.axes[0].lines if ln.get_label() == "check-ins"]
+    assert list(line.get_ydata()) == [0.3]  # "commit"
+    for rate_or_bound in ("PERS-1-KR1", "KUND-1-KR1"):
+        fig = kr_progress(okrs, rate_or_bound, as_of=dt.date(2026, 8, 25))
+        labels = [ln.get_label() for ln in fig.axes[0].lines]
+        assert "expected pace" not in labels and "target" in labels
+
+
+def test_the_kpi_chart_colours_a_paced_kpi_by_its_pace() -> None:
+    """Half-way through the quarter, a KPI half-way from its baseline is on track (green), not
+    "off track" against the full target."""
+    okrs = OkrSet(
+        cycle="2026-Q1",
+        kpis=[
+            KPI(id="K", name="NPS", baseline=30, target=42, current=36.5, timeframe="2026-Q1",
+                data_source="survey", frequency="monthly")
+        ],
+    )  # fmt: skip
+    from matplotlib.colors import to_rgb
+
+    from okrkit.plots import NODE_COLOURS
+
+    def bar_colours(as_of: dt.date) -> list[tuple[float, ...]]:
+        fig = kpi_history(okrs, as_of=as_of)
+        return [tuple(p.get_facecolor()[:3]) for p in fig.axes[0].patches]
+
+    def near(colour: tuple[float, ...], name: str) -> bool:
+        return all(
+            abs(a - b) < 1e-6 for a, b in zip(colour, to_rgb(NODE_COLOURS[name]), strict=True)
+        )
+
+    assert any(near(c, "green") for c in bar_colours(dt.date(2026, 2, 14)))
+    # at the quarter's end the same value is far from the target: red
+    assert any(near(c, "red") for c in bar_colours(dt.date(2026, 3, 31)))

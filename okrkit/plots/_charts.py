@@ -24,7 +24,14 @@ from okrkit.plots._figures import (
     png_repr,
     shorten,
 )
-from okrkit.scoring import BANDS, Scores, ScoringConfig, default_as_of, expected_pace
+from okrkit.scoring import (
+    BANDS,
+    DEFAULT_ZONE_SCORES,
+    Scores,
+    ScoringConfig,
+    default_as_of,
+    expected_pace,
+)
 from okrkit.scoring import band as grade_band
 
 if TYPE_CHECKING:
@@ -162,17 +169,21 @@ def kr_progress(
     ci = ci[(ci["key_result"] == key_result) & (ci["date"] <= pd.Timestamp(as_of))]
     ci = ci.sort_values("date", kind="stable")
     kind = str(kr["type"])
-    values = pd.to_numeric(ci[CHECKIN_FIELD[kind]].astype(object), errors="coerce").astype(
-        "float64"
-    )
+    reading = ci[CHECKIN_FIELD[kind]].astype(object)
+    if kind == "ordinal":  # a level reached, drawn at the score it gives
+        reading = reading.map(DEFAULT_ZONE_SCORES)
+    values = pd.to_numeric(reading, errors="coerce").astype("float64")
 
     fig, ax = new_figure(ax, (6.4, 3.6), dpi)
     ends = [cycle.start, cycle.end]
     x_ends = [pd.Timestamp(d) for d in ends]
     unit = kr["unit"] if isinstance(kr["unit"], str) and kr["unit"] else ""
     if kind == "metric":
-        pace = expected_pace(kr["start"], kr["target"], cycle, ends)
-        ax.plot(x_ends, pace.to_numpy(), color="#9aa0a6", ls="--", lw=1, label="expected pace")
+        # a straight line through the cycle only for a change from a start: a bound target
+        # without one has no line to follow, and a rate is judged period by period
+        if pd.notna(kr["start"]) and not (isinstance(kr["per"], str) and kr["per"]):
+            pace = expected_pace(kr["start"], kr["target"], cycle, ends)
+            ax.plot(x_ends, pace.to_numpy(), color="#9aa0a6", ls="--", lw=1, label="expected pace")
         ax.axhline(kr["target"], color=NODE_COLOURS["green"], lw=1, label="target")
     elif kind == "guardrail":
         ax.axhline(kr["threshold"], color=NODE_COLOURS["red"], lw=1, label="threshold")
@@ -289,6 +300,7 @@ def kpi_history(
     kpis: pd.DataFrame | OkrSet | Frames,
     *,
     tolerance: float = 0.1,
+    as_of: dt.date | None = None,
     path: str | os.PathLike[str] | None = None,
     title: str | None = None,
     dpi: float = 100.0,
@@ -310,6 +322,9 @@ def kpi_history(
         A KPI frame (:attr:`Frames.kpis <okrkit.frames.Frames>`), or an OKR set or its frames.
     tolerance
         As in :func:`okrkit.kpis.kpi_status`.
+    as_of
+        The date a KPI with a baseline and a time frame is judged at (default: as
+        :func:`okrkit.kpis.kpi_status`).
     path, title, dpi
         As in :func:`score_distribution`.
 
@@ -321,9 +336,13 @@ def kpi_history(
     from matplotlib.figure import Figure  # heavy: import on first use
 
     fmt = check_path(path)
+    cycle = None
     if not isinstance(kpis, pd.DataFrame):
-        kpis = (kpis if isinstance(kpis, Frames) else to_frames(kpis)).kpis
-    status = kpi_status(kpis, tolerance=tolerance).to_numpy()
+        frames = kpis if isinstance(kpis, Frames) else to_frames(kpis)
+        kpis, cycle = frames.kpis, frames.cycle
+    # the bar's colour is the KPI's status by its own rule (pace through its time frame, or a
+    # level to hold), as the KPI board shows it
+    status = kpi_status(kpis, tolerance=tolerance, cycle=cycle, as_of=as_of).to_numpy()
     target = pd.to_numeric(kpis["target"], errors="coerce").to_numpy("float64")
     current = pd.to_numeric(kpis["current"], errors="coerce").to_numpy("float64")
     n = len(kpis)
