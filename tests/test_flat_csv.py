@@ -355,3 +355,11 @@ def test_a_flat_file_with_swedish_column_names(tmp_path: Path) -> None:
     rating, launch = okrs.objectives[0].key_results
     assert (rating.start, rating.target, rating.current, rating.unit) == (4.1, 4.6, 4.4, "betyg")
     assert launch.due == dt.date(2026, 9, 15) and okrs.cycle.id == "2026-Q3"
+
+
+def test_a_flat_export_beside_a_folder_of_tables_is_left_alone(tmp_path: Path) -> None:
+    okrs = rich_set()
+    folder = write_csv(okrs, tmp_path / "okrs")
+    write_flat_csv(every_field_set(tmp_path), folder / "other.csv")
+    assert (folder / "other.checkins.csv").is_file()
+    assert read_tables(folder) == okrs

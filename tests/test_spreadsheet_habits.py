@@ -136,8 +136,9 @@ def test_a_column_tells_its_decimal_mark_only_when_it_is_sure() -> None:
     assert column_decimal(["12,5", "3", ""]) == ","
     assert column_decimal(["1,400", "2.5"]) == "."  # a decimal point elsewhere: commas group
     assert column_decimal(["1,400.5"]) == "."
+    assert column_decimal(["1,400", "12,000,000"]) == "."  # two groups: commas group thousands
     assert column_decimal(["1,400"], semicolon=True) == ","  # Excel's ';' files: decimal comma
-    with pytest.raises(InputError, match=r"'1,400' could be 1\.400 or 1400"):
+    with pytest.raises(InputError, match=r"'1,400' could be 1\.4 or 1400"):
         column_decimal(["1,400", "3"])
     with pytest.raises(InputError, match=r"'1\.400' could be"):
         column_decimal(["1.400"], semicolon=True)
@@ -186,13 +187,13 @@ def test_thousands_with_a_comma_are_ambiguous_in_a_comma_separated_file(
     with pytest.raises(InputError) as info:
         load_csv(folder)
     assert (info.value.row, info.value.field) == (2, "target")
-    assert "'1,400' could be 1.400 or 1400" in str(info.value)
+    assert "'1,400' could be 1.4 or 1400" in str(info.value)
     assert "--locale sv" in str(info.value)
     assert load_csv(folder, locale="en").objectives[0].key_results[0].target == 1400
     assert load_csv(folder, locale="sv").objectives[0].key_results[0].target == 1.4
     db = tmp_path / "s.db"
     assert main(["--db", str(db), "import", str(folder)]) == 2
-    assert "could be 1.400 or 1400" in capsys.readouterr().err
+    assert "could be 1.4 or 1400" in capsys.readouterr().err
     assert main(["--db", str(db), "import", str(folder), "--locale", "en"]) == 0
 
 

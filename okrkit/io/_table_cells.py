@@ -113,7 +113,7 @@ _GROUPED = {
     ".": re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"),  # 1,400.5
     ",": re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?"),  # 1.400,5
 }
-_COMMA_GROUPS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+")  # 1,400: 1.4 or 1400?
+_COMMA_GROUPS = re.compile(r"[+-]?\d{1,3},\d{3}")  # 1,400: 1.4 or 1400?
 _DOT_GROUPS = re.compile(r"[+-]?\d{1,3}\.\d{3}")  # 1.400: 1.4 or 1400?
 
 
@@ -185,7 +185,8 @@ def _plain_number(text: str, decimal: str) -> str:
 def _ambiguous(text: str) -> InputError:
     sign = "-" if text.startswith("-") else ""
     digits = text.lstrip("+-")
-    whole, small = digits.replace(",", "").replace(".", ""), digits.replace(",", ".")
+    whole = digits.replace(",", "").replace(".", "")
+    small = digits.replace(",", ".").rstrip("0").rstrip(".")  # 1,400 -> 1.4
     return InputError(
         f"{text!r} could be {sign}{small} or {sign}{whole}",
         fix=f"write {sign}{whole} or {sign}{small}, or give the file's locale: 'sv' when a comma"
