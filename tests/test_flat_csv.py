@@ -363,3 +363,20 @@ def test_a_flat_export_beside_a_folder_of_tables_is_left_alone(tmp_path: Path) -
     write_flat_csv(every_field_set(tmp_path), folder / "other.csv")
     assert (folder / "other.checkins.csv").is_file()
     assert read_tables(folder) == okrs
+
+
+def test_a_loop_inside_a_flat_file_names_its_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from okrkit.errors import AlignmentCycleError
+
+    path = tmp_path / "okrs.csv"
+    path.write_text(
+        "cycle,objective_id,objective_title,aligns_to\n2026-Q3,O1,Grow,O2\n2026-Q3,O2,Win,O1\n",
+        "utf-8",
+    )
+    with pytest.raises(AlignmentCycleError) as info:
+        load_flat_csv(path)
+    assert (info.value.source, info.value.row, info.value.field) == (str(path), 3, "aligns_to")
+    assert main(["check", str(path)]) != 0
+    assert capsys.readouterr().err.startswith(f"okrkit: error: {path}, row 3, field 'aligns_to'")

@@ -64,7 +64,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from okrkit.cycles import Cycle
-from okrkit.errors import InputError, ValidationError
+from okrkit.errors import AlignmentError, InputError, ValidationError
 from okrkit.frames import Table, build_set, records, to_frames
 from okrkit.io._flat_rows import FLAT_COLUMNS, SIBLINGS, flat_rows, split_flat
 from okrkit.io._table_cells import (
@@ -555,13 +555,15 @@ def load_flat_csv(
             problems.check()
         cycle = read_cycle(tables["cycle"].records(), inner["cycle"])
         return build_tables(cycle, tables, sources, source, problems)
-    except (InputError, ValidationError) as exc:
+    except (InputError, ValidationError, AlignmentError) as exc:
         raise _in_flat(exc, source, names) from None
 
 
 def _in_flat(
-    exc: InputError | ValidationError, source: str, names: Mapping[tuple[str, str], str]
-) -> InputError | ValidationError:
+    exc: InputError | ValidationError | AlignmentError,
+    source: str,
+    names: Mapping[tuple[str, str], str],
+) -> InputError | ValidationError | AlignmentError:
     """``exc`` with each problem placed in the flat file: its source, the column as named."""
 
     def one(e: Any) -> Any:
@@ -573,7 +575,7 @@ def _in_flat(
             field = names.get(("objectives", "id"), "objective_id")
         return type(e)(e.problem, source=source, line=e.line, row=e.row, field=field, fix=e.fix)
 
-    first: InputError | ValidationError = one(exc)
+    first: InputError | ValidationError | AlignmentError = one(exc)
     return first.listing([one(e) for e in exc.errors[1:]], exc.more) if exc.errors[1:] else first
 
 
