@@ -151,13 +151,13 @@ def test_scoring_frames_refuses_the_numbers_the_model_refuses() -> None:
     frames = to_frames(okrs)
     frames.checkins.loc[0, "value"] = np.inf
     error = expect_refused(lambda: score(frames))
-    assert (error.source, error.row, error.field) == ("frames.checkins", 1, "value")
+    assert (error.source, error.row, error.field) == ("frames.checkins", 0, "value")
     assert "not a finite number" in error.problem
 
     frames = to_frames(okrs)
     frames.key_results.loc[0, "weight"] = 1e308
     error = expect_refused(lambda: score(frames))
-    assert (error.field, error.row) == ("weight", 1) and WEIGHTS in error.problem
+    assert (error.field, error.row) == ("weight", 0) and WEIGHTS in error.problem
 
 
 def test_the_column_path_of_frames_refuses_a_huge_value_with_the_model_message() -> None:
