@@ -142,6 +142,9 @@ def test_a_column_tells_its_decimal_mark_only_when_it_is_sure() -> None:
         column_decimal(["1,400", "3"])
     with pytest.raises(InputError, match=r"'1\.400' could be"):
         column_decimal(["1.400"], semicolon=True)
+    with pytest.raises(InputError, match=r"'1,400' could be"):
+        column_decimal(["1,400", "2.5"], semicolon=True)  # a ';' file, yet a decimal point
+    assert column_decimal(["1.400", "12,5"], semicolon=True) == ","  # 1.400 refused where read
 
 
 # --- CSV as Swedish Excel saves it ----------------------------------------------------------------
@@ -182,15 +185,23 @@ def test_thousands_with_a_comma_are_ambiguous_in_a_comma_separated_file(
     (folder / "cycle.csv").write_text("id\n2026-Q3\n", "utf-8")
     (folder / "objectives.csv").write_text("id,title\nO1,Grow the community\n", "utf-8")
     (folder / "key_results.csv").write_text(
-        'id,objective,title,start,target\nK1,O1,Members,0,"1,400"\n', "utf-8"
+        'id,objective,title,start,target\nK1,O1,Members,0,"1,400"\nK2,O1,Posts,0,"2,500"\n',
+        "utf-8",
     )
     with pytest.raises(InputError) as info:
         load_csv(folder)
     assert (info.value.row, info.value.field) == (2, "target")
+    assert len(info.value.errors) == 1  # one error for the column, none for its other rows
     assert "'1,400' could be 1.4 or 1400" in str(info.value)
     assert "--locale sv" in str(info.value)
-    assert load_csv(folder, locale="en").objectives[0].key_results[0].target == 1400
-    assert load_csv(folder, locale="sv").objectives[0].key_results[0].target == 1.4
+    assert [kr.target for kr in load_csv(folder, locale="en").objectives[0].key_results] == [
+        1400,
+        2500,
+    ]
+    assert [kr.target for kr in load_csv(folder, locale="sv").objectives[0].key_results] == [
+        1.4,
+        2.5,
+    ]
     db = tmp_path / "s.db"
     assert main(["--db", str(db), "import", str(folder)]) == 2
     assert "could be 1.4 or 1400" in capsys.readouterr().err

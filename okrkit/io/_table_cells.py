@@ -23,6 +23,7 @@ __all__ = [
     "TABLES",
     "TABLE_COLUMNS",
     "Rows",
+    "ambiguous_number",
     "cell_text",
     "column_decimal",
     "column_letter",
@@ -194,6 +195,15 @@ def _ambiguous(text: str) -> InputError:
     )
 
 
+def ambiguous_number(text: str, *, semicolon: bool = False) -> InputError | None:
+    """The error for a number text that reads two ways without a locale (``1,400``; ``1.400``
+    in a ``;``-separated file), else ``None``."""
+    plain = _SPACE_GROUPS.sub("", text.strip().replace("\u2212", "-"))
+    if _COMMA_GROUPS.fullmatch(plain) or (semicolon and _DOT_GROUPS.fullmatch(plain)):
+        return _ambiguous(plain)
+    return None
+
+
 def column_decimal(texts: Iterable[str], *, semicolon: bool = False) -> str:
     """The decimal mark of a column of number texts, ``.`` or ``,``, told from the texts.
 
@@ -201,8 +211,8 @@ def column_decimal(texts: Iterable[str], *, semicolon: bool = False) -> str:
     (``12,5``, ``1.400,5``), and a thousands separator when a text also has a decimal point
     (``1,400.5``) or another text of the column does (``2.5``). Texts such as ``1,400`` alone are
     read with a decimal comma in a ``;``-separated file (Excel writes those where the comma is
-    the decimal mark) and refused elsewhere, as :class:`InputError` saying how to choose; in
-    such a file ``1.400`` is refused too.
+    the decimal mark, unless a text has a decimal point) and refused elsewhere, as
+    :class:`InputError` saying how to choose; in such a file ``1.400`` is refused too.
 
     >>> column_decimal(["12,5", "3"]), column_decimal(["1,400", "2.5"])
     (',', '.')
@@ -213,25 +223,29 @@ def column_decimal(texts: Iterable[str], *, semicolon: bool = False) -> str:
     if not any("," in t for t in texts) and not (semicolon and any("." in t for t in texts)):
         return "."
     grouped: list[str] = []
-    dots = False
+    dotted: list[str] = []
+    dots = comma = False
     for raw in texts:
         text = _SPACE_GROUPS.sub("", raw.strip().replace("\u2212", "-"))
         if "," not in text:
             if semicolon and _DOT_GROUPS.fullmatch(text):  # 1.400 where a comma is decimal
-                raise _ambiguous(text)
+                dotted.append(text)
             dots = dots or "." in text
-            continue
-        if not _COMMA_GROUPS.fullmatch(text):
-            if _GROUPED["."].fullmatch(text):
-                dots = True
-                continue
-            return ","
-        grouped.append(text)
-    if not grouped or dots:
-        return "."
-    if semicolon:
+        elif _COMMA_GROUPS.fullmatch(text):
+            grouped.append(text)
+        elif _GROUPED["."].fullmatch(text):  # 1,400.5 or 12,000,000
+            dots = True
+        else:  # 12,5 or 1.400,5
+            comma = True
+    if comma:  # a 1.400 of the column is refused where it is read
         return ","
-    raise _ambiguous(grouped[0])
+    if dotted:
+        raise _ambiguous(dotted[0])
+    if not grouped or (dots and not semicolon):
+        return "."
+    if semicolon and not dots:
+        return ","
+    raise _ambiguous(grouped[0])  # 1,400 alone, or beside 2.5 in a ';' file
 
 
 def convert_cell(value: object, kind: str, decimal: str = ".") -> Any:

@@ -20,6 +20,7 @@ from okrkit.io._table_cells import (
     TABLE_COLUMNS,
     TABLES,
     Rows,
+    ambiguous_number,
     cell_text,
     column_decimal,
     column_letter,
@@ -157,7 +158,7 @@ def _decimals(
         if decimal is not None:
             out[i] = decimal
             continue
-        texts = {r[i] for r in raw[1:] if i < len(r) and isinstance(r[i], str)}
+        texts = dict.fromkeys(r[i] for r in raw[1:] if i < len(r) and isinstance(r[i], str))
         try:
             out[i] = column_decimal(texts, semicolon=semicolon)  # type: ignore[arg-type]
         except InputError as exc:
@@ -204,13 +205,20 @@ def table_rows(
                 continue
             mark = marks.get(i, ".")
             try:
-                if isinstance(mark, InputError):
-                    if isinstance(cell, str) and ("," in cell or "." in cell):
+                if isinstance(mark, InputError):  # the column reads two ways
+                    twice = (
+                        ambiguous_number(cell, semicolon=semicolon)
+                        if isinstance(cell, str)
+                        else None
+                    )
+                    if twice is not None:
                         if i in told:  # one error for the column, at its first such cell
+                            if problems is not None:
+                                problems.mark(source, number)  # its row is not judged
                             continue
                         told.add(i)
-                        raise mark
-                    mark = "."
+                        raise twice
+                    mark = "," if semicolon else "."
                 value = convert_cell(cell, COLUMN_KINDS[table].get(name, "text"), mark)
             except InputError as exc:
                 placed = exc.at(source=source, row=number, field=name)
