@@ -21,7 +21,7 @@ import numpy as np
 from okrkit.cycles import Cycle, current_quarter
 from okrkit.errors import InputError
 from okrkit.io.yaml_io import load_yaml
-from okrkit.model import CheckIn, OkrSet, merge_sets
+from okrkit.model import CheckIn, OkrSet, Zone, merge_sets
 from okrkit.store import ENV_URL, Store
 
 __all__ = [
@@ -228,9 +228,8 @@ def demo_checkins(okrs: OkrSet, today: dt.date) -> tuple[CheckIn, ...]:
                 value = start + (kr.target - start) * max(progress, 0.0)
                 out.append(CheckIn(**base, value=round(value, 2)))
             elif kr.type == "ordinal":
-                reached = ("fail", "commit", "target", "stretch")[
-                    int(np.searchsorted([0.3, 0.7, 1.0], progress, side="right"))
-                ]
+                levels: tuple[Zone, ...] = ("fail", "commit", "target", "stretch")
+                reached = levels[int(np.searchsorted([0.3, 0.7, 1.0], progress, side="right"))]
                 out.append(CheckIn(**base, zone=reached))
             elif kr.type == "guardrail":
                 assert kr.threshold is not None
