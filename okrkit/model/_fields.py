@@ -16,9 +16,9 @@ from okrkit.errors import ValidationError
 from okrkit.lifecycle import CHECKIN_FIELD as _CHECKIN_FIELD
 
 __all__ = [
+    "BOUNDS",
     "CHECKIN_FIELD",
     "FOREIGN_FIELDS",
-    "BOUNDS",
     "FREQUENCIES",
     "ID_SEPARATORS",
     "INITIATIVE_STATES",
