@@ -110,7 +110,57 @@ def test_format_doc_example_is_valid_and_uses_every_key() -> None:
         "milestone",
         "qualitative",
         "guardrail",
+        "ordinal",
     }
+    # the shapes real OKR sets have appear in the example
+    used = {k for o in data["objectives"] for kr in o["key_results"] for k in kr}
+    assert {"bound", "per", "due", "description", "commit_zone", "zone"} <= used
+    assert any(p.endswith("-KR1") for o in data["objectives"] for p in o.get("aligns_to", ()))
+    assert "baseline" in data["kpis"][0]
+
+
+def test_format_doc_spreadsheets_load(tmp_path: Path) -> None:
+    """The CSV snippets of docs/format.md read as they are shown."""
+    from okrkit.io import load_flat_csv
+    from okrkit.io.tabular import load_csv
+
+    text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```csv\n(.*?)```", text, re.S)
+    objectives, key_results, checkins, kpis, swedish_krs, flat, swedish_flat = blocks
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    (folder / "cycle.csv").write_text("id,start,end\n2026-Q1,2026-01-01,2026-03-31\n")
+    for name, block in (
+        ("objectives", objectives),
+        ("key_results", key_results),
+        ("checkins", checkins),
+        ("kpis", kpis),
+    ):
+        (folder / f"{name}.csv").write_text(block, encoding="utf-8")
+    okrs = load_csv(folder)
+    assert okrs.objective("WEB-1").aligns_to == ("CO-1-KR2", "CO-1")
+    assert okrs.key_result("WEB-1-KR1").stretch_zone == "A release every week, without a hotfix"
+    assert okrs.kpis[0].baseline == 120 and okrs.checkins[0].zone == "target"
+
+    (folder / "objectives.csv").write_text(
+        "id;title\nZUME-1;Jättenöjda kunder\n", encoding="utf-8-sig"
+    )
+    (folder / "key_results.csv").write_bytes(
+        ("\ufeff" + swedish_krs.replace("\n", "\r\n")).encode("utf-8")
+    )
+    for name in ("checkins", "kpis"):
+        (folder / f"{name}.csv").unlink()
+    swedish = load_csv(folder)
+    assert swedish.key_result("ZUME-1-KR1").target == 4.6
+    assert swedish.key_result("ZUME-1-KR2").target == 1000
+    assert swedish.key_result("ZUME-1-KR3").done is True
+
+    for name, block in (("flat.csv", flat), ("okr-q3.csv", swedish_flat)):
+        (tmp_path / name).write_text(block, encoding="utf-8")
+    assert load_flat_csv(tmp_path / "flat.csv").key_result("CO-1-KR3").zone == "commit"
+    q3 = load_flat_csv(tmp_path / "okr-q3.csv")
+    assert q3.key_result("ZUME-1-KR1").bound == "at_least"
+    assert q3.objective("PROD-1").aligns_to == ("SAAS-1-KR1",)
 
 
 def test_readme_quick_start_has_the_two_commands() -> None:
