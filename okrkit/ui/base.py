@@ -10,12 +10,13 @@ from __future__ import annotations
 import functools
 import html
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import ipywidgets as widgets
 
 from okrkit.errors import OkrkitError
+from okrkit.model import ZONES
 from okrkit.text import resolve_lang, say, texts
 
 __all__ = ["COMMON_SECTION", "View", "label"]
@@ -59,6 +60,17 @@ class View(widgets.VBox):
     def t(self, key: str, **values: object) -> str:
         """The label ``key`` in the view's language."""
         return label(self.SECTION, key, self.lang, **values)
+
+    def zone_options(self, kr: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """The (label, zone) choices of an ordinal key result: below commit, then each of its
+        levels with its description ("target: launched to all customers"); the labels
+        ``zone_<zone>`` come from the view's section."""
+        out = []
+        for zone in ZONES:
+            text = kr.get(f"{zone}_zone")
+            name = self.t(f"zone_{zone}")
+            out.append((f"{name}: {text}" if isinstance(text, str) and text else name, zone))
+        return out
 
     def show_ok(self, message: str | None = None) -> None:
         """Show a short confirmation in the status line (the text is escaped)."""

@@ -349,16 +349,6 @@ class CheckinForm(View):
         self.reading_box.children = (widget,)
         self.confidence.value = shown["confidence"]
 
-    def zone_options(self, kr: Mapping[str, Any]) -> list[tuple[str, str]]:
-        """The (label, zone) choices of an ordinal key result: below commit, then each of its
-        levels with its description ("target: launched to all customers")."""
-        out = []
-        for zone in ZONES:
-            text = kr.get(f"{zone}_zone")
-            label = self.t(f"zone_{zone}")
-            out.append((f"{label}: {text}" if isinstance(text, str) and text else label, zone))
-        return out
-
     def _score_text(self, row: Mapping[str, Any] | None) -> str:
         """The score line: the score and its status, or why there is no score yet."""
         if row is None:

@@ -37,7 +37,7 @@ import pandas as pd
 from okrkit.cycles import MAX_YEAR, Cycle, parse_date
 from okrkit.display import BAND_COLOURS, STATUS_COLOURS
 from okrkit.errors import ConflictError
-from okrkit.model import ZONES, CheckIn
+from okrkit.model import CheckIn
 from okrkit.scoring import default_as_of
 from okrkit.text import format_number
 from okrkit.ui._review_model import Recorded, ReviewModel, Shape, is_missing, pending
@@ -263,16 +263,6 @@ class QuarterReview(View):
         widget.observe(self.safe(functools.partial(self._on_change, ident)), names="value")
         self.inputs[ident] = widget
         return widget
-
-    def zone_options(self, kr: Mapping[str, Any]) -> list[tuple[str, str]]:
-        """The (label, zone) choices of an ordinal key result: below commit, then each level
-        with its description ("target: launched to all customers")."""
-        out = []
-        for zone in ZONES:
-            text = kr.get(f"{zone}_zone")
-            label = self.t(f"zone_{zone}")
-            out.append((f"{label}: {text}" if isinstance(text, str) and text else label, zone))
-        return out
 
     # --- rendering: everything shown comes from here ------------------------------------------
 
