@@ -215,6 +215,41 @@ def test_swedish_labels(tmp_path: Path) -> None:
     assert book.sheetnames[:2] == ["Sammanfattning", "Mål"]
 
 
+@pytest.mark.parametrize(
+    ("lang", "said", "not_said"),
+    [
+        (
+            "sv",
+            {"Kopplingar mellan", "Företag", "Avdelning", "ingen poäng"},
+            {"Alignment of", "Company"},
+        ),
+        ("en", {"Alignment of", "Company", "Department", "no score"}, {"Kopplingar", "Företag"}),
+    ],
+)
+def test_every_word_of_the_picture_follows_the_language(
+    lang: str, said: set[str], not_said: set[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report's alignment picture: title, level names and legend in the report's language."""
+    from matplotlib.text import Text
+
+    import okrkit.plots
+
+    drawn: list[str] = []
+    draw = okrkit.plots.draw_alignment
+
+    def drawing(*args: object, **kwargs: object) -> object:
+        fig = draw(*args, **kwargs)  # type: ignore[arg-type]
+        drawn.extend(t.get_text() for t in fig.findobj(Text))
+        return fig
+
+    monkeypatch.setattr(okrkit.plots, "draw_alignment", drawing)
+    r = build_report(org(), as_of=AS_OF, lang=lang)
+    assert r.alignment_png is not None and drawn
+    words = " | ".join(drawn)
+    assert all(w in words for w in said), words
+    assert not any(w in words for w in not_said), words
+
+
 def test_refusals() -> None:
     with pytest.raises(ValidationError):
         build_report([])

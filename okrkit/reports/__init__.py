@@ -234,7 +234,11 @@ def build_report(
         "by_owner": by_owner,
     }
     tables = {k: v[[c for c, _ in COLUMNS[k]]].reset_index(drop=True) for k, v in tables.items()}
-    png = _alignment_png([okrs, *context], okrs.cycle, day) if picture and okrs.objectives else None
+    png = (
+        _alignment_png([okrs, *context], okrs.cycle, day, language)
+        if picture and okrs.objectives
+        else None
+    )
     return Report(cycle=okrs.cycle, as_of=day, lang=language, alignment_png=png, **tables)
 
 
@@ -346,14 +350,15 @@ def _by_owner(objectives: pd.DataFrame, findings: pd.DataFrame, no_owner: str) -
     return out.iloc[sorted(range(len(out)), key=lambda i: str(out["owner"][i]).casefold())]
 
 
-def _alignment_png(sets: list[OkrSet], cycle: Cycle, as_of: dt.date) -> bytes:
+def _alignment_png(sets: list[OkrSet], cycle: Cycle, as_of: dt.date, lang: str) -> bytes:
+    """The alignment picture of ``cycle``, its title, levels and legend in ``lang``."""
     from okrkit.alignment import build_graph  # heavy: import on first use
     from okrkit.plots import draw_alignment  # heavy: import on first use
 
     graph = build_graph(sets, as_of=as_of)
     mine = graph.subgraph([n for n, c in graph.nodes(data="cycle") if c == cycle.id]).copy()
     buffer = io.BytesIO()
-    draw_alignment(mine).savefig(buffer, format="png")
+    draw_alignment(mine, lang=lang).savefig(buffer, format="png")
     return buffer.getvalue()
 
 
