@@ -1,21 +1,47 @@
-"""Scores as styled tables for notebooks: band colours, escaped text.
+"""Tables for notebooks: scores with band colours, and any frame as a table people can read.
 
-The Styler escapes every cell as HTML, so a title such as ``<script>`` shows as text. A key
-result without a score shows "–" with its status "no data" or "not yet due" in grey, never a red
-0.00; an objective scored from some of its key results says "from 2 of 3 key results".
+:func:`score_table` shows scores with band and status colours; :func:`table` shows any frame the
+same way. Both escape every cell as HTML, so a title such as ``<script>`` shows as text, and
+neither lets a notebook's maths renderer (MathJax) read two dollar signs as a formula: ``$`` is
+written as ``&#36;`` and the table carries the ``tex2jax_ignore`` class, so "from $1.6M to $2M"
+shows as typed. Ids never wrap; scores show two decimals and other numbers at most two, in the
+language's format (:func:`okrkit.text.format_number`); a missing value (``None``, NaN, ``NaT``)
+shows as "–"; dates follow the language (:func:`format_date`: 2 Mar 2026 in English, 2026-03-02
+in Swedish).
+
+A key result without a score shows "–" with its status "no data" or "not yet due" in grey,
+never a red 0.00; an objective scored from some of its key results says "from 2 of 3 key
+results".
+
+:func:`live_table` keeps such a table up to date in a notebook: it draws the table again when a
+view it follows reports a change (a save, a vote) and when Refresh is pressed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from okrkit.errors import OkrkitError
+from okrkit.text import format_number, resolve_lang
+
 if TYPE_CHECKING:  # scoring shows its Scores with score_table: display reads them, never imports
     from okrkit.scoring import Scores
 
-__all__ = ["BAND_COLOURS", "STATUS_COLOURS", "score_table", "scored_note"]
+__all__ = [
+    "BAND_COLOURS",
+    "STATUS_COLOURS",
+    "format_cell",
+    "format_date",
+    "live_table",
+    "score_table",
+    "scored_note",
+    "table",
+]
 
 #: Background colours of the grade bands (colour-blind safe with the text kept visible).
 BAND_COLOURS = {"red": "#f4c7c3", "yellow": "#fce8b2", "green": "#b7e1cd"}
@@ -26,6 +52,114 @@ STATUS_COLOURS = {
     "no data": "#e8eaed",  # no score yet: grey, neither good nor bad
     "not yet due": "#e8eaed",
 }
+
+#: Columns that hold ids: they never wrap.
+ID_COLUMNS = frozenset({"id", "key_result", "objective", "item", "kpi", "parent", "idea"})
+
+#: Columns that hold scores (0.0-1.0 and their changes): always two decimals.
+SCORE_COLUMNS = frozenset(
+    {"score", "forecast", "expected", "rolled_up", "lift", "mean_score", "grade", "score_change"}
+)
+
+#: An empty cell.
+MISSING = "–"
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+#: The attributes of every table: MathJax (in Jupyter and Voila) leaves it alone.
+_TABLE_ATTRIBUTES = 'class="tex2jax_ignore okrkit-table"'
+
+
+def format_date(value: Any, lang: str | None = None) -> str:
+    """A date for people: "2 Mar 2026" in English, "2026-03-02" (the Swedish format) in Swedish.
+
+    ``None``, NaN and ``NaT`` are "–"; a timestamp shows its day.
+
+    >>> format_date(dt.date(2026, 3, 2), "en"), format_date(pd.Timestamp("2026-03-02"), "sv")
+    ('2 Mar 2026', '2026-03-02')
+    >>> format_date(pd.NaT, "en")
+    '–'
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return MISSING
+    day = pd.Timestamp(value).date() if not isinstance(value, dt.date) else value
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    if resolve_lang(lang) == "sv":
+        return day.isoformat()
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _escape(text: str) -> str:
+    """``text`` as HTML, with ``$`` as ``&#36;`` so no maths renderer reads a pair as a formula."""
+    return html.escape(text).replace("$", "&#36;")
+
+
+def format_cell(value: Any, lang: str | None = None, *, score: bool = False) -> str:
+    """One cell of a :func:`table` as HTML text: escaped, numbers and dates in the language.
+
+    >>> format_cell("from $1.6M to $2M"), format_cell(0.016667, score=True), format_cell(None)
+    ('from &#36;1.6M to &#36;2M', '0.02', '–')
+    >>> format_cell(1234.5, "sv"), format_cell(0.5, "sv", score=True), format_cell(True)
+    ('1\\xa0234,5', '0,50', 'yes')
+    """
+    language = resolve_lang(lang)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return _escape(", ".join(str(v) for v in value))
+    if isinstance(value, (bool,)) or type(value).__name__ == "bool_":
+        return {"en": ("no", "yes"), "sv": ("nej", "ja")}[language][bool(value)]
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return format_date(value, language)
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return MISSING
+    if isinstance(value, (int, float)) or hasattr(value, "dtype"):
+        if score:
+            text = f"{float(value):,.2f}"
+            return text.replace(",", "\u00a0").replace(".", ",") if language == "sv" else text
+        return format_number(value, language)
+    return _escape(str(value))
+
+
+def table(frame: pd.DataFrame, *, lang: str | None = None, caption: str | None = None) -> Any:
+    """``frame`` as a table people can read in a notebook (a pandas Styler).
+
+    Every cell goes through :func:`format_cell`: text escaped (``$`` included), scores with two
+    decimals, other numbers with at most two, missing values "–", dates in the language's
+    format. Id columns (:data:`ID_COLUMNS`) and the index never wrap; ``band`` and ``status``
+    columns keep their colours.
+
+    >>> html_text = table(pd.DataFrame({"id": ["SAL-1-KR1"], "title": ["$1.6M to $2M"],
+    ...                                 "score": [0.016667], "forecast": [None]})).to_html()
+    >>> "&#36;1.6M to &#36;2M" in html_text, "0.02" in html_text, "NaN" in html_text
+    (True, True, False)
+    """
+    language = resolve_lang(lang)
+    shown = frame.copy()
+    for column in shown.columns:  # dates kept as dates, not as NaT-prone timestamps
+        if pd.api.types.is_datetime64_any_dtype(shown[column]):
+            shown[column] = shown[column].astype(object)
+    styler = shown.style
+    for column in shown.columns:
+        is_score = str(column) in SCORE_COLUMNS
+
+        def cell(value: Any, *, is_score: bool = is_score) -> str:
+            return format_cell(value, language, score=is_score)
+
+        styler = styler.format(cell, subset=[column])
+    styler = styler.format_index(lambda v: format_cell(v, language), axis=0)
+    styler = styler.format_index(lambda v: format_cell(v, language), axis=1)
+    for name, palette in (("band", BAND_COLOURS), ("status", STATUS_COLOURS)):
+        if name in shown.columns:
+            styler = styler.map(lambda v, p=palette: _colour(v, p), subset=[name])
+    ids = [c for c in shown.columns if str(c) in ID_COLUMNS]
+    if ids:
+        styler = styler.set_properties(subset=ids, **{"white-space": "nowrap"})
+    if len(shown):  # (pandas cannot style the index of an empty frame)
+        styler = styler.map_index(lambda _v: "white-space: nowrap", axis=0)
+    styler = styler.set_table_attributes(_TABLE_ATTRIBUTES)
+    if caption is not None:
+        styler = styler.set_caption(_escape(caption))
+    return styler
 
 
 def scored_note(scored: Any, total: Any) -> str:
@@ -44,12 +178,12 @@ def _colour(value: Any, palette: dict[str, str]) -> str:
     return f"background-color: {colour}" if colour else ""
 
 
-def score_table(scores: Scores, *, key_results: bool = True) -> Any:
+def score_table(scores: Scores, *, key_results: bool = True, lang: str | None = None) -> Any:
     """Objectives (and, by default, their key results) as a styled pandas table.
 
     Returns a :class:`pandas.io.formats.style.Styler`; in a notebook it shows as a table with
-    band and status colours. The ``basis`` column says "from 2 of 3 key results" for an
-    objective scored from some of its key results.
+    band and status colours, formatted as :func:`table` formats any frame. The ``basis`` column
+    says "from 2 of 3 key results" for an objective scored from some of its key results.
     """
     objectives = scores.objectives
     scored = objectives["scored"] if "scored" in objectives else objectives["key_results"]
@@ -68,13 +202,63 @@ def score_table(scores: Scores, *, key_results: bool = True) -> Any:
         for item, title in zip(rows["item"], rows["title"], strict=True)
     ]
     columns = ["id", "title", "owner", "score", "band", "status", "basis", "forecast"]
-    table = rows[columns].reset_index(drop=True)
-    styler = table.style.format(
-        {"score": "{:.2f}", "forecast": "{:.2f}"}, na_rep="–", escape="html"
-    )
-    styler = styler.map(lambda v: _colour(v, BAND_COLOURS), subset=["band"])
-    styler = styler.map(lambda v: _colour(v, STATUS_COLOURS), subset=["status"])
+    caption = f"Cycle {scores.cycle.id}, as of {format_date(scores.as_of, lang)}"
+    styler = table(rows[columns].reset_index(drop=True), lang=lang, caption=caption)
     styler = styler.set_properties(subset=["title"], **{"text-align": "left", "white-space": "pre"})
-    return styler.hide(axis="index").set_caption(
-        f"Cycle {html.escape(scores.cycle.id)}, as of {scores.as_of.isoformat()}"
-    )
+    return styler.hide(axis="index")
+
+
+def live_table(
+    read: Callable[..., pd.DataFrame],
+    *args: Any,
+    columns: Sequence[str] | None = None,
+    follow: Iterable[Any] = (),
+    lang: str | None = None,
+    refresh: str | None = None,
+) -> Any:
+    """A table that follows the store: drawn from ``read()`` again when a view reports a change.
+
+    Parameters
+    ----------
+    read, args
+        ``read(*args)`` reads the frame to show (called now and at every refresh).
+    columns
+        The columns to show (default: all).
+    follow
+        Views (:class:`okrkit.ui.base.View`) to follow: whenever one shows a status message (it
+        saved, voted, recorded ...), the table is read and drawn again.
+    lang
+        The language of numbers and dates (default ``$OKRKIT_LANG``, else English).
+    refresh
+        The label of the Refresh button (default "Refresh" in the language).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The table (an ``ipywidgets.HTML`` as ``.table``), a Refresh button (``.refresh_button``)
+        and ``.refresh()`` to draw it again.
+    """
+    import ipywidgets as widgets  # heavy: import on first use
+
+    language = resolve_lang(lang)
+    shown = widgets.HTML()
+    shown.add_class("okrkit-live-table")
+    label = refresh or {"en": "Refresh", "sv": "Uppdatera"}[language]
+    button = widgets.Button(description=label, icon="refresh")
+    box = widgets.VBox([shown, button])
+
+    def draw(*_args: Any) -> None:
+        try:
+            frame = read(*args)
+            shown.value = table(
+                frame if columns is None else frame[list(columns)], lang=language
+            ).to_html()
+        except OkrkitError as exc:  # a table that cannot be read says so; the view goes on
+            shown.value = f"<i>{_escape(str(exc))}</i>"
+
+    button.on_click(draw)
+    for view in follow:
+        view.status.observe(draw, names="value")
+    box.table, box.refresh_button, box.refresh = shown, button, draw
+    draw()
+    return box

@@ -13,6 +13,13 @@ too.
   copy of the template notebook ``templates/notebooks/department.ipynb`` with its parameters filled
   in by papermill, ready to open in Jupyter; nothing is executed.
 
+"Who am I" in the workshop notebooks: the name a person types in step 1 (the brainstorm board's
+name field) is kept with :func:`remember_my_name` (:func:`follow_my_name` keeps it as it is
+typed), once per person and workspace, in ``me.json`` of the okrkit settings folder
+(``$OKRKIT_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/okrkit``, else ``~/.config/okrkit``), keyed by
+the store's URL. The check-in form of step 4 reads it back with :func:`my_name` as its default
+author. On a JupyterHub every person has their own home folder, hence their own name.
+
 Examples
 --------
 >>> from okrkit.store import Store
@@ -25,9 +32,11 @@ Examples
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from okrkit.cycles import Cycle, current_quarter
 from okrkit.errors import ConflictError, InputError, NotFoundError
@@ -45,7 +54,10 @@ from okrkit.workspace import (
 __all__ = [
     "department_names",
     "department_okrs",
+    "follow_my_name",
     "make_department_notebook",
+    "my_name",
+    "remember_my_name",
     "seed_department",
     "template_notebook",
 ]
@@ -346,3 +358,72 @@ def make_department_notebook(
         del cell.metadata["tags"]
     nbformat.write(nb, path)  # type: ignore[no-untyped-call]
     return path
+
+
+# --- who am I -----------------------------------------------------------------------------------
+
+
+def _settings_file() -> Path:
+    folder = os.environ.get("OKRKIT_CONFIG_DIR")
+    if not folder:
+        base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+        folder = str(Path(base) / "okrkit")
+    return Path(folder) / "me.json"
+
+
+def _names() -> dict[str, str]:
+    try:
+        names = json.loads(_settings_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in names.items()} if isinstance(names, dict) else {}
+
+
+def my_name(store: Store) -> str:
+    """The name this person gave in the workspace of ``store`` (``""`` when none yet).
+
+    See :func:`remember_my_name`.
+    """
+    return _names().get(store.display_url, "")
+
+
+def remember_my_name(store: Store, name: str) -> None:
+    """Keep ``name`` as this person's name in the workspace of ``store``.
+
+    Written to ``me.json`` in the okrkit settings folder (see the module docstring); the check-in
+    form reads it as its default author. An empty name forgets it. A settings folder that cannot
+    be written keeps nothing (the forms then start with an empty author).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from okrkit.store import Store
+    >>> os.environ["OKRKIT_CONFIG_DIR"] = tempfile.mkdtemp()
+    >>> store = Store("sqlite://")
+    >>> remember_my_name(store, "Ana"); my_name(store)
+    'Ana'
+    >>> del os.environ["OKRKIT_CONFIG_DIR"]
+    """
+    names = _names()
+    name = name.strip()
+    if names.get(store.display_url, "") == name:
+        return
+    if name:
+        names[store.display_url] = name
+    else:
+        names.pop(store.display_url, None)
+    path = _settings_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(names, indent=1, sort_keys=True), encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        return
+
+
+def follow_my_name(store: Store, field: Any) -> None:
+    """Keep the name typed into the text widget ``field`` (the brainstorm board's name) as this
+    person's name (:func:`remember_my_name`), now and whenever it changes."""
+    remember_my_name(store, str(field.value or ""))
+    field.observe(lambda change: remember_my_name(store, str(change["new"] or "")), names="value")

@@ -17,8 +17,17 @@ yet due" (a milestone before its due date), never a score of 0.
 What the form shows lives in a :class:`CheckinState` (the cycle's key results as last read, the
 one chosen and its check-ins); :meth:`CheckinForm.render` draws the form from it in one place.
 Picking a key result reads its check-ins (one small query); Save writes the check-in and reads
-them again. Refresh reads the versions of the cycle's objectives and key results and reads the
-key results again only when one changed.
+them again, then sets the date back to the form's default (today, moved into the cycle:
+:func:`okrkit.forms.default_checkin_date`), so the next check-in is not filed on the day picked
+for the last one. The author starts as the name given, else the name this person gave in step 1
+of the workshop (:func:`okrkit.notebooks.my_name`).
+
+:func:`needs_a_word` lists the key results off track or at risk, for the weekly meeting; a
+notebook shows it with :func:`okrkit.display.live_table` following the form, so the list follows
+every check-in saved.
+
+Refresh reads the versions of the cycle's objectives and key results and reads the key results
+again only when one changed.
 
 Examples
 --------
@@ -37,6 +46,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from okrkit.cycles import Cycle
+from okrkit.display import format_date
 from okrkit.forms import DEFAULT_CONFIDENCE, checkin_defaults, default_checkin_date, make_checkin
 from okrkit.frames import FRAME_COLUMNS, Frames
 from okrkit.model import (
@@ -48,6 +58,7 @@ from okrkit.model import (
     ZONES,
     CheckIn,
 )
+from okrkit.notebooks import my_name
 from okrkit.scoring import default_as_of, score
 from okrkit.text import LANGUAGES, format_number, texts
 from okrkit.ui._checkin_chart import history_figure, history_svg, missing
@@ -61,6 +72,7 @@ __all__ = [
     "history_figure",
     "history_svg",
     "make_checkin",
+    "needs_a_word",
 ]
 
 #: How many of the latest check-ins the form lists under the plot.
@@ -68,6 +80,11 @@ HISTORY_ROWS = 5
 
 #: The form's labels by language: the ``ui.checkin`` section of :mod:`okrkit.text`.
 TEXT: dict[str, Mapping[str, str]] = {lang: texts("ui.checkin", lang) for lang in LANGUAGES}
+
+
+def _escape(text: object) -> str:
+    """``text`` as HTML, with ``$`` as ``&#36;`` (no maths renderer reads a pair as a formula)."""
+    return html.escape(str(text)).replace("$", "&#36;")
 
 
 class CheckinState:
@@ -240,6 +257,8 @@ class CheckinForm(View):
         self.date = widgets.DatePicker(
             description=self.t("date"), value=default_checkin_date(self.cycle), style=style
         )
+        if author is None and hasattr(store, "display_url"):
+            author = my_name(store)
         self.author = widgets.Text(description=self.t("author"), value=author or "", style=style)
         self.note = widgets.Textarea(
             description=self.t("note"),
@@ -354,7 +373,7 @@ class CheckinForm(View):
         if row is None:
             return ""
         esc = html.escape
-        head = esc(self.t("score_now", date=default_as_of(self.cycle).isoformat()))
+        head = esc(self.t("score_now", date=format_date(default_as_of(self.cycle), self.lang)))
         status = row.get("status")
         said = (
             f" · {esc(self.t(status))}"
@@ -377,7 +396,7 @@ class CheckinForm(View):
         rows = []
         for rec in checkins.tail(HISTORY_ROWS).iloc[::-1].to_dict("records"):
             cells = [
-                pd.Timestamp(rec["date"]).date().isoformat(),
+                format_date(rec["date"], self.lang),
                 self._reading_text(kr_type, rec),
                 format_number(rec["confidence"], self.lang),
                 rec["note"] or "",
@@ -386,14 +405,15 @@ class CheckinForm(View):
             rows.append(
                 "<tr>"
                 + "".join(
-                    f"<td style='padding:0 .6em;white-space:pre-wrap'>{html.escape(str(c))}</td>"
+                    f"<td style='padding:0 .6em;white-space:pre-wrap'>{_escape(c)}</td>"
                     for c in cells
                 )
                 + "</tr>"
             )
         return (
             f"<b>{html.escape(self.t('history'))}</b>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            "<table class='tex2jax_ignore'>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         )
 
     def _reading_text(self, kr_type: str, rec: Mapping[str, Any]) -> str:
@@ -434,6 +454,7 @@ class CheckinForm(View):
         saved: CheckIn = self.store.add_checkin(checkin)
         self.last_saved = saved
         self.note.value = ""
+        self.date.value = default_checkin_date(self.cycle)  # the next one is not on this day
         assert kr is not None
         self.state.read_checkins()
         self.render()
@@ -441,9 +462,34 @@ class CheckinForm(View):
             kr["type"], {f: getattr(saved, f) for f in ("value", "done", "grade", "zone")}
         )
         self.show_ok(
-            self.t("recorded", reading=reading, kr=saved.key_result, date=saved.date.isoformat())
+            self.t(
+                "recorded",
+                reading=reading,
+                kr=saved.key_result,
+                date=format_date(saved.date, self.lang),
+            )
         )
         return saved
+
+
+def needs_a_word(store: Any, cycle: str | Cycle | None = None) -> pd.DataFrame:
+    """The key results of ``cycle`` off track or at risk today, worst first: id, title, owner,
+    score, status, confidence and last check-in (an agenda for the weekly meeting).
+
+    >>> from okrkit.store import Store
+    >>> from okrkit.workspace import load_template
+    >>> store = Store("sqlite://")
+    >>> _ = store.import_set(load_template("marketing"))
+    >>> needs_a_word(store).columns.tolist()
+    ['id', 'title', 'owner', 'score', 'status', 'confidence', 'last_checkin']
+    """
+    columns = ["id", "title", "owner", "score", "status", "confidence", "last_checkin"]
+    frames = store.frames(cycle)
+    krs = score(frames, default_as_of(frames.cycle)).key_results
+    krs = krs[krs["status"].isin(["off track", "at risk"])]
+    order = krs["status"].map({"off track": 0, "at risk": 1})
+    krs = krs.assign(_order=order).sort_values(["_order", "score"], kind="stable")
+    return krs[columns].reset_index(drop=True)
 
 
 def checkin_form(
@@ -466,7 +512,8 @@ def checkin_form(
     cycle
         The cycle whose key results are listed (default: :meth:`Store.cycle`).
     author
-        Pre-filled author of the check-ins.
+        Pre-filled author of the check-ins (default: the name this person gave in step 1,
+        :func:`okrkit.notebooks.my_name`).
     lang
         ``"en"`` or ``"sv"``; default ``$OKRKIT_LANG``, else English.
 

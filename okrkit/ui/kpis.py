@@ -22,7 +22,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from okrkit.cycles import Cycle
-from okrkit.display import STATUS_COLOURS
+from okrkit.display import STATUS_COLOURS, format_date
 from okrkit.kpis import KPI_PARTS, kpi_missing_parts, kpi_progress
 from okrkit.scoring import default_as_of, score
 from okrkit.text import format_number
@@ -223,7 +223,7 @@ class KpiBoard(View):
             ]
             body.append(f"<tr style='border-top:1px solid #ddd'>{''.join(cells)}</tr>")
         return (
-            "<table style='border-collapse:collapse'>"
+            "<table class='tex2jax_ignore' style='border-collapse:collapse'>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         )
 
@@ -235,7 +235,12 @@ class KpiBoard(View):
         if row["rule"] != "pace":
             return f"<small>{html.escape(self.t('level'))}</small>"
         share = format_number(100 * row["elapsed"], self.lang, decimals=0)
-        note = self.t("elapsed", share=share, period=row["period"], as_of=self.model.as_of)
+        note = self.t(
+            "elapsed",
+            share=share,
+            period=row["period"],
+            as_of=format_date(self.model.as_of, self.lang),
+        )
         value = html.escape(self._value(row["expected"], unit))
         return f"{value}<br><small>{html.escape(note)}</small>"
 

@@ -25,6 +25,8 @@ import pytest
 
 from okrkit import CheckIn, KeyResult, Objective, OkrSet, ValidationError, load_template
 from okrkit.cycles import Cycle
+from okrkit.forms import default_checkin_date
+from okrkit.notebooks import follow_my_name, my_name, remember_my_name
 from okrkit.store import Store
 from okrkit.ui import checkin_form
 from okrkit.ui.checkin import (
@@ -34,11 +36,18 @@ from okrkit.ui.checkin import (
     history_figure,
     history_svg,
     make_checkin,
+    needs_a_word,
 )
 from okrkit.ui.i18n import COMMON
 
 CYCLE = "2026-Q1"
 SVG = b"<svg"
+
+
+@pytest.fixture(autouse=True)
+def _own_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names remembered by a test stay in its own settings folder."""
+    monkeypatch.setenv("OKRKIT_CONFIG_DIR", str(tmp_path / "settings"))
 
 
 @pytest.fixture
@@ -128,9 +137,69 @@ def test_save_records_the_checkin_at_once(store: Store, db: Path) -> None:
     )
     assert row["date"] == dt.date(2026, 2, 15)
     assert view.last_saved is not None and view.last_saved.id == row["id"]
-    assert status(view) == "Recorded 610,000 for MKT-1-KR1 on 2026-02-15."
+    assert status(view) == "Recorded 610,000 for MKT-1-KR1 on 15 Feb 2026."
     assert view.note.value == ""  # ready for the next check-in
-    assert "2026-02-15" in view.history.value and "Campaign week" in view.history.value
+    assert "15 Feb 2026" in view.history.value and "Campaign week" in view.history.value
+
+
+def test_after_a_save_the_date_returns_to_the_default(store: Store, db: Path) -> None:
+    """A second check-in is not filed on the day picked for the first one."""
+    view = form(store, key_result="MKT-1-KR1")
+    default = default_checkin_date(Cycle.parse(CYCLE))
+    assert view.date.value == default
+    view.date.value = dt.date(2026, 2, 15)
+    view.value.value = 500_000
+    view.save_button.click()
+    assert view.date.value == default
+    view.value.value = 520_000
+    view.save_button.click()
+    assert [row["date"] for row in active(db, "MKT-1-KR1")] == [dt.date(2026, 2, 15), default]
+
+
+def test_the_author_is_the_name_given_in_step_one(store: Store, db: Path) -> None:
+    assert form(store).author.value == ""  # nobody said who they are yet
+    remember_my_name(store, "Ana")
+    view = form(store, key_result="MKT-1-KR1")
+    assert view.author.value == "Ana"
+    view.value.value = 500_000
+    view.save_button.click()
+    assert [row["author"] for row in active(db, "MKT-1-KR1")] == ["Ana"]
+    assert view.author.value == "Ana"  # and for the next one
+    assert form(store, author="Bo").author.value == "Bo"  # a name given wins
+    with Store(db.with_name("other.db")) as elsewhere:
+        elsewhere.import_set(load_template("marketing", CYCLE))
+        assert form(elsewhere).author.value == ""  # once per workspace
+
+
+def test_the_brainstorm_name_field_is_followed(store: Store) -> None:
+    field = widgets.Text(value="")
+    follow_my_name(store, field)
+    field.value = "Ana"
+    assert my_name(store) == "Ana"
+    field.value = " Bo "
+    assert form(store).author.value == "Bo"
+
+
+def test_dates_and_notes_follow_the_language_and_never_become_maths(store: Store) -> None:
+    store.add_checkin(
+        CheckIn(key_result="MKT-1-KR1", date="2026-03-02", value=500_000, note="$1.6M to $2M")
+    )
+    english = form(store, key_result="MKT-1-KR1", lang="en").history.value
+    swedish = form(store, key_result="MKT-1-KR1", lang="sv").history.value
+    assert "2 Mar 2026" in english and "2026-03-02" in swedish
+    assert "$" not in english and "&#36;1.6M to &#36;2M" in english
+    assert "tex2jax_ignore" in english
+
+
+def test_needs_a_word_lists_the_key_results_behind_worst_first(store: Store) -> None:
+    before = needs_a_word(store, CYCLE)
+    assert "MKT-1-KR1" not in before["id"].tolist()  # no data yet: not behind
+    store.add_checkin(CheckIn(key_result="MKT-1-KR1", date="2026-03-01", value=420_000))
+    behind = needs_a_word(store, CYCLE)
+    assert behind["id"].tolist()[0] == "MKT-1-KR1"  # off track, at the start value
+    assert set(behind["status"]) <= {"off track", "at risk"}
+    statuses = behind["status"].tolist()
+    assert statuses == sorted(statuses, key=["off track", "at risk"].index)  # worst first
 
 
 @pytest.mark.parametrize(
@@ -198,7 +267,7 @@ def test_refresh_shows_another_kernels_checkin(store: Store, db: Path) -> None:
     view.refresh_button.click()
     assert view.key_result.value == "MKT-2-KR1"  # the choice is kept
     assert view.value.value == 240
-    assert "2026-02-02" in view.history.value
+    assert "2 Feb 2026" in view.history.value
 
 
 def test_refresh_keeps_the_choice_when_another_kernel_adds_a_key_result(
@@ -318,8 +387,8 @@ def test_history_table_shows_the_latest_five_newest_first(store: Store) -> None:
             CheckIn(key_result="MKT-2-KR1", date=dt.date(2026, 2, day), value=180 + day)
         )
     view = form(store, key_result="MKT-2-KR1")
-    dates = re.findall(r"2026-02-0\d", view.history.value)
-    assert dates == [f"2026-02-0{d}" for d in (7, 6, 5, 4, 3)]
+    dates = re.findall(r"\d Feb 2026", view.history.value)
+    assert dates == [f"{d} Feb 2026" for d in (7, 6, 5, 4, 3)]
 
 
 # --- bad input -------------------------------------------------------------------------------
@@ -572,7 +641,7 @@ def test_picking_and_saving_read_one_key_result_and_draw_no_figure(
         view.save_button.click()
     assert "Recorded" in status(view)
     assert seen == {"add_checkin": 1, "checkins": 1}
-    assert "2026-02-02" in view.history.value
+    assert "2 Feb 2026" in view.history.value
 
 
 def test_refresh_reads_the_key_results_again_only_when_one_changed(
@@ -636,7 +705,7 @@ def test_an_ordinal_key_result_is_checked_in_with_its_described_levels(shapes: S
     view.save_button.click()
     (row,) = shapes.checkins("O1-KR1").to_dict("records")
     assert (row["zone"], row["value"], row["grade"]) == ("target", None, None)
-    assert plain(view.status.value) == "Recorded target for O1-KR1 on 2026-02-01."
+    assert plain(view.status.value) == "Recorded target for O1-KR1 on 1 Feb 2026."
     assert "target" in plain(view.history.value)
     texts = svg_texts(view)
     assert "stretch" in texts["text"] and "below commit" in texts["text"]

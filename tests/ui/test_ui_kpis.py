@@ -236,7 +236,7 @@ def test_the_board_shows_baseline_expected_value_and_time_aware_status(store: St
     assert rows.loc[["P1", "P2", "P3"], "status"].tolist() == ["on track", "off track", "on track"]
     assert rows.loc[["P1", "P2", "P3"], "rule"].tolist() == ["pace", "pace", "level"]
     first = text(row_html(board, "P1"))
-    assert "30 37 36 50 % of 2026-Q1 passed on 2026-02-14" in first
+    assert "30 37 36 50 % of 2026-Q1 passed on 14 Feb 2026" in first
     assert "per project" in first
     second = text(row_html(board, "P2"))
     assert "8 % 7.5 % 6.5 % 50 % of 2026-Q1 passed" in second and "ongoing" in second
