@@ -72,7 +72,7 @@ def test_layout_has_level_bands_top_down_without_overlap(org: nx.DiGraph) -> Non
     ys = {lv: [pos[n][1] for n in objectives if org.nodes[n]["level"] == lv] for lv in LEVELS}
     for upper, lower in pairwise(LEVELS):
         assert min(ys[upper]) > max(ys[lower]), (upper, lower)
-        assert min(ys[upper]) - max(ys[lower]) >= 1.5  # a visible gap between bands
+        assert min(ys[upper]) - max(ys[lower]) >= 1.3  # a visible gap between bands
     assert_no_overlap(pos, 1.0, 1.0)
 
 
@@ -191,13 +191,18 @@ def test_labels_show_titles_where_they_fit_and_ids_otherwise() -> None:
     ("room", "label"),
     [
         (40, "CO-1\nDelight our customers"),
-        (10, "CO-1\nDelight o…"),
+        (10, "CO-1\nDelight\nour\ncustomers"),
         (5, "CO-1"),
         (3, ""),
     ],
 )
-def test_label_shortening(room: int, label: str) -> None:
+def test_labels_wrap_titles(room: int, label: str) -> None:
     assert _label("CO-1", "Delight our customers", room) == label
+
+
+def test_a_label_is_cut_only_past_its_lines() -> None:
+    assert _label("CO-1", "Delight our customers", 10, lines=3) == "CO-1\nDelight\nour custo…"
+    assert _label("CO-1", "Delight our customers", 10, lines=1) == "CO-1"
 
 
 def test_missing_nodes_are_not_drawn() -> None:
@@ -212,3 +217,137 @@ def test_import_does_not_load_matplotlib() -> None:
     code = "import sys, okrkit.plots, okrkit.alignment; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- legible on a projector: sizes, wrapped labels, title above the legend, one band a level ---
+
+
+def demo_graph() -> nx.DiGraph:
+    """Every template merged: 25 objectives on four levels with real, long titles."""
+    from okrkit import load_template
+    from okrkit.model import merge_sets
+    from okrkit.workspace import _names
+
+    return build_graph(merge_sets([load_template(n, "2026-Q4") for n in _names(["all"])]))
+
+
+def cascade() -> nx.DiGraph:
+    from okrkit import load_yaml
+
+    return build_graph(load_yaml(Path(__file__).parent / "data" / "swedish_cascade.yaml"))
+
+
+def drawn(fig: Any) -> Any:
+    fig.canvas.draw()
+    return fig.canvas.get_renderer()
+
+
+def node_labels(graph: nx.DiGraph, ax: Any) -> dict[str, Any]:
+    """Each objective's label text, by objective id."""
+    ids = {str(n) for n, k in graph.nodes(data="kind") if k == "objective"}
+    return {t.get_text().split("\n")[0]: t for t in ax.texts if t.get_text().split("\n")[0] in ids}
+
+
+@pytest.mark.parametrize("make", [demo_graph, cascade, lambda: synthetic_org(3, 8, 20, 40)])
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_every_text_lies_inside_the_figure_and_labels_keep_whole_titles(
+    make: Any, lang: str
+) -> None:
+    graph = make()
+    fig = draw_alignment(graph, lang=lang)
+    renderer = drawn(fig)
+    ax = fig.axes[0]
+    box = fig.bbox
+    texts = [*ax.texts, ax._left_title, *ax.get_legend().get_texts()]
+    for text in texts:
+        extent = text.get_window_extent(renderer)
+        assert extent.x0 >= box.x0 - 0.5 and extent.x1 <= box.x1 + 0.5, text.get_text()
+        assert extent.y0 >= box.y0 - 0.5 and extent.y1 <= box.y1 + 0.5, text.get_text()
+    labels = node_labels(graph, ax)
+    assert set(labels) == {str(n) for n, k in graph.nodes(data="kind") if k == "objective"}
+    for ident, text in labels.items():
+        title = " ".join(str(graph.nodes[ident].get("title") or "").split())
+        assert " ".join(text.get_text().split("\n")[1:]) == title  # wrapped, not cut
+    # no two labels overlap
+    boxes = [(ident, t.get_window_extent(renderer)) for ident, t in labels.items()]
+    for (a, box_a), (b, box_b) in combinations(boxes, 2):
+        assert not box_a.overlaps(box_b), (a, b)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [None, "Alignment of 2025-Q4, 2026, 2026-Q1, 2026-Q2, 2026-Q3, 2026-Q4 and a long tail " * 2],
+)
+@pytest.mark.parametrize("make", [demo_graph, cascade, lambda: synthetic_org(1, 1, 0, 0)])
+def test_the_title_sits_above_the_legend(make: Any, title: str | None) -> None:
+    fig = draw_alignment(make(), title=title)
+    renderer = drawn(fig)
+    ax = fig.axes[0]
+    title_box = ax._left_title.get_window_extent(renderer)
+    legend_box = ax.get_legend().get_window_extent(renderer)
+    assert not title_box.overlaps(legend_box)
+    assert title_box.y0 >= legend_box.y1 - 0.5
+    assert title_box.x1 <= fig.bbox.x1 and title_box.y1 <= fig.bbox.y1  # wrapped, not cut
+
+
+@pytest.mark.parametrize("make", [demo_graph, cascade, lambda: synthetic_org()])
+def test_each_level_has_its_own_band(make: Any) -> None:
+    graph = make()
+    fig = draw_alignment(graph)
+    ax = fig.axes[0]
+    drawn(fig)
+    names = {"Company": "company", "Department": "department", "Team": "team"}
+    names["Individual"] = "individual"
+    band_labels = {names[t.get_text()]: t for t in ax.texts if t.get_text() in names}
+    assert list(band_labels) == LEVELS  # four levels, four bands, top down
+    spans = sorted(
+        ((p.get_y(), p.get_y() + p.get_height()) for p in ax.patches),
+        key=lambda span: -span[1],
+    )
+    assert len(spans) == 4
+    for (low, _), (_, high) in pairwise(spans):
+        assert high <= low + 1e-9  # bands do not overlap
+    labels = node_labels(graph, ax)
+    for i, level in enumerate(LEVELS):
+        low, high = spans[i]
+        assert low <= band_labels[level].get_position()[1] <= high
+        ys = [t.get_position()[1] for n, t in labels.items() if graph.nodes[n]["level"] == level]
+        assert ys and all(low < y < high for y in ys), level
+
+
+@pytest.mark.parametrize("make", [cascade, demo_graph, lambda: synthetic_org()])
+def test_fonts_are_legible_at_the_default_size(make: Any) -> None:
+    from okrkit.plots import MIN_LABEL_PT, SCREEN_INCHES
+
+    graph = make()
+    fig = draw_alignment(graph)
+    ax = fig.axes[0]
+    assert fig.get_size_inches()[0] <= SCREEN_INCHES + 0.5  # shown unscaled on a 1280 screen
+    for text in [*ax.texts, *ax.get_legend().get_texts()]:
+        assert text.get_fontsize() >= MIN_LABEL_PT * 0.85, text.get_text()  # key result ids
+    for text in node_labels(graph, ax).values():
+        assert text.get_fontsize() >= MIN_LABEL_PT
+    assert ax._left_title.get_fontsize() >= MIN_LABEL_PT + 4
+
+
+def test_font_and_figure_follow_the_number_of_objectives() -> None:
+    from okrkit.plots import label_size
+
+    assert label_size(5) > label_size(25) > label_size(300)
+    few, many = draw_alignment(cascade()), draw_alignment(synthetic_org(3, 8, 20, 40))
+    assert few.get_size_inches()[1] < many.get_size_inches()[1]
+    few_pt = max(t.get_fontsize() for t in node_labels(cascade(), few.axes[0]).values())
+    assert few_pt > min(t.get_fontsize() for t in few.axes[0].texts)
+
+
+def test_the_picture_speaks_swedish() -> None:
+    fig = draw_alignment(cascade(), lang="sv")
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left") == "Kopplingar mellan 5 mål, 2026-Q3"
+    shown = {t.get_text() for t in ax.texts}
+    assert {"Företag", "Avdelning", "Team", "Individ"} <= shown
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["0,7–1", "0,4–0,7", "0–0,4", "ingen poäng"]
+    english = draw_alignment(cascade(), lang="en").axes[0]
+    assert english.get_title(loc="left") == "Alignment of 5 objectives, 2026-Q3"
+    assert [t.get_text() for t in english.get_legend().get_texts()][-1] == "no score"

@@ -6,7 +6,11 @@ coloured by grade band and sized by weight, and aligned objectives are joined by
 objective aligned to a key result is joined to that key result (when key results are drawn) or to
 the key result's objective by a dashed line labelled with the key result's id, so the picture
 shows which key result it supports.
-:func:`alignment_layout` returns the positions it uses.
+:func:`alignment_layout` returns the positions it uses. The picture is made to be read on a
+projector: at the default size it is as wide as the screen (:data:`SCREEN_INCHES`), its labels
+are wrapped (not cut) in a font that follows the number of objectives but never drops under
+:data:`MIN_LABEL_PT` (:func:`label_size`), and it grows downwards as its rows need. Its title,
+level names and legend follow ``lang`` (the ``plots`` section of ``okrkit/locale``).
 
 The layout (a small Sugiyama-style drawing):
 
@@ -51,9 +55,10 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Hashable, Sequence
+import textwrap
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -67,6 +72,7 @@ from okrkit.plots._figures import (
     png_repr,
     shorten,
 )
+from okrkit.text import format_number, resolve_lang, texts
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -74,23 +80,39 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "MIN_LABEL_PT",
     "NODE_COLOURS",
+    "SCREEN_INCHES",
     "alignment_layout",
     "confidence_trend",
     "draw_alignment",
     "kpi_history",
     "kr_progress",
+    "label_size",
     "score_distribution",
 ]
 
 _ROW = 1.0  # distance between rows of objectives (layout units)
 _KR_ROW = 0.6  # distance between rows of key results
 _KR_SLOT = 0.5  # least distance between key results in a row
-_GAP = 0.8  # extra distance between two bands
+_GAP = 0.35  # extra distance between two bands
 _SWEEPS = 3
-_INCH_PER_UNIT_X = 0.8
-_INCH_PER_UNIT_Y = 0.7
-_LABEL_PT = 6.0
+#: The width of a picture at the default size (inches): a projected screen of about 1000
+#: pixels at 100 dpi, shown without scaling down in a notebook or the app at 1280×720.
+SCREEN_INCHES = 10.0
+#: The smallest font of the objectives' labels at the default size (points).
+MIN_LABEL_PT = 11.0
+_MAX_LABEL_PT = 14.0
+_MIN_WIDTH_IN = 6.5
+_RIGHT_IN = 0.25
+_CHAR_EM = 0.6  # mean width of a character, in ems (DejaVu Sans, mixed case)
+_MIN_CHARS = 14  # least characters a line of a label
+_LINE = 1.25  # line height, in ems
+_MAX_LINES = 8  # id and title lines of a label at most
+_NODE_IN = (0.2, 0.38)  # least and largest objective diameter (inches)
+_KR_NODE_IN = (0.1, 0.16)
+_ROW_PAD_IN = 0.3
+_BAND_SHADES = ("#eef1f4", "#f8f9fa")
 _KR_LINK = "#1a73e8"  # a link to a key result: dashed, labelled with the key result's id
 
 
@@ -133,7 +155,7 @@ def _layout(graph: nx.DiGraph, *, key_results: bool, per_row: int | None) -> _La
 
     n = len(objectives)
     if per_row is None:
-        per_row = max(6, math.ceil(math.sqrt(2.5 * n)))
+        per_row = _default_per_row(n, list(_level_names("en").values()))
     per_row = max(int(per_row), 1)
     width = max(1, min(per_row, max((len(o) for o in orders), default=1)))
 
@@ -254,13 +276,28 @@ def alignment_layout(
     return _layout(graph, key_results=key_results, per_row=per_row).pos
 
 
-def _label(ident: str, title: str, room: int) -> str:
-    """``id`` over the shortened title when there is room, the id alone otherwise, or nothing."""
-    if room < min(len(ident), 4):
+def _label(ident: str, title: str, room: int, lines: int = 8) -> str:
+    """``id`` over the title wrapped to ``room`` characters a line, in at most ``lines`` lines.
+
+    The title is wrapped, not cut; only a title longer than ``lines - 1`` lines ends in "…".
+    With less than 6 characters a line or a single line: the id alone (shortened when it must
+    be); with not even room for the id or its first 4 characters: nothing.
+    """
+    if room < min(len(ident), 4) or lines < 1:
         return ""
-    if room >= 6 and title:
-        return f"{shorten(ident, room)}\n{shorten(title, room)}"
-    return shorten(ident, room)
+    if room < 6 or lines < 2 or not title:
+        return shorten(ident, room)
+    wrapped = _wrap_title(title, room)
+    if len(wrapped) > lines - 1:
+        rest = " ".join(wrapped[lines - 2 :])
+        wrapped = [*wrapped[: lines - 2], shorten(rest, room)]
+    return "\n".join([shorten(ident, room), *wrapped])
+
+
+def _wrap_title(title: str, room: int) -> list[str]:
+    """``title`` in lines of at most ``room`` characters, a word longer than that cut short."""
+    words = [shorten(w, room) for w in title.split()]
+    return textwrap.wrap(" ".join(words), room, break_on_hyphens=False) or [""]
 
 
 def _diameters(weights: list[float], low: float, high: float) -> list[float]:
@@ -269,6 +306,38 @@ def _diameters(weights: list[float], low: float, high: float) -> list[float]:
     if hi - lo < 1e-12:
         return [(low + high) / 2] * len(weights)
     return [low + (high - low) * (r - lo) / (hi - lo) for r in roots]
+
+
+def label_size(objectives: int) -> float:
+    """The font size of the objectives' labels (points) in a picture of ``objectives``.
+
+    14 pt for a handful, one point less for every 10 more, never under :data:`MIN_LABEL_PT`:
+    at the default size a picture is as wide as a projected screen (:data:`SCREEN_INCHES`) and
+    its labels are read from the back of the room.
+    """
+    return max(MIN_LABEL_PT, min(_MAX_LABEL_PT, _MAX_LABEL_PT - (objectives - 8) / 10))
+
+
+def _slot_inches(pt: float) -> float:
+    """The least width of one objective's column: room for 14 characters a line."""
+    return _MIN_CHARS * _CHAR_EM * pt / 72
+
+
+def _default_per_row(objectives: int, level_names: Sequence[str]) -> int:
+    """As many objectives as fit in a row of a screen-wide picture at the label size."""
+    pt = label_size(objectives)
+    usable = SCREEN_INCHES - _left_margin(level_names, pt) - _RIGHT_IN
+    return max(1, int(usable / _slot_inches(pt)))
+
+
+def _left_margin(level_names: Sequence[str], pt: float) -> float:
+    longest = max((len(name) for name in level_names), default=4)
+    return longest * _CHAR_EM * (pt + 1) / 72 + 0.35
+
+
+def _level_names(lang: str) -> dict[str, str]:
+    t = texts("plots", lang)
+    return {level: t[f"level.{level}"] for level in (*LEVELS, "other")}
 
 
 def draw_alignment(
@@ -280,6 +349,7 @@ def draw_alignment(
     title: str | None = None,
     per_row: int | None = None,
     dpi: float = 100.0,
+    lang: str | None = None,
 ) -> Figure:
     """Draw the alignment graph: objectives in bands by level, coloured by grade band.
 
@@ -289,8 +359,9 @@ def draw_alignment(
         An alignment graph (:func:`okrkit.alignment.build_graph`). Objectives are drawn; missing
         ids (``kind="missing"``) are not (the checks report them).
     ax
-        Draw into these axes; by default a new figure sized to the graph (wider with more
-        objectives per row, taller with more rows), up to 80 inches a side.
+        Draw into these axes; by default a new figure sized to the graph: as wide as a
+        projected screen (:data:`SCREEN_INCHES`, or narrower for a few objectives), and as tall
+        as its rows of objectives and their wrapped labels need, up to 80 inches a side.
     path
         Also write the figure to this file: ``.png``, ``.svg`` or ``.pdf``.
     key_results
@@ -298,9 +369,13 @@ def draw_alignment(
     title
         Text above the drawing (default: the number of objectives and the cycles).
     per_row
-        Most objectives in a row of a band; see :func:`alignment_layout`.
+        Most objectives in a row of a band (default: as many as fit across the screen with room
+        for their labels); see :func:`alignment_layout`.
     dpi
         Resolution of a new figure and of a PNG.
+    lang
+        ``"en"`` or ``"sv"`` for the title, the levels and the legend (default
+        ``$OKRKIT_LANG``, else English).
 
     Returns
     -------
@@ -308,12 +383,16 @@ def draw_alignment(
 
     Notes
     -----
-    Colours: red, yellow and green by grade band (:data:`NODE_COLOURS`), grey without a score.
-    Size: the area grows with the objective's ``weight`` (its key results' weights). Labels: the
-    id and the shortened title where the row leaves room, the id alone where it is tight, none
-    where not even the id fits. Lines join an objective to the objectives it aligns to; a link
-    to a key result is a dashed blue line to that key result (with ``key_results=True``) or to its
-    objective, labelled with the key result's id near the objective.
+    Each level is a band of its own, shaded in turn and named on the left; a band with more
+    objectives than fit in a row wraps into rows. Colours: red, yellow and green by grade band
+    (:data:`NODE_COLOURS`), grey without a score. Size: the area grows with the objective's
+    ``weight`` (its key results' weights). Labels: the id over the title, wrapped to the width
+    of the objective's column, in a font that shrinks with the number of objectives but never
+    under :data:`MIN_LABEL_PT` at the default size (:func:`label_size`). Only where a given
+    ``ax`` or the 80-inch limit leaves too little room is a title cut short, or the id shown
+    alone. Lines join an objective to the objectives it aligns to; a link to a key result is a
+    dashed blue line to that key result (with ``key_results=True``) or to its objective,
+    labelled with the key result's id near the objective. The title sits above the legend.
 
     Raises
     ------
@@ -330,24 +409,64 @@ def draw_alignment(
         fmt = os.path.splitext(os.fspath(path))[1].lower().lstrip(".")
         if fmt not in FORMATS:
             raise ValueError(f"cannot draw to {os.fspath(path)!r}: use a .png, .svg or .pdf file")
+    lang = resolve_lang(lang)
+    words = texts("plots", lang)
+    names = _level_names(lang)
 
-    lay = _layout(graph, key_results=key_results, per_row=per_row)
     attrs = graph.nodes
-    top = max((b[1] for b in lay.bands), default=0.0) + 0.6
-    bottom = min((b[2] for b in lay.bands), default=0.0) - 0.8
-    left, right = -0.9, lay.width - 0.1
+    n_objectives = sum(1 for _, k in attrs(data="kind") if k == "objective")
+    pt = label_size(n_objectives)
+    if per_row is None:
+        per_row = _default_per_row(n_objectives, list(names.values()))
+    lay = _layout(graph, key_results=key_results, per_row=per_row)
+    objectives = [n for n in lay.pos if n not in lay.key_results]
+    krs = [n for n in lay.pos if n in lay.key_results]
+
+    if title is None:
+        cycles = sorted({str(c) for n in objectives if (c := attrs[n].get("cycle"))})
+        title = (
+            words["alignment_title_cycles"].format(n=len(objectives), cycles=", ".join(cycles))
+            if cycles
+            else words["alignment_title"].format(n=len(objectives))
+        )
+    title_pt, band_pt, legend_pt = pt + 4, pt + 1, max(pt - 1, MIN_LABEL_PT)
+    # Each node's column whole: the bricks of a wrapped band reach a quarter column further.
+    left = min((x - lay.spacing[n] / 2 for n, (x, _) in lay.pos.items()), default=-0.5)
+    right = max((x + lay.spacing[n] / 2 for n, (x, _) in lay.pos.items()), default=0.5)
+    span = right - left
+    line_in = pt * _LINE / 72
+    kr_line_in = 0.85 * line_in
+    margin_l = _left_margin(list(names.values()), pt)
+    ncol = 4
+    legend_in = legend_pt * 1.5 / 72 + 0.1
 
     if ax is None:
-        margin_l, margin_r, margin_t, margin_b = 1.3, 0.3, 0.7, 0.2
-        w_in = min(max(_INCH_PER_UNIT_X * (right - left) + margin_l + margin_r, 6.0), MAX_INCHES)
-        h_in = min(max(_INCH_PER_UNIT_Y * (top - bottom) + margin_t + margin_b, 3.0), MAX_INCHES)
+        slot = min(max(_slot_inches(pt), (SCREEN_INCHES - margin_l - _RIGHT_IN) / span), 3.0)
+        slot = min(slot, (MAX_INCHES - margin_l - _RIGHT_IN) / span)
+        w_in = max(margin_l + _RIGHT_IN + span * slot, _MIN_WIDTH_IN)
+        chars = _chars(slot, pt)
+        lines = min(max((_n_lines(attrs, o, chars) for o in objectives), default=1), _MAX_LINES)
+        row_in = _NODE_IN[1] + lines * line_in + _ROW_PAD_IN
+        if krs:  # the last row's labels end before the key results under them
+            row_in = max(row_in, (_NODE_IN[1] / 2 + lines * line_in + _KR_NODE_IN[1]) / 0.75)
+        title_lines = _wrap(title, _chars(w_in - margin_l - _RIGHT_IN, title_pt * 1.05))
+        if w_in < 7.5:
+            ncol = 2
+            legend_in = 2 * legend_pt * 1.5 / 72 + 0.1
+        margin_t = len(title_lines) * title_pt * 1.25 / 72 + legend_in + 0.35
+        margin_b = 0.1
+        label_in = {o: line_in * min(_n_lines(attrs, o, chars), lines) for o in objectives}
+        top, low = _extent(lay, row_in, kr_line_in, label_in)
+        h_in = (top - low) * row_in + margin_t + margin_b
+        if h_in > MAX_INCHES:  # a huge graph: squeeze the rows, fewer lines a label
+            h_in = MAX_INCHES
         fig = Figure(figsize=(w_in, h_in), dpi=dpi)
         FigureCanvasAgg(fig)
         ax = fig.add_axes(
             (
                 margin_l / w_in,
                 margin_b / h_in,
-                1 - (margin_l + margin_r) / w_in,
+                1 - (margin_l + _RIGHT_IN) / w_in,
                 1 - (margin_t + margin_b) / h_in,
             )
         )
@@ -356,53 +475,69 @@ def draw_alignment(
         found = ax.get_figure()
         assert isinstance(found, Figure)
         fig = found
+        title_lines = [title]
+        top = max((y for _, y in lay.pos.values()), default=0.0) + 0.6
+        low = min((y for _, y in lay.pos.values()), default=0.0) - 0.8
+        # Axes given: the labels take the font their columns leave room for (ids at least).
+        box = ax.get_position()
+        slot = box.width * fig.get_size_inches()[0] / span
+        pt = max(6.0, min(pt, slot * 72 * 0.92 / (_CHAR_EM * 5)))
+        title_pt, band_pt, legend_pt = pt + 3, pt + 1, pt
+        line_in, kr_line_in = pt * _LINE / 72, 0.85 * pt * _LINE / 72
+        legend_in = legend_pt * 1.5 / 72 + 0.1
     ax.set_xlim(left, right)
-    ax.set_ylim(bottom, top)
+    ax.set_ylim(low, top)
+    pos = lay.pos
     ax.set_axis_off()
 
-    # Points per layout unit, to size nodes and decide which labels fit.
+    # Inches per data unit, to size nodes and decide how labels wrap.
     (x0, y0), (x1, y1) = ax.transData.transform([(0.0, 0.0), (1.0, 1.0)])
-    pt_x = abs(x1 - x0) * 72.0 / fig.dpi
-    pt_y = abs(y1 - y0) * 72.0 / fig.dpi
-    unit = min(pt_x, pt_y)
+    in_x = abs(x1 - x0) / fig.dpi
+    in_y = abs(y1 - y0) / fig.dpi
+    row_drawn = _ROW
+    scale = min(1.0, row_drawn * in_y / (_NODE_IN[1] + line_in + _ROW_PAD_IN))
+    obj_d = (_NODE_IN[0] * scale, _NODE_IN[1] * scale)
+    kr_d = (_KR_NODE_IN[0] * scale, _KR_NODE_IN[1] * scale)
 
-    for i, (level, b_top, b_bottom) in enumerate(lay.bands):
-        if i % 2 == 0:
-            ax.axhspan(b_bottom - 0.55, b_top + 0.45, color="#f1f3f4", zorder=0, lw=0)
+    pad_top = (obj_d[1] / 2 + 0.12) / in_y
+    bands = [(level, min(b_top + pad_top, top), b_bottom) for level, b_top, b_bottom in lay.bands]
+    for i, (level, b_top, _) in enumerate(bands):
+        # Bands meet: each reaches down to the top of the next, so every level has its own.
+        low_edge = bands[i + 1][1] if i + 1 < len(bands) else low
+        ax.axhspan(low_edge, b_top, color=_BAND_SHADES[i % 2], zorder=0, lw=0)
         ax.text(
-            left - 0.15,
-            (b_top + b_bottom) / 2,
-            level.capitalize(),
+            -0.12 / max(in_x * (right - left), 1e-9),
+            (b_top + low_edge) / 2,
+            names.get(level, level.capitalize()),
+            transform=_blended(ax),
             ha="right",
             va="center",
-            fontsize=10,
+            fontsize=band_pt,
             fontweight="bold",
             color="#3c4043",
         )
 
-    objectives = [n for n in lay.pos if n not in lay.key_results]
-    krs = [n for n in lay.pos if n in lay.key_results]
     node_attrs = dict(graph.nodes(data=True))
     segments = []
     kr_links: list[tuple[Hashable, Hashable, Hashable]] = []  # child, key result, end drawn to
     for u, v, rel in graph.edges(data="relation"):
-        if rel != "aligns_to" or u not in lay.pos:
+        if rel != "aligns_to" or u not in pos:
             continue
         if attrs[v].get("kind") == "key_result":
-            end = v if v in lay.pos else _target(node_attrs, v)
-            if end in lay.pos and end != u:
+            end = v if v in pos else _target(node_attrs, v)
+            if end in pos and end != u:
                 kr_links.append((u, v, end))
-        elif v in lay.pos:
-            segments.append((lay.pos[u], lay.pos[v]))
+        elif v in pos:
+            segments.append((pos[u], pos[v]))
     ax.add_collection(
-        LineCollection(segments, colors="#5f6368", linewidths=0.6, alpha=0.45, zorder=1)
+        LineCollection(segments, colors="#5f6368", linewidths=0.8, alpha=0.45, zorder=1)
     )
     if kr_links:
         ax.add_collection(
             LineCollection(
-                [(lay.pos[u], lay.pos[end]) for u, _, end in kr_links],
+                [(pos[u], pos[end]) for u, _, end in kr_links],
                 colors=_KR_LINK,
-                linewidths=0.8,
+                linewidths=1.0,
                 linestyles="dashed",
                 alpha=0.7,
                 zorder=1,
@@ -411,27 +546,26 @@ def draw_alignment(
         for u, kr, end in kr_links:
             if end == kr:
                 continue  # the key result is drawn with its own label
-            (x0, y0), (x1, y1) = lay.pos[end], lay.pos[u]
+            (xa, ya), (xb, yb) = pos[end], pos[u]
             ax.text(
-                x0 + 0.4 * (x1 - x0),
-                y0 + 0.4 * (y1 - y0),
-                shorten(str(kr), 12),
+                xa + 0.4 * (xb - xa),
+                ya + 0.4 * (yb - ya),
+                shorten(str(kr), 14),
                 ha="center",
                 va="center",
-                fontsize=_LABEL_PT * 0.85,
+                fontsize=pt * 0.85,
                 color=_KR_LINK,
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": _KR_LINK, "lw": 0.4},
-                zorder=3,
-                clip_on=False,
+                zorder=4,
             )
     if krs:
         kr_segments = [
-            (lay.pos[u], lay.pos[v])
+            (pos[u], pos[v])
             for u, v, rel in graph.edges(data="relation")
-            if rel == "belongs_to" and u in lay.pos and v in lay.pos
+            if rel == "belongs_to" and u in pos and v in pos
         ]
         ax.add_collection(
-            LineCollection(kr_segments, colors="#9aa0a6", linewidths=0.4, alpha=0.4, zorder=1)
+            LineCollection(kr_segments, colors="#9aa0a6", linewidths=0.5, alpha=0.4, zorder=1)
         )
 
     def weight(node: Hashable) -> float:
@@ -442,62 +576,120 @@ def draw_alignment(
         band = attrs[node].get("band")
         return NODE_COLOURS.get(band if isinstance(band, str) else None, NODE_COLOURS[None])
 
-    for nodes, low, high, edge in ((objectives, 0.25, 0.5, 0.6), (krs, 0.14, 0.24, 0.4)):
+    for nodes, (low, high), edge in ((objectives, obj_d, 0.7), (krs, kr_d, 0.5)):
         if not nodes:
             continue
+        is_kr = nodes is krs
+        size = pt * (0.85 if is_kr else 1.0)
         diameters = _diameters([weight(n) for n in nodes], low, high)
         ax.scatter(
-            [lay.pos[n][0] for n in nodes],
-            [lay.pos[n][1] for n in nodes],
-            s=[(d * unit) ** 2 for d in diameters],
+            [pos[n][0] for n in nodes],
+            [pos[n][1] for n in nodes],
+            s=[(d * 72) ** 2 for d in diameters],
             c=[colour(n) for n in nodes],
             edgecolors="#202124",
             linewidths=edge,
             zorder=2,
         )
+        row_in = row_drawn * in_y * (_KR_ROW if is_kr else 1.0)
         for node, d in zip(nodes, diameters, strict=True):
-            room = int(lay.spacing[node] * pt_x * 0.9 / (_LABEL_PT * 0.6))
-            is_kr = node in lay.key_results
-            text = _label(str(node), "" if is_kr else str(attrs[node].get("title") or ""), room)
+            x, y = pos[node]
+            # A column's width, and never past the picture's edge.
+            room = _chars(min(lay.spacing[node], 2 * min(x - left, right - x)) * in_x, size)
+            lines = int((row_in - high - _ROW_PAD_IN / 2) / (size * _LINE / 72))
+            lines = 1 if is_kr else max(lines, 1)
+            title_text = "" if is_kr else str(attrs[node].get("title") or "")
+            text = _label(str(node), title_text, room, min(max(lines, 0), _MAX_LINES))
             if text:
-                x, y = lay.pos[node]
                 ax.text(
                     x,
-                    y - d / 2 - 0.04,
+                    y - (d / 2 + 0.04) / in_y,
                     text,
                     ha="center",
                     va="top",
-                    fontsize=_LABEL_PT * (0.85 if is_kr else 1.0),
+                    fontsize=size,
                     color="#202124",
-                    linespacing=1.0,
+                    linespacing=_LINE / 1.2,
                     zorder=3,
-                    clip_on=False,
+                    bbox={"boxstyle": "square,pad=0.05", "fc": "white", "ec": "none", "alpha": 0.6},
                 )
 
+    def num(value: float) -> str:
+        return format_number(value, lang, decimals=1)
+
+    ms = legend_pt * 0.8
+
     handles = [
-        Line2D([], [], ls="", marker="o", color=NODE_COLOURS[b], mec="#202124", label=label)
-        for b, label in (("green", "0.7–1.0"), ("yellow", "0.4–0.7"), ("red", "0–0.4"))
+        Line2D([], [], ls="", marker="o", ms=ms, color=NODE_COLOURS[b], mec="#202124", label=label)
+        for b, label in (
+            ("green", f"{num(0.7)}–{num(1.0)}"),
+            ("yellow", f"{num(0.4)}–{num(0.7)}"),
+            ("red", f"0–{num(0.4)}"),
+        )
     ]
     handles.append(
-        Line2D([], [], ls="", marker="o", color=NODE_COLOURS[None], mec="#202124", label="no score")
-    )
+        Line2D(
+            [], [], ls="", marker="o", ms=ms, color=NODE_COLOURS[None], mec="#202124",
+            label=words["no_score"],
+        )
+    )  # fmt: skip
     ax.legend(
         handles=handles,
-        loc="lower right",
-        bbox_to_anchor=(1.0, 1.0),
-        ncol=4,
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.0),
+        ncol=ncol,
         frameon=False,
-        fontsize=8,
-        borderaxespad=0.2,
+        fontsize=legend_pt,
+        borderaxespad=0.1,
+        handletextpad=0.3,
+        columnspacing=1.2,
     )
-    if title is None:
-        cycles = sorted({str(c) for n in objectives if (c := attrs[n].get("cycle"))})
-        title = f"Alignment of {len(objectives)} objectives" + (
-            f", {', '.join(cycles)}" if cycles else ""
-        )
-    ax.set_title(title, loc="left", fontsize=11, pad=18)  # above the legend
+    # The title above the legend: the legend's height and a gap between them.
+    ax.set_title("\n".join(title_lines), loc="left", fontsize=title_pt, pad=legend_in * 72 + 6)
     finish_figure(fig, path, fmt, dpi)
     return fig
+
+
+def _chars(inches: float, pt: float) -> int:
+    """How many characters of a ``pt`` font fit in ``inches`` (a little room left)."""
+    return int(inches * 72 * 0.92 / (_CHAR_EM * pt))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, max(width, 8), break_on_hyphens=False, break_long_words=False) or [
+        text
+    ]
+
+
+def _n_lines(attrs: Any, node: Hashable, chars: int) -> int:
+    title = str(attrs[node].get("title") or "")
+    if chars < 6 or not title:
+        return 1
+    return 1 + len(_wrap_title(title, chars))
+
+
+def _extent(
+    lay: _Layout, row_in: float, kr_label_in: float, label_in: Mapping[Hashable, float]
+) -> tuple[float, float]:
+    """The top and bottom of the drawing in layout units, when a unit is ``row_in`` inches:
+    room above the first row for its nodes, below the last for its labels (``label_in``: the
+    height of each objective's label, ``kr_label_in`` of a key result's)."""
+    if not lay.pos:
+        return 0.5, -0.5
+    top = max(y for _, y in lay.pos.values()) + (_NODE_IN[1] / 2 + 0.15) / row_in
+    lowest = min(y for _, y in lay.pos.values())
+    last = [n for n, (_, y) in lay.pos.items() if abs(y - lowest) < 1e-9]
+    if any(n in lay.key_results for n in last):
+        under = _KR_NODE_IN[1] / 2 + kr_label_in
+    else:
+        under = _NODE_IN[1] / 2 + max(label_in.get(n, 0.0) for n in last)
+    return top, lowest - (under + 0.2) / row_in
+
+
+def _blended(ax: Axes) -> Any:
+    from matplotlib.transforms import blended_transform_factory  # heavy: import on first use
+
+    return blended_transform_factory(ax.transAxes, ax.transData)
 
 
 # --- charts of scores, progress, confidence and KPIs ---------------------------------------------

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from okrkit.align_rules import LINK_CODES, alignment_findings, link_findings, realigned
 from okrkit.alignment import build_graph
 from okrkit.checks import sort_findings
-from okrkit.findings import Finding
+from okrkit.findings import SEVERITIES, Finding
+from okrkit.model import find_alignment_loop
 from okrkit.scoring import score
 
 if TYPE_CHECKING:
@@ -23,7 +24,19 @@ if TYPE_CHECKING:
     from okrkit.model import OkrSet
     from okrkit.scoring import Scores
 
-__all__ = ["AlignmentModel", "PictureState", "picture_state", "unshown_changes"]
+__all__ = [
+    "EDITOR_CODES",
+    "AlignmentModel",
+    "PictureState",
+    "group_findings",
+    "picture_state",
+    "unshown_changes",
+]
+
+#: The checks the editor shows: those that read links (OKR601–OKR605). OKR606 (no recent
+#: check-in) says nothing about alignment and, while the room plans, flags every key result
+#: made minutes ago; the check-in view and ``okrkit check`` report it.
+EDITOR_CODES: tuple[str, ...] = LINK_CODES
 
 PictureState = tuple[frozenset[tuple[Any, ...]], dict[str, frozenset[str]]]
 _PARENT_KINDS = ("objective", "key_result")
@@ -62,6 +75,19 @@ def unshown_changes(drawn: PictureState, now: PictureState) -> list[tuple[str, l
     return [(o, sorted(links_now.get(o, ()))) for o in changed]
 
 
+def group_findings(findings: list[Finding]) -> list[tuple[str, list[tuple[str, list[Finding]]]]]:
+    """``findings`` grouped by code (errors first, then by code), then by owner as they come.
+
+    Returns ``[(code, [(owner, findings), ...]), ...]``; an objective without an owner has
+    ``""``.
+    """
+    codes: dict[str, dict[str, list[Finding]]] = {}
+    for f in findings:
+        codes.setdefault(f.code, {}).setdefault(f.owner, []).append(f)
+    rank = {f.code: SEVERITIES.index(f.severity) for f in findings}
+    return [(code, list(codes[code].items())) for code in sorted(codes, key=lambda c: (rank[c], c))]
+
+
 class AlignmentModel:
     """The alignment of every cycle of a store, as read or saved by one editor.
 
@@ -94,6 +120,8 @@ class AlignmentModel:
         self.now: PictureState | None = None
         self._all_versions: dict[str, dict[str, int]] = {}
         self._scores: dict[str, Scores] = {}
+        self._indexed: dict[str, OkrSet] | None = None
+        self._index_cache: dict[str, tuple[str, Cycle, tuple[str, ...] | None]] = {}
 
     @property
     def picture_current(self) -> bool:
@@ -120,7 +148,8 @@ class AlignmentModel:
         all_versions = self._read_versions()
         sets = {c.id: self.store.load(c) for c in self.store.cycles()}
         scores = {ident: score(okrs) for ident, okrs in sets.items()}
-        checks = alignment_findings(list(sets.values()), self.lang)
+        found = alignment_findings(list(sets.values()), self.lang)
+        checks = [f for f in found if f.code in EDITOR_CODES]
         self.cycle, self._all_versions, self.sets, self._scores = cycle, all_versions, sets, scores
         self.checks = checks
         self.versions = all_versions.get(cycle.id, {})
@@ -168,6 +197,65 @@ class AlignmentModel:
         kept = [f for f in self.checks if f.code not in LINK_CODES]
         self.checks = sort_findings(links + kept)
         return True
+
+    # --- the words of the screen ------------------------------------------------------------
+
+    def _index(self) -> dict[str, tuple[str, Cycle, tuple[str, ...] | None]]:
+        """Every objective and key result held: id -> (title, cycle, parents or None)."""
+        if self._indexed is not self.sets:
+            index: dict[str, tuple[str, Cycle, tuple[str, ...] | None]] = {}
+            for okrs in self.sets.values():
+                for o in okrs.objectives:
+                    index[o.id] = (o.title, okrs.cycle, o.aligns_to)
+                    for kr in o.key_results:
+                        index.setdefault(kr.id, (kr.title, okrs.cycle, None))
+            self._index_cache, self._indexed = index, self.sets
+        return self._index_cache
+
+    def title(self, ident: str) -> str | None:
+        """The title of objective or key result ``ident`` of any cycle held, else None."""
+        found = self._index().get(ident)
+        return None if found is None else found[0]
+
+    def cycle_of(self, ident: str) -> Cycle | None:
+        """The cycle of the set that holds objective or key result ``ident``, else None."""
+        found = self._index().get(ident)
+        return None if found is None else found[1]
+
+    def parents_of(self, ident: str) -> tuple[str, ...]:
+        """What objective ``ident`` of any cycle held aligns to (empty when it is not held)."""
+        found = self._index().get(ident)
+        return () if found is None else (found[2] or ())
+
+    def loop(self, objective: str, parents: list[str] | None = None) -> tuple[str, ...] | None:
+        """The alignment loop through ``objective`` (with ``parents`` instead of its own, when
+        given), closing on its first id as :func:`okrkit.model.find_alignment_loop` gives it."""
+        sets = self.sets if parents is None else realigned(self.sets, objective, parents)
+        links = {o.id: o.aligns_to for okrs in sets.values() for o in okrs.objectives}
+        loop = find_alignment_loop(links, [objective], self.key_result_owners())
+        if not loop or objective not in loop[:-1]:
+            return loop
+        # Turned round so that its last link leaves ``objective``: the link to change.
+        nodes = list(loop[:-1])
+        at = nodes.index(objective)
+        nodes = nodes[at + 1 :] + nodes[: at + 1]
+        return (*nodes, nodes[0])
+
+    def missing_parents(self, objective: str) -> list[str]:
+        """The parents of ``objective`` that are no objective or key result held."""
+        return [p for p in self.parents_of(objective) if self.title(p) is None]
+
+    def foreign_parents(self, objective: str) -> list[str]:
+        """The parents of ``objective`` in another cycle that does not span its own."""
+        own = self.cycle_of(objective)
+        out = []
+        for p in self.parents_of(objective):
+            theirs = self.cycle_of(p)
+            if own is None or theirs is None or theirs.id == own.id:
+                continue
+            if not (theirs.start <= own.start and own.end <= theirs.end):
+                out.append(p)
+        return out
 
     def drawn_now(self) -> None:
         """Note that the picture now shows :attr:`graph` (or that there is none)."""

@@ -5,11 +5,15 @@ cycle, of a cycle that encloses it, or of an earlier one:
 :func:`okrkit.align_rules.parent_choices`; a key result is listed under its objective as
 ``KR-ID — title (of OBJ)``, and picking it writes the key result's id to ``aligns_to``); Save writes
 them to the store at once (:meth:`okrkit.Store.realign`, at the version read, so a concurrent
-edit is a readable conflict). The view lists the alignment findings (OKR601–OKR606,
-:func:`okrkit.align_rules.alignment_findings`), message and fix in the view's language, and draws
-the alignment of all the store's cycles (:func:`okrkit.plots.draw_alignment`, as SVG). The store
-refuses a link that would close a loop; the status line names the loop and the pick stays for
-the user to change. A loop in a store written before that is reported (OKR601).
+edit is a readable conflict). The view draws the alignment of all the store's cycles
+(:func:`okrkit.plots.draw_alignment`, as SVG, in the view's language) and under it the
+alignment findings (OKR601–OKR605, :func:`okrkit.align_rules.alignment_findings`): folded, one
+group per check and in it one per owner, each with its count, and said in the words on the
+screen (the objectives' titles, the "Aligns to" picker) rather than the file's fields. OKR606 (no
+recent check-in) is left out: it says nothing about alignment, and while a room plans it flags
+every key result just made. The store refuses a link that would close a loop; the status line
+names the loop by its titles and the pick stays for the user to change. A loop in a store
+written before that is reported (OKR601).
 
 Save answers at once, also with hundreds of objectives: it writes the change, checks that nobody
 else wrote meanwhile (else it reads the store again), reruns the link checks OKR601–OKR605 on the
@@ -42,18 +46,21 @@ from okrkit.align_rules import (
     realigned,
 )
 from okrkit.cycles import Cycle
-from okrkit.errors import OkrkitError
+from okrkit.errors import AlignmentCycleError, OkrkitError
 from okrkit.findings import Finding
 from okrkit.model import OkrSet
 from okrkit.ui._alignment_model import (
+    EDITOR_CODES,
     AlignmentModel,
     PictureState,
+    group_findings,
     picture_state,
     unshown_changes,
 )
 from okrkit.ui.base import View
 
 __all__ = [
+    "EDITOR_CODES",
     "GRAPH_CODES",
     "LINK_CODES",
     "AlignmentEditor",
@@ -74,6 +81,7 @@ link_checks = link_findings
 
 _MAX_FINDINGS = 40
 _MAX_CHANGES = 5
+_MAX_CHAIN = 6  # ids of a loop named in full; a longer one is named by its ends
 _STALE_FRAME = "2px dashed #a15c00"
 _COLOURS = {"error": "#b00020", "warning": "#a15c00"}
 
@@ -97,7 +105,7 @@ class AlignmentEditor(View):
     picture_current
         Whether the picture shows the alignment as last read or saved.
     findings
-        HTML list of the alignment findings (OKR601–OKR606).
+        HTML of the alignment findings (OKR601–OKR605), folded by check and owner.
     checks
         Those findings, as :class:`okrkit.checks.Finding` records.
     save_button, redraw_button, refresh_button
@@ -138,9 +146,9 @@ class AlignmentEditor(View):
             widgets.HTML(f"<small>{html.escape(t('parents_help'))}</small>"),
             widgets.HBox([self.save_button]),
             self.status,
-            self.findings,
             widgets.HBox([self.redraw_button, self.picture_note]),
             self.picture,
+            self.findings,
         ]
         if self._read(objective=None):
             self.safe(self.redraw)()
@@ -237,22 +245,77 @@ class AlignmentEditor(View):
         self.parents.value = tuple(current)
 
     def _show_findings(self) -> None:
+        """The findings, one folded group per check and in it one per owner, with counts."""
         checks = self.model.checks
+        esc, t = html.escape, self.t
         if not checks:
-            self.findings.value = f"<p>{html.escape(self.t('no_findings'))}</p>"
+            self.findings.value = f"<p>{esc(t('no_findings'))}</p>"
             return
-        esc = html.escape
-        rows = [
-            f"<li><code>{esc(f.code)}</code>"
-            f' <span style="color:{_COLOURS.get(f.severity, "#555")}">'
-            f"{esc(self.t(f.severity + '_sev'))}</span> {esc(f.item)}: "
-            f"{esc(f.message)} <i>({esc(f.fix)})</i></li>"
-            for f in checks[:_MAX_FINDINGS]
-        ]
-        more = len(checks) - _MAX_FINDINGS
-        if more > 0:
-            rows.append(f"<li>{esc(self.t('more', n=more))}</li>")
-        self.findings.value = f"<b>{esc(self.t('findings'))}</b><ul>{''.join(rows)}</ul>"
+        groups = []
+        for code, owners in group_findings(checks):
+            severity = owners[0][1][0].severity
+            colour = _COLOURS.get(severity, "#555")
+            n = sum(len(found) for _, found in owners)
+            what = t("group", what=t(f"code.{code}"), code=code, severity=t(severity + "_sev"), n=n)
+            inner = []
+            for owner, found in owners:
+                rows = [f"<li>{esc(self.say_finding(f))}</li>" for f in found[:_MAX_FINDINGS]]
+                if len(found) > _MAX_FINDINGS:
+                    rows.append(f"<li>{esc(t('more', n=len(found) - _MAX_FINDINGS))}</li>")
+                who = owner or t("no_owner")
+                inner.append(
+                    f"<details><summary>{esc(t('owner_group', owner=who, n=len(found)))}"
+                    f"</summary><ul>{''.join(rows)}</ul></details>"
+                )
+            groups.append(
+                f'<details class="okrkit-finding-group" data-code="{esc(code)}">'
+                f'<summary style="color:{colour}">{esc(what)}</summary>'
+                f'<div style="margin-left:1.2em">{"".join(inner)}</div></details>'
+            )
+        heading = t("findings_count", n=len(checks))
+        self.findings.value = f"<b>{esc(heading)}</b>{''.join(groups)}"
+
+    # --- the words on the screen ---------------------------------------------------------
+
+    def name(self, ident: str) -> str:
+        """An objective or key result as the screen shows it: its title and id."""
+        title = self.model.title(ident)
+        return ident if title is None else self.t("name", title=title, id=ident)
+
+    def _names(self, ids: list[str]) -> str:
+        return ", ".join(self.name(i) for i in ids)
+
+    def _chain(self, loop: tuple[str, ...]) -> str:
+        shown = [self.name(i) for i in loop]
+        if len(shown) > _MAX_CHAIN:
+            shown = [*shown[:3], "…", *shown[-2:]]
+        return " → ".join(shown)
+
+    def say_finding(self, finding: Finding) -> str:
+        """A finding in the editor's words: titles, and the picker's label instead of fields.
+
+        Falls back on the finding's own message and fix when the editor cannot tell which
+        links it is about (a store changed under it).
+        """
+        t, model, item = self.t, self.model, finding.item
+        values: dict[str, str] = {"item": self.name(item), "label": t("parents")}
+        code = finding.code
+        if code == "OKR601":
+            loop = model.loop(item)
+            if not loop:
+                return _plain(finding)
+            values.update(
+                chain=self._chain(loop), child=self.name(loop[-2]), parent=self.name(loop[-1])
+            )
+        elif code in ("OKR602", "OKR603"):
+            own = model.cycle_of(item)
+            found = model.missing_parents(item) if code == "OKR602" else model.foreign_parents(item)
+            if not found or own is None:
+                return _plain(finding)
+            values.update(parents=self._names(found), cycle=own.id)
+        elif code not in ("OKR604", "OKR605"):
+            return _plain(finding)
+        return f"{t('w.' + code, **values)} {t('fix.' + code, **values)}"
 
     def _show_picture_state(self) -> None:
         """Compare what the picture shows with the alignment held, and say so."""
@@ -298,7 +361,8 @@ class AlignmentEditor(View):
 
         from okrkit.plots import draw_alignment
 
-        figure = draw_alignment(graph, title=self.t("picture", cycles=", ".join(self.model.sets)))
+        title = self.t("picture", cycles=", ".join(self.model.sets))
+        figure = draw_alignment(graph, title=title, lang=self.lang)
         buffer = io.BytesIO()
         # Text as text: a third of the time of a PNG, sharp at any zoom, and stable ids.
         with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "okrkit"}):
@@ -319,12 +383,31 @@ class AlignmentEditor(View):
             self.show_error(self.t("no_objective"))
             return
         parents = list(self.parents.value)
-        if self.model.save(ident, parents):
+        try:
+            saved = self.model.save(ident, parents)
+        except AlignmentCycleError:
+            loop = self.model.loop(ident, parents)
+            if not loop:
+                raise  # not the loop this pick makes: the store's own words
+            self.show_error(
+                self.t(
+                    "loop_refused",
+                    chain=self._chain(loop),
+                    parent=self.name(loop[-1]),
+                    label=self.t("parents"),
+                )
+            )
+            return
+        if saved:
             self.render(ident)
         else:  # somebody else wrote meanwhile: read it all
             self._read(objective=ident)
         shown = ", ".join(parents) if parents else self.t("no_parents")
         self.show_ok(self.t("updated", id=ident, parents=shown))
+
+
+def _plain(finding: Finding) -> str:
+    return f"{finding.message} ({finding.fix})"
 
 
 def alignment_editor(
