@@ -251,20 +251,26 @@ class AlignmentEditor(View):
         if not checks:
             self.findings.value = f"<p>{esc(t('no_findings'))}</p>"
             return
-        groups = []
+        groups, total = [], 0
         for code, owners in group_findings(checks):
             severity = owners[0][1][0].severity
             colour = _COLOURS.get(severity, "#555")
-            n = sum(len(found) for _, found in owners)
+            # One line per thing to do: two missing parents of one objective are one line.
+            said = [
+                (owner, list(dict.fromkeys(map(self.say_finding, found))))
+                for owner, found in owners
+            ]
+            n = sum(len(lines) for _, lines in said)
+            total += n
             what = t("group", what=t(f"code.{code}"), code=code, severity=t(severity + "_sev"), n=n)
             inner = []
-            for owner, found in owners:
-                rows = [f"<li>{esc(self.say_finding(f))}</li>" for f in found[:_MAX_FINDINGS]]
-                if len(found) > _MAX_FINDINGS:
-                    rows.append(f"<li>{esc(t('more', n=len(found) - _MAX_FINDINGS))}</li>")
+            for owner, lines in said:
+                rows = [f"<li>{esc(line)}</li>" for line in lines[:_MAX_FINDINGS]]
+                if len(lines) > _MAX_FINDINGS:
+                    rows.append(f"<li>{esc(t('more', n=len(lines) - _MAX_FINDINGS))}</li>")
                 who = owner or t("no_owner")
                 inner.append(
-                    f"<details><summary>{esc(t('owner_group', owner=who, n=len(found)))}"
+                    f"<details><summary>{esc(t('owner_group', owner=who, n=len(lines)))}"
                     f"</summary><ul>{''.join(rows)}</ul></details>"
                 )
             groups.append(
@@ -272,7 +278,7 @@ class AlignmentEditor(View):
                 f'<summary style="color:{colour}">{esc(what)}</summary>'
                 f'<div style="margin-left:1.2em">{"".join(inner)}</div></details>'
             )
-        heading = t("findings_count", n=len(checks))
+        heading = t("findings_count", n=total)
         self.findings.value = f"<b>{esc(heading)}</b>{''.join(groups)}"
 
     # --- the words on the screen ---------------------------------------------------------
@@ -351,12 +357,16 @@ class AlignmentEditor(View):
         graph = self.model.graph
         if graph is None:
             self.picture.value = b""
+            self.picture.layout.width = None
         else:
-            self.picture.value = self._svg(graph)
+            self.picture.value, width = self._svg(graph)
+            # At its own size (an SVG inch is 96 CSS pixels), never wider than the page.
+            self.picture.layout.width = f"{round(width * 96)}px"
         self.model.drawn_now()
         self._show_picture_state()
 
-    def _svg(self, graph: Any) -> bytes:
+    def _svg(self, graph: Any) -> tuple[bytes, float]:
+        """The picture of ``graph`` as SVG, and its width in inches."""
         import matplotlib
 
         from okrkit.plots import draw_alignment
@@ -367,7 +377,7 @@ class AlignmentEditor(View):
         # Text as text: a third of the time of a PNG, sharp at any zoom, and stable ids.
         with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "okrkit"}):
             figure.savefig(buffer, format="svg", metadata={"Date": None})
-        return buffer.getvalue()
+        return buffer.getvalue(), float(figure.get_size_inches()[0])
 
     # --- writing -----------------------------------------------------------------------------
 

@@ -536,4 +536,5 @@ def test_a_missing_parent_is_named_as_the_picker_shows_it(tmp_path: Path) -> Non
         ):
             shown = text(make(alone, lang=lang).findings)
             assert words in shown, shown
+            assert shown.count(words) == 1  # one line for two missing parents of MKT-1
             assert "aligns_to" not in shown
