@@ -3,11 +3,12 @@
 :func:`score_table` shows scores with band and status colours; :func:`table` shows any frame the
 same way. Both escape every cell as HTML, so a title such as ``<script>`` shows as text, and
 neither lets a notebook's maths renderer (MathJax) read two dollar signs as a formula: ``$`` is
-written as ``&#36;`` and the table carries the ``tex2jax_ignore`` class, so "from $1.6M to $2M"
-shows as typed. Ids never wrap; scores show two decimals and other numbers at most two, in the
-language's format (:func:`okrkit.text.format_number`); a missing value (``None``, NaN, ``NaT``)
-shows as "–"; dates follow the language (:func:`format_date`: 2 Mar 2026 in English, 2026-03-02
-in Swedish).
+written as ``&#36;`` (for Markdown renderers) and the table carries the classes MathJax skips
+(``mathjax_ignore`` for MathJax 3 in JupyterLab and Voila, ``tex2jax_ignore`` for MathJax 2 in
+the classic notebook), so "from $1.6M to $2M" shows as typed. Ids never wrap; scores show two
+decimals and other numbers at most two, in the language's format
+(:func:`okrkit.text.format_number`); a missing value (``None``, NaN, ``NaT``) shows as "–"; dates
+follow the language (:func:`format_date`: 2 Mar 2026 in English, 2026-03-02 in Swedish).
 
 A key result without a score shows "–" with its status "no data" or "not yet due" in grey,
 never a red 0.00; an objective scored from some of its key results says "from 2 of 3 key
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from okrkit.errors import OkrkitError
-from okrkit.text import format_number, resolve_lang
+from okrkit.text import format_number, resolve_lang, texts
 
 if TYPE_CHECKING:  # scoring shows its Scores with score_table: display reads them, never imports
     from okrkit.scoring import Scores
@@ -61,13 +62,18 @@ SCORE_COLUMNS = frozenset(
     {"score", "forecast", "expected", "rolled_up", "lift", "mean_score", "grade", "score_change"}
 )
 
+#: Columns whose values are codes shown in the language ("off track": "på fel spår").
+CODE_COLUMNS = frozenset(
+    {"status", "band", "level", "kind", "type", "severity", "expectation", "direction"}
+)
+
 #: An empty cell.
 MISSING = "–"
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-#: The attributes of every table: MathJax (in Jupyter and Voila) leaves it alone.
-_TABLE_ATTRIBUTES = 'class="tex2jax_ignore okrkit-table"'
+#: The attributes of every table: MathJax 2 and 3 (Jupyter, Voila) leave it alone.
+_TABLE_ATTRIBUTES = 'class="tex2jax_ignore mathjax_ignore okrkit-table"'
 
 
 def format_date(value: Any, lang: str | None = None) -> str:
@@ -120,13 +126,27 @@ def format_cell(value: Any, lang: str | None = None, *, score: bool = False) -> 
     return _escape(str(value))
 
 
-def table(frame: pd.DataFrame, *, lang: str | None = None, caption: str | None = None) -> Any:
+def _header(name: Any, labels: Any) -> str:
+    key = str(name)
+    return str(labels.get(key) or key.replace("_", " ").capitalize())
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    lang: str | None = None,
+    caption: str | None = None,
+    index: bool | None = None,
+) -> Any:
     """``frame`` as a table people can read in a notebook (a pandas Styler).
 
     Every cell goes through :func:`format_cell`: text escaped (``$`` included), scores with two
     decimals, other numbers with at most two, missing values "–", dates in the language's
-    format. Id columns (:data:`ID_COLUMNS`) and the index never wrap; ``band`` and ``status``
-    columns keep their colours.
+    format. Column names show as the reports name them in the language ("last_checkin" is "Last
+    check-in"), and so do the codes of :data:`CODE_COLUMNS` ("off track", "på fel spår"). Id
+    columns (:data:`ID_COLUMNS`) and the index never wrap; text is left-aligned; ``band`` and
+    ``status`` columns keep their colours. A plain row number index is hidden unless ``index``
+    is true.
 
     >>> html_text = table(pd.DataFrame({"id": ["SAL-1-KR1"], "title": ["$1.6M to $2M"],
     ...                                 "score": [0.016667], "forecast": [None]})).to_html()
@@ -134,6 +154,7 @@ def table(frame: pd.DataFrame, *, lang: str | None = None, caption: str | None =
     (True, True, False)
     """
     language = resolve_lang(lang)
+    labels = texts("reports", language)
     shown = frame.copy()
     for column in shown.columns:  # dates kept as dates, not as NaT-prone timestamps
         if pd.api.types.is_datetime64_any_dtype(shown[column]):
@@ -141,21 +162,30 @@ def table(frame: pd.DataFrame, *, lang: str | None = None, caption: str | None =
     styler = shown.style
     for column in shown.columns:
         is_score = str(column) in SCORE_COLUMNS
+        is_code = str(column) in CODE_COLUMNS
 
-        def cell(value: Any, *, is_score: bool = is_score) -> str:
+        def cell(value: Any, *, is_score: bool = is_score, is_code: bool = is_code) -> str:
+            if is_code and isinstance(value, str):
+                value = labels.get(value, value)
             return format_cell(value, language, score=is_score)
 
         styler = styler.format(cell, subset=[column])
     styler = styler.format_index(lambda v: format_cell(v, language), axis=0)
-    styler = styler.format_index(lambda v: format_cell(v, language), axis=1)
+    styler = styler.format_index(lambda v: _escape(_header(v, labels)), axis=1)
     for name, palette in (("band", BAND_COLOURS), ("status", STATUS_COLOURS)):
         if name in shown.columns:
             styler = styler.map(lambda v, p=palette: _colour(v, p), subset=[name])
     ids = [c for c in shown.columns if str(c) in ID_COLUMNS]
     if ids:
         styler = styler.set_properties(subset=ids, **{"white-space": "nowrap"})
+    text = [c for c in shown.columns if shown[c].dtype == object or str(shown[c].dtype) == "str"]
+    if text:
+        styler = styler.set_properties(subset=text, **{"text-align": "left"})
     if len(shown):  # (pandas cannot style the index of an empty frame)
         styler = styler.map_index(lambda _v: "white-space: nowrap", axis=0)
+    plain = isinstance(shown.index, pd.RangeIndex) and shown.index.name is None
+    if index is False or (index is None and plain):
+        styler = styler.hide(axis="index")
     styler = styler.set_table_attributes(_TABLE_ATTRIBUTES)
     if caption is not None:
         styler = styler.set_caption(_escape(caption))
@@ -204,8 +234,7 @@ def score_table(scores: Scores, *, key_results: bool = True, lang: str | None = 
     columns = ["id", "title", "owner", "score", "band", "status", "basis", "forecast"]
     caption = f"Cycle {scores.cycle.id}, as of {format_date(scores.as_of, lang)}"
     styler = table(rows[columns].reset_index(drop=True), lang=lang, caption=caption)
-    styler = styler.set_properties(subset=["title"], **{"text-align": "left", "white-space": "pre"})
-    return styler.hide(axis="index")
+    return styler.set_properties(subset=["title"], **{"text-align": "left", "white-space": "pre"})
 
 
 def live_table(
@@ -235,26 +264,30 @@ def live_table(
     Returns
     -------
     ipywidgets.VBox
-        The table (an ``ipywidgets.HTML`` as ``.table``), a Refresh button (``.refresh_button``)
-        and ``.refresh()`` to draw it again.
+        The table (an ``ipywidgets.Output`` as ``.table``, holding the table's HTML as a display
+        output, so the notebook shows it as it shows any table), a Refresh button
+        (``.refresh_button``) and ``.refresh()`` to draw it again.
     """
     import ipywidgets as widgets  # heavy: import on first use
 
     language = resolve_lang(lang)
-    shown = widgets.HTML()
+    shown = widgets.Output()
     shown.add_class("okrkit-live-table")
     label = refresh or {"en": "Refresh", "sv": "Uppdatera"}[language]
     button = widgets.Button(description=label, icon="refresh")
     box = widgets.VBox([shown, button])
 
+    def show(html_text: str, plain: str) -> None:
+        data = {"text/html": html_text, "text/plain": plain}
+        shown.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
+
     def draw(*_args: Any) -> None:
         try:
             frame = read(*args)
-            shown.value = table(
-                frame if columns is None else frame[list(columns)], lang=language
-            ).to_html()
+            frame = frame if columns is None else frame[list(columns)]
+            show(table(frame, lang=language).to_html(), frame.to_string())
         except OkrkitError as exc:  # a table that cannot be read says so; the view goes on
-            shown.value = f"<i>{_escape(str(exc))}</i>"
+            show(f"<i>{_escape(str(exc))}</i>", str(exc))
 
     button.on_click(draw)
     for view in follow:

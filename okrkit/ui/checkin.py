@@ -412,7 +412,7 @@ class CheckinForm(View):
             )
         return (
             f"<b>{html.escape(self.t('history'))}</b>"
-            "<table class='tex2jax_ignore'>"
+            "<table class='tex2jax_ignore mathjax_ignore'>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         )
 

@@ -223,7 +223,7 @@ class KpiBoard(View):
             ]
             body.append(f"<tr style='border-top:1px solid #ddd'>{''.join(cells)}</tr>")
         return (
-            "<table class='tex2jax_ignore' style='border-collapse:collapse'>"
+            "<table class='tex2jax_ignore mathjax_ignore' style='border-collapse:collapse'>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         )
 

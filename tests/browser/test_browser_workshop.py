@@ -120,31 +120,69 @@ def test_draft_a_key_result(page: Any, served: Any, screenshot: Any) -> None:
 
 
 def test_record_a_check_in(page: Any, served: Any, screenshot: Any) -> None:
-    open_notebook(page, served, "04_checkins_and_kpis.ipynb", "Check-in ·")
-    form = page.locator(
-        "xpath=//div[contains(@class,'widget-vbox')]"
-        "[./div[contains(@class,'widget-html')][contains(., 'Check-in ·')]]"
-    )
+    """Two check-ins: the date goes back to today after the first, both carry the name given
+    in step 1, and the key results that need a word follow, their "$1.6M to $2M" never maths."""
+    from playwright.sync_api import expect
+
+    from okrkit.forms import default_checkin_date
+    from okrkit.notebooks import remember_my_name
+
+    money = "Turn $1.6M to $2M of ad spend into 1 million site visitors"
     with served.store() as store:
         first = store.frames().key_results.iloc[0]
+        store.update_key_result(first["id"], int(first["version"]), title=money)
+        remember_my_name(store, "Ana")  # as typing the name on the board of step 1 does
+        cycle = store.cycle()
     assert first["type"] == "metric"
-    value = 4321.0 if served.mode == "voila" else 5432.0
-    note = f"Campaign live ({served.mode})"
-    field = form.locator(".widget-text", has_text="Value").locator("input")
-    field.fill(str(value))
-    field.press("Enter")
-    form.get_by_placeholder("What moved, what is blocking").fill(note)
-    button(form, "Save").click()
-    status(form, f"Recorded {format_number(value)} for {first['id']}")
-    form.locator("td", has_text=note).wait_for()  # the history table under the plot
-    screenshot(page, f"{served.mode}-3-check-in-recorded")
+    try:
+        open_notebook(page, served, "04_checkins_and_kpis.ipynb", "Check-in ·")
+        form = page.locator(
+            "xpath=//div[contains(@class,'widget-vbox')]"
+            "[./div[contains(@class,'widget-html')][contains(., 'Check-in ·')]]"
+        )
+        today = default_checkin_date(cycle).isoformat()
+        date = form.locator(".widget-datepicker input")
+        expect(date).to_have_value(today)
+        expect(form.locator(".widget-text", has_text="Author").locator("input")).to_have_value(
+            "Ana"
+        )
+        value = 4321.0 if served.mode == "voila" else 5432.0
+        note = f"Campaign live ({served.mode})"
+        field = form.locator(".widget-text", has_text="Value").locator("input")
+        field.fill(str(value))
+        field.press("Enter")
+        date.fill(cycle.start.isoformat())  # the first check-in is for the cycle's first day
+        form.get_by_placeholder("What moved, what is blocking").fill(note)
+        button(form, "Save").click()
+        status(form, f"Recorded {format_number(value)} for {first['id']}")
+        form.locator("td", has_text=note).wait_for()  # the history table under the plot
+        expect(date).to_have_value(today)  # the next check-in is not filed on that day
 
-    with served.store() as store:
-        checkins = store.checkins(first["id"])
-    mine = checkins[checkins["note"] == note]
-    assert len(mine) == 1 and mine["value"].iloc[0] == value
+        # The key results that need a word follow the save: the one just behind is listed.
+        needs = page.locator(".okrkit-live-table")
+        needs.locator("td", has_text=first["id"]).first.wait_for()
+        cell = needs.locator("td", has_text="1 million site visitors").first
+        assert cell.inner_text().strip() == money  # as typed, both $ shown
+        assert page.locator("mjx-container, .MathJax, .MathJax_Display").count() == 0
+        needs.scroll_into_view_if_needed()
+        screenshot(page, f"{served.mode}-3-check-in-recorded")
 
+        field.fill(str(value + 1))
+        field.press("Enter")
+        button(form, "Save").click()
+        status(form, f"Recorded {format_number(value + 1)} for {first['id']}")
+        assert page.locator("mjx-container, .MathJax, .MathJax_Display").count() == 0
 
+        with served.store() as store:
+            checkins = store.checkins(first["id"])
+        mine = checkins[checkins["value"].isin([value, value + 1])]
+        assert mine["value"].tolist() == [value, value + 1]
+        assert [str(d)[:10] for d in mine["date"]] == [cycle.start.isoformat(), today]
+        assert mine["author"].tolist() == ["Ana", "Ana"]
+        assert mine["note"].tolist() == [note, ""]
+    finally:
+        with served.store() as store:
+            remember_my_name(store, "")
 def test_grade_a_key_result_in_the_review(page: Any, served: Any, screenshot: Any) -> None:
     open_notebook(page, served, "05_quarter_end_review.ipynb", "Quarter-end review")
     ident = "MKT-3-KR3"  # the qualitative key result of the marketing starter set

@@ -188,7 +188,7 @@ def test_dates_and_notes_follow_the_language_and_never_become_maths(store: Store
     swedish = form(store, key_result="MKT-1-KR1", lang="sv").history.value
     assert "2 Mar 2026" in english and "2026-03-02" in swedish
     assert "$" not in english and "&#36;1.6M to &#36;2M" in english
-    assert "tex2jax_ignore" in english
+    assert "mathjax_ignore" in english
 
 
 def test_needs_a_word_lists_the_key_results_behind_worst_first(store: Store) -> None:
