@@ -147,3 +147,25 @@ def test_the_kpi_chart_colours_a_paced_kpi_by_its_pace() -> None:
     assert any(near(c, "green") for c in bar_colours(dt.date(2026, 2, 14)))
     # at the quarter's end the same value is far from the target: red
     assert any(near(c, "red") for c in bar_colours(dt.date(2026, 3, 31)))
+
+
+def test_the_charts_speak_swedish(small_set: OkrSet, rich_set: OkrSet) -> None:
+    scores = score(small_set, D(2026, 2, 14))
+    ax = score_distribution(scores, lang="sv").axes[0]
+    assert ax.get_title(loc="left") == "Poäng för 5 nyckelresultat"
+    assert ax.get_xlabel() == "poäng"
+    assert {t.get_text().split(" (")[0] for t in ax.get_legend().get_texts()} == {
+        "röd",
+        "gul",
+        "grön",
+    }
+    labels = {ln.get_label() for ln in kr_progress(small_set, "K1", lang="sv").axes[0].lines}
+    assert {"förväntad takt", "mål", "avstämningar"} <= labels
+    ax = confidence_trend(small_set, lang="sv").axes[0]
+    assert ax.get_title(loc="left") == "Tilltro per vecka efter ägare"
+    assert ax.get_ylabel() == "tilltro (1–10)"
+    fig = kpi_history(rich_set, lang="sv")
+    assert fig.texts[0].get_text() == "Nyckeltal nu mot målet"
+    assert " nu, mål " in fig.axes[0].get_title(loc="right")
+    english = kpi_history(rich_set, lang="en")
+    assert english.texts[0].get_text() == "KPIs now against target"

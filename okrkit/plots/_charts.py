@@ -33,6 +33,7 @@ from okrkit.scoring import (
     expected_pace,
 )
 from okrkit.scoring import band as grade_band
+from okrkit.text import resolve_lang, texts
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -51,6 +52,7 @@ def score_distribution(
     path: str | os.PathLike[str] | None = None,
     title: str | None = None,
     dpi: float = 100.0,
+    lang: str | None = None,
 ) -> Figure:
     """Histogram of key result (or objective) scores, stacked and coloured by grade band.
 
@@ -67,6 +69,8 @@ def score_distribution(
     ax, path, title, dpi
         As in :func:`draw_alignment`: draw into ``ax``, also write ``path`` (``.png``, ``.svg``
         or ``.pdf``), a text above the chart, and the resolution.
+    lang
+        ``"en"`` or ``"sv"`` for the chart\'s own words (default ``$OKRKIT_LANG``, else English).
 
     Returns
     -------
@@ -76,6 +80,7 @@ def score_distribution(
     """
 
     fmt = check_path(path)
+    words = texts("plots", resolve_lang(lang))
     config = config or ScoringConfig()
     if isinstance(scores, Scores):
         frame = scores.objectives if objectives else scores.key_results
@@ -93,7 +98,7 @@ def score_distribution(
         stacked=True,
         color=[NODE_COLOURS[b] for b in BANDS],
         edgecolor="white",
-        label=[f"{b} ({int((bands == b).sum())})" for b in BANDS],
+        label=[f"{words['band.' + b]} ({int((bands == b).sum())})" for b in BANDS],
     )
     for limit in (config.yellow_from, config.green_from):
         ax.axvline(limit, color="#3c4043", ls="--", lw=0.8)
@@ -101,13 +106,13 @@ def score_distribution(
 
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(0.0, 1.0)
-    ax.set_xlabel("score")
-    ax.set_ylabel("objectives" if objectives else "key results")
+    what = words["objectives"] if objectives else words["key_results"]
+    ax.set_xlabel(words["score"])
+    ax.set_ylabel(what)
     ax.legend(frameon=False, fontsize=8)
-    what = "objectives" if objectives else "key results"
     if title is None:
-        title = f"Scores of {len(values)} {what}" + (
-            f" ({missing} without score)" if missing else ""
+        title = words["scores_title"].format(n=len(values), what=what) + (
+            words["without_score"].format(n=missing) if missing else ""
         )
     ax.set_title(title, loc="left", fontsize=11)
     finish_figure(fig, path, fmt, dpi)
@@ -123,6 +128,7 @@ def kr_progress(
     path: str | os.PathLike[str] | None = None,
     title: str | None = None,
     dpi: float = 100.0,
+    lang: str | None = None,
 ) -> Figure:
     """A key result's check-ins over the cycle against the expected pace and its target.
 
@@ -140,7 +146,7 @@ def kr_progress(
     as_of
         Check-ins after this date are left out and a line marks the date (default: today, or
         the cycle's last day once it has ended).
-    ax, path, title, dpi
+    ax, path, title, dpi, lang
         As in :func:`score_distribution`.
 
     Returns
@@ -154,6 +160,7 @@ def kr_progress(
     """
 
     fmt = check_path(path)
+    words = texts("plots", resolve_lang(lang))
     frames = okrs if isinstance(okrs, Frames) else to_frames(okrs)
     cycle = frames.cycle
     as_of = as_of or default_as_of(cycle)
@@ -183,21 +190,34 @@ def kr_progress(
         # without one has no line to follow, and a rate is judged period by period
         if pd.notna(kr["start"]) and not (isinstance(kr["per"], str) and kr["per"]):
             pace = expected_pace(kr["start"], kr["target"], cycle, ends)
-            ax.plot(x_ends, pace.to_numpy(), color="#9aa0a6", ls="--", lw=1, label="expected pace")
-        ax.axhline(kr["target"], color=NODE_COLOURS["green"], lw=1, label="target")
+            ax.plot(
+                x_ends,
+                pace.to_numpy(),
+                color="#9aa0a6",
+                ls="--",
+                lw=1,
+                label=words["expected_pace"],
+            )
+        ax.axhline(kr["target"], color=NODE_COLOURS["green"], lw=1, label=words["target"])
     elif kind == "guardrail":
-        ax.axhline(kr["threshold"], color=NODE_COLOURS["red"], lw=1, label="threshold")
+        ax.axhline(kr["threshold"], color=NODE_COLOURS["red"], lw=1, label=words["threshold"])
     else:
         pace = expected_pace(0.0, 1.0, cycle, ends)
-        ax.plot(x_ends, pace.to_numpy(), color="#9aa0a6", ls="--", lw=1, label="expected pace")
+        ax.plot(
+            x_ends, pace.to_numpy(), color="#9aa0a6", ls="--", lw=1, label=words["expected_pace"]
+        )
         ax.set_ylim(-0.05, 1.05)
     ax.plot(
-        ci["date"].to_numpy(), values.to_numpy(), marker="o", color="#1a73e8", label="check-ins"
+        ci["date"].to_numpy(),
+        values.to_numpy(),
+        marker="o",
+        color="#1a73e8",
+        label=words["checkins"],
     )
     if cycle.start <= as_of <= cycle.end:
-        ax.axvline(pd.Timestamp(as_of), color="#3c4043", lw=0.8, ls=":", label="as of")
+        ax.axvline(pd.Timestamp(as_of), color="#3c4043", lw=0.8, ls=":", label=words["as_of"])
     ax.set_xlim(x_ends[0], x_ends[1])
-    ax.set_ylabel(unit or ("value" if kind in ("metric", "guardrail") else "done / grade"))
+    ax.set_ylabel(unit or (words["value"] if kind in ("metric", "guardrail") else words["done"]))
     ax.legend(frameon=False, fontsize=8)
     fig.autofmt_xdate()
     if title is None:
@@ -225,6 +245,7 @@ def confidence_trend(
     path: str | os.PathLike[str] | None = None,
     title: str | None = None,
     dpi: float = 100.0,
+    lang: str | None = None,
 ) -> Figure:
     """Mean weekly confidence (1–10) of check-ins, one line per owner or per key result.
 
@@ -239,7 +260,7 @@ def confidence_trend(
         ``author``), ``"author"`` or ``"key_result"``.
     most
         Lines drawn: the groups with the most check-ins; the title counts the rest.
-    ax, path, title, dpi
+    ax, path, title, dpi, lang
         As in :func:`score_distribution`.
 
     Returns
@@ -254,6 +275,7 @@ def confidence_trend(
     if by not in ("owner", "author", "key_result"):
         raise ValueError(f"by={by!r}: use 'owner', 'author' or 'key_result'")
     fmt = check_path(path)
+    words = texts("plots", resolve_lang(lang))
     if isinstance(checkins, pd.DataFrame):
         frame = checkins
         if by == "owner" and "owner" not in frame.columns:
@@ -281,15 +303,15 @@ def confidence_trend(
         series = weekly[group].dropna()
         ax.plot(series.index, series.to_numpy(), marker="o", ms=3, label=shorten(group, 24))
     ax.set_ylim(0.5, 10.5)
-    ax.set_ylabel("confidence (1–10)")
+    ax.set_ylabel(words["confidence"])
     ax.axhline(3, color=NODE_COLOURS["red"], lw=0.6, ls=":")
     if shown:
         ax.legend(frameon=False, fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
     fig.autofmt_xdate()
     if title is None:
         rest = len(sizes) - len(shown)
-        title = f"Weekly confidence by {by.replace('_', ' ')}" + (
-            f" ({rest} more not drawn)" if rest > 0 else ""
+        title = words["confidence_title"].format(by=words["by." + by]) + (
+            words["not_drawn"].format(n=rest) if rest > 0 else ""
         )
     ax.set_title(title, loc="left", fontsize=11)
     finish_figure(fig, path, fmt, dpi)
@@ -304,6 +326,7 @@ def kpi_history(
     path: str | os.PathLike[str] | None = None,
     title: str | None = None,
     dpi: float = 100.0,
+    lang: str | None = None,
 ) -> Figure:
     """Each KPI's current value against its target, as a bullet chart (one row per KPI).
 
@@ -325,7 +348,7 @@ def kpi_history(
     as_of
         The date a KPI with a baseline and a time frame is judged at (default: as
         :func:`okrkit.kpis.kpi_status`).
-    path, title, dpi
+    path, title, dpi, lang
         As in :func:`score_distribution`.
 
     Returns
@@ -336,6 +359,7 @@ def kpi_history(
     from matplotlib.figure import Figure  # heavy: import on first use
 
     fmt = check_path(path)
+    words = texts("plots", resolve_lang(lang))
     cycle = None
     if not isinstance(kpis, pd.DataFrame):
         frames = kpis if isinstance(kpis, Frames) else to_frames(kpis)
@@ -357,7 +381,7 @@ def kpi_history(
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
         if i >= n:
-            ax.text(0.5, 0.5, "no KPIs", ha="center", va="center", transform=ax.transAxes)
+            ax.text(0.5, 0.5, words["no_kpis"], ha="center", va="center", transform=ax.transAxes)
             ax.set_xticks([])
             continue
         row = kpis.iloc[i]
@@ -371,7 +395,7 @@ def kpi_history(
         )
         t, c = target[i], current[i]
         if np.isnan(t) or np.isnan(c):
-            note = "no target" if np.isnan(t) else "no current value"
+            note = words["no_target"] if np.isnan(t) else words["no_current"]
             ax.text(0.0, 0.5, note, va="center", fontsize=8, color="#5f6368")
             ax.set_xticks([])
             continue
@@ -385,9 +409,11 @@ def kpi_history(
         ax.plot([t, t], [0.15, 0.85], color="#202124", lw=2)
         ax.tick_params(axis="x", labelsize=7)
         arrow = "↓" if row["direction"] == "down" else "↑"
-        ax.set_title(
-            f"{c:g}{unit} now, target {arrow} {t:g}{unit}: {status[i]}", fontsize=8, loc="right"
+        said = words.get(f"status.{status[i]}", str(status[i]))
+        now = words["kpi_now"].format(
+            current=f"{c:g}{unit}", arrow=arrow, target=f"{t:g}{unit}", status=said
         )
-    fig.suptitle(title or "KPIs now against target", x=0.02, ha="left", fontsize=11)
+        ax.set_title(now, fontsize=8, loc="right")
+    fig.suptitle(title or words["kpis_title"], x=0.02, ha="left", fontsize=11)
     finish_figure(fig, path, fmt, dpi)
     return fig
