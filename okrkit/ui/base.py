@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import html
 import logging
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
@@ -19,7 +20,7 @@ from okrkit.errors import OkrkitError
 from okrkit.model import ZONES
 from okrkit.text import resolve_lang, say, texts
 
-__all__ = ["COMMON_SECTION", "View", "label"]
+__all__ = ["COMMON_SECTION", "View", "label", "on_enter", "plain_error"]
 
 log = logging.getLogger("okrkit.ui")
 
@@ -36,6 +37,61 @@ def label(section: str, key: str, lang: str, **values: object) -> str:
     if section and key in texts(section, "en"):
         return say(section, key, lang, **values)
     return say(COMMON_SECTION, key, lang, **values)
+
+
+#: A fix written for a file ("add 'start: <number>'"), which a form has no use for.
+_FILE_SYNTAX = re.compile(r"'\w+:|<[^>]*>|\baligns_to\b")
+
+
+def plain_error(
+    error: OkrkitError,
+    *,
+    labels: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
+    problem: str | None = None,
+) -> str:
+    """``error`` in the words of the screen: its field by the label shown (``labels``), ids by
+    the titles shown (``names``), without a fix written for a file (``add 'start: <number>'``).
+
+    ``problem`` replaces the error's own problem (a view's translation of it).
+
+    >>> from okrkit.errors import ValidationError
+    >>> error = ValidationError("remove K1 from the aligns_to of O1", field="aligns_to")
+    >>> plain_error(error, labels={"aligns_to": "Aligns to"}, names={"O1": "Grow"})
+    'Aligns to: remove K1 from the aligns_to of “Grow”'
+    >>> plain_error(ValidationError("no", field="start", fix="add 'start: <number>'"))
+    'no'
+    """
+    labels = labels or {}
+    text = problem if problem is not None else getattr(error, "problem", None)
+    if text is None:  # an error without a place: its message is all there is
+        text = str(error)
+    else:
+        fix = getattr(error, "fix", None)
+        if problem is None and fix and not _FILE_SYNTAX.search(fix):
+            text = f"{text} ({fix})"
+        field = getattr(error, "field", None)
+        if field and field in labels:
+            text = f"{labels[field]}: {text}"
+    for ident, title in (names or {}).items():
+        if title:
+            text = re.sub(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", f"“{title}”", text)
+    return text
+
+
+def on_enter(text: widgets.Text, callback: Callable[[], Any]) -> None:
+    """Call ``callback`` when Enter is pressed in ``text``.
+
+    The browser sends a ``submit`` message on Enter; this listens for it without
+    ``Text.on_submit``, which ipywidgets 8 deprecates (its replacement, ``continuous_update=False``,
+    also fires when the box loses focus, and not at all when nothing changed).
+    """
+
+    def handle(_widget: Any, content: Mapping[str, Any], _buffers: Any) -> None:
+        if content.get("event") == "submit":
+            callback()
+
+    text.on_msg(handle)
 
 
 class View(widgets.VBox):
@@ -81,6 +137,11 @@ class View(widgets.VBox):
         """Show a problem in the status line (the text is escaped)."""
         self.status.value = f'<span style="color:#b00020">{html.escape(message)}</span>'
 
+    def describe_error(self, error: OkrkitError) -> str:
+        """``error`` as the status line says it; views override this to use the words on their
+        screen (see :func:`plain_error`)."""
+        return str(error)
+
     def safe(self, callback: Callable[..., Any]) -> Callable[..., None]:
         """Wrap ``callback`` so it never raises into the widget front end."""
 
@@ -89,7 +150,7 @@ class View(widgets.VBox):
             try:
                 callback(*args, **kwargs)
             except OkrkitError as exc:
-                self.show_error(self.t("error", message=str(exc)))
+                self.show_error(self.t("error", message=self.describe_error(exc)))
             except Exception:
                 log.exception("okrkit view callback failed")
                 self.show_error(self.t("unexpected"))

@@ -5,6 +5,8 @@ A thin view over :class:`okrkit.brainstorm.Board`: every button writes through t
 :meth:`BrainstormBoard.render` draws the whole view from it. Several participants, each in their
 own kernel on the same store, see each other's ideas and votes when they press Refresh (or after
 their next action). The dot-voting rules are the board's; the view only forwards and shows.
+Enter in the idea box (or the owner box) adds the idea, as the Add button does; an error names the
+box by its label and an idea by its title.
 
 >>> from okrkit.store import Store
 >>> view = brainstorm_board(Store("sqlite://"), cycle="2026-Q1", voter="Ana")
@@ -29,7 +31,7 @@ from okrkit.errors import ConflictError, NotFoundError, OkrkitError, ValidationE
 from okrkit.model import LEVELS
 from okrkit.text import LANGUAGES, texts
 from okrkit.ui._brainstorm_rows import MAX_DOTS_DRAWN, IdeaRow, shared_styles, short
-from okrkit.ui.base import View
+from okrkit.ui.base import View, on_enter, plain_error
 
 __all__ = ["MAX_DOTS_DRAWN", "BoardState", "BrainstormBoard", "IdeaRow", "brainstorm_board"]
 
@@ -142,6 +144,8 @@ class BrainstormBoard(View):
         self.refresh_button = widgets.Button(description=self.t("refresh"), icon="refresh")
 
         self.add_button.on_click(self.safe(lambda _b: self.add()))
+        on_enter(self.idea_title, self.safe(self.add))
+        on_enter(self.idea_owner, self.safe(self.add))
         self.merge_button.on_click(self.safe(lambda _b: self.merge()))
         self.refresh_button.on_click(self.safe(lambda _b: self.refresh()))
         self.voter.observe(self.safe(lambda _change: self._voter_changed()), names="value")
@@ -362,8 +366,21 @@ class BrainstormBoard(View):
         )
         return f"<small>{html.escape(self.t('promoted_list'))} {items}</small>"
 
-    def _failed(self, exc: Exception) -> str:
-        return self.t("error", message=str(exc))
+    def _failed(self, exc: OkrkitError) -> str:
+        return self.t("error", message=self.describe_error(exc))
+
+    def describe_error(self, error: OkrkitError) -> str:
+        """``error`` in the words of the board: the box by its label, a draft objective by its
+        title."""
+        labels = {
+            "title": self.t("idea"),
+            "owner": self.t("owner"),
+            "level": self.t("level"),
+            "voter": self.t("your_name"),
+            "author": self.t("your_name"),
+        }
+        names = {str(r["objective"]): str(r["title"]) for r in self.state.promoted}
+        return plain_error(error, labels=labels, names=names)
 
 
 def brainstorm_board(

@@ -13,6 +13,11 @@ finds when the view reads the cycle, and after a save those
 :func:`okrkit.objective_checks.check_objective` finds about the objective edited (the same
 findings, from a check of that objective alone).
 
+Saving a new key result leaves the form empty for the next one (the type stays); a key result
+picked from the list is edited in place. Delete asks first, and Undo brings a deleted key result
+back from the store's history (:meth:`okrkit.Store.restore`). Enter in a one-line box saves.
+An error says what is wrong in the words of the form: the field's label, the key result's title.
+
 Save and Delete answer at once, also in a cycle of a thousand key results: one write, then one
 cheap read of the versions of the cycle's objectives and key results. When nobody else wrote
 meanwhile, the state updates the set it holds and re-checks the objective edited (and forgets the
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -63,7 +69,7 @@ from okrkit.model import (
 from okrkit.text import LANGUAGES, texts
 from okrkit.ui._drafter_html import findings_html, kr_sentence, wording_html
 from okrkit.ui._drafter_state import DraftState
-from okrkit.ui.base import View
+from okrkit.ui.base import View, on_enter, plain_error
 from okrkit.wording import Assessment, assess_key_result, detect_language
 
 __all__ = [
@@ -84,6 +90,24 @@ TEXT: dict[str, Mapping[str, str]] = {lang: texts("ui.drafter", lang) for lang i
 
 #: A number as form field text, under its old name (see :func:`okrkit.forms.field_text`).
 format_number = field_text
+
+#: The model's and the store's problems the drafter says in its own words: (pattern, the key
+#: ``problem_<key>`` of its labels). Named groups fill the label in.
+PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), key)
+    for pattern, key in (
+        (r"^a metric key result needs a target$", "need_target"),
+        (r"needs a start, or a bound on its target", "need_start"),
+        (r"^target equals start \(", "same_as_start"),
+        (r"needs a threshold$", "need_threshold"),
+        (r"describes its commit, target and stretch levels$", "need_level"),
+        (r"^\S+ is outside 0\.0–1\.0$", "grade_range"),
+        (r"^\S+ is not above 0$", "weight"),
+        (r"^key result (?P<item>\S+) has \d+ check-in", "checkins"),
+        (r"^(?P<owner>.+) points at key result (?P<item>\S+)$", "points_at"),
+        (r"^(?P<item>\S+) was changed by somebody else", "conflict"),
+    )
+)
 
 
 class KrDrafter(View):
@@ -194,6 +218,19 @@ class KrDrafter(View):
         self.findings = widgets.HTML()
         self.save_button = widgets.Button(description=t("save"), button_style="primary")
         self.delete_button = widgets.Button(description=t("delete"), button_style="danger")
+        self.undo_button = widgets.Button(
+            description=t("undo"), icon="undo", layout=widgets.Layout(display="none")
+        )
+        self.confirm_text = widgets.HTML()
+        self.confirm_button = widgets.Button(description=t("confirm"), button_style="danger")
+        self.cancel_button = widgets.Button(description=t("cancel"))
+        self.confirm_box = widgets.HBox(
+            [self.confirm_text, self.confirm_button, self.cancel_button],
+            layout=widgets.Layout(display="none", align_items="center"),
+        )
+        self.confirm_box.add_class("okrkit-confirm")
+        #: The key result deleted last, for Undo: (objective, id, version before the deletion).
+        self.deleted: tuple[str, str, int] | None = None
         self.refresh_button = widgets.Button(description=t("refresh"), icon="refresh")
 
         self.objective_pick.observe(self.safe(self._on_objective), names="value")
@@ -201,7 +238,13 @@ class KrDrafter(View):
         self.type_pick.observe(self.safe(self._on_type), names="value")
         self.title.observe(self.safe(self._on_title), names="value")
         self.save_button.on_click(self.safe(lambda _b: self.save()))
-        self.delete_button.on_click(self.safe(lambda _b: self.delete()))
+        self.delete_button.on_click(self.safe(lambda _b: self.ask_delete()))
+        self.confirm_button.on_click(self.safe(lambda _b: self.delete()))
+        self.cancel_button.on_click(self.safe(lambda _b: self.cancel_delete()))
+        self.undo_button.on_click(self.safe(lambda _b: self.undo()))
+        for box in (self.title, *self.fields.values()):
+            if isinstance(box, widgets.Text):  # one line: Enter saves
+                on_enter(box, self.safe(self.save))
         self.refresh_button.on_click(self.safe(lambda _b: self.refresh()))
 
         f = self.fields
@@ -221,7 +264,8 @@ class KrDrafter(View):
             widgets.HBox([f["weight"], f["owner"], f["confidence"]]),
             self.sentence,
             self.wording,
-            widgets.HBox([self.save_button, self.delete_button]),
+            widgets.HBox([self.save_button, self.delete_button, self.undo_button]),
+            self.confirm_box,
             self.status,
             self.findings,
         ]
@@ -344,6 +388,7 @@ class KrDrafter(View):
         f["owner"].value = owner
         f["confidence"].value = confidence
         self.delete_button.disabled = kr is None
+        self.confirm_box.layout.display = "none"
         if self.title.value == title:
             self._update_live(title)
         else:
@@ -431,27 +476,94 @@ class KrDrafter(View):
                 edited_key_result(kr, values) if kr.id == ident else kr
                 for kr in objective.key_results
             ]
-            message = self.t("updated", id=ident)
+            message = self.t("updated", id=ident, title=values["title"])
+            self._written(objective, krs, {ident: version}, key_result=ident)
         else:
             added = new_key_result(objective.id, values, self.state.taken_ids())
-            ident = added.id
             version = self.store.add_key_result(objective.id, added)
             krs = [*objective.key_results, added]
-            message = self.t("added", id=ident)
-        self._written(objective, krs, {ident: version}, key_result=ident)
+            message = self.t("added", id=added.id, title=added.title)
+            # the form is ready for the next key result, of the same type
+            self._written(objective, krs, {added.id: version}, key_result=NEW)
+            self.type_pick.value = added.type
         self.show_ok(message)
 
-    def delete(self) -> None:
-        """Delete the selected key result (one without check-ins)."""
-        ident = self.kr_pick.value
-        objective = self.objective
-        if not ident or objective is None:
+    def ask_delete(self) -> None:
+        """Ask to confirm the deletion of the selected key result (Delete does this)."""
+        kr = self._key_result(self.kr_pick.value)
+        if kr is None:
             self.show_error(self.t("pick_to_delete"))
             return
-        self.store.delete_key_result(ident, self.versions[ident])
-        krs = [kr for kr in objective.key_results if kr.id != ident]
-        self._written(objective, krs, {ident: None}, key_result=None)
-        self.show_ok(self.t("deleted", id=ident))
+        self.confirm_text.value = html.escape(self.t("confirm_delete", id=kr.id, title=kr.title))
+        self.confirm_box.layout.display = None
+        self.status.value = ""  # the question is what the line below the buttons says now
+
+    def cancel_delete(self) -> None:
+        """Take the question back: nothing is deleted."""
+        self.confirm_box.layout.display = "none"
+        self.show_ok(self.t("not_deleted"))
+
+    def delete(self) -> None:
+        """Delete the selected key result (one without check-ins); Undo brings it back."""
+        self.confirm_box.layout.display = "none"
+        kr = self._key_result(self.kr_pick.value)
+        objective = self.objective
+        if kr is None or objective is None:
+            self.show_error(self.t("pick_to_delete"))
+            return
+        version = self.versions[kr.id]
+        self.store.delete_key_result(kr.id, version)
+        self.deleted = (objective.id, kr.id, version)
+        self.undo_button.layout.display = None
+        krs = [k for k in objective.key_results if k.id != kr.id]
+        self._written(objective, krs, {kr.id: None}, key_result=None)
+        self.show_ok(self.t("deleted", id=kr.id, title=kr.title))
+
+    def undo(self) -> None:
+        """Bring the key result deleted last back, as it was (a ``restore`` in its history)."""
+        if self.deleted is None:
+            return
+        objective, ident, version = self.deleted
+        # the deletion is the version after the one deleted
+        self.store.restore(ident, version, current_version=version + 1, cycle=self.cycle)
+        self.deleted = None
+        self.undo_button.layout.display = "none"
+        self.refresh(objective=objective, key_result=ident)
+        kr = self._key_result(ident)
+        self.show_ok(self.t("restored", id=ident, title=kr.title if kr else ""))
+
+    def describe_error(self, error: OkrkitError) -> str:
+        """``error`` in the words of the form: the field's label, the key result's title."""
+        said = getattr(error, "problem", None) or str(error)
+        problem = None
+        for pattern, key in PROBLEMS:
+            if found := pattern.search(said):
+                problem = self._problem(key, found.groupdict())
+                break
+        labels = {name: self.t(name) for name in ("title", "type", "key_result", *self.fields)}
+        return plain_error(error, labels=labels, names=self._names(), problem=problem)
+
+    def _problem(self, key: str, found: Mapping[str, str]) -> str:
+        f = self.fields
+        value = {"same_as_start": f["start"].value, "grade_range": f["grade"].value}
+        return self.t(
+            f"problem_{key}",
+            value=value.get(key, f["weight"].value),
+            at_least=self.t("at_least"),
+            at_most=self.t("at_most"),
+            bound=self.t("bound"),
+            **found,
+        )
+
+    def _names(self) -> dict[str, str]:
+        """The titles the view shows for ids: the objectives and their key results."""
+        okrs = self.state.okrs
+        if okrs is None:
+            return {}
+        names = {o.id: o.title for o in okrs.objectives}
+        for o in okrs.objectives:
+            names.update({kr.id: kr.title for kr in o.key_results})
+        return names
 
     def _written(
         self,

@@ -73,17 +73,21 @@ def status(page: Any, text: str | re.Pattern[str]) -> Any:
 
 
 def test_add_an_idea_on_the_brainstorm_board(page: Any, served: Any, screenshot: Any) -> None:
+    from playwright.sync_api import expect
+
     open_notebook(page, served, "01_brainstorm_objectives.ipynb", "Brainstorm for")
     board = page.locator(".okrkit-brainstorm")
     screenshot(page, f"{served.mode}-1-brainstorm-open")
     title = f"Be the first name retailers think of ({served.mode})"
     board.get_by_placeholder("so that your dots count").fill("Ana")
-    board.get_by_placeholder("A new objective idea").fill(title)
     board.get_by_placeholder("Who would own it").fill("CMO")
-    button(board, "Add").click()
+    idea_box = board.get_by_placeholder("A new objective idea")
+    idea_box.fill(title)
+    page.keyboard.press("Enter")  # Enter in the idea box adds it, as Add does
     status(page, f"Added “{title}”")
     row = board.locator(".widget-hbox", has_text=title).last
     row.wait_for()
+    expect(idea_box).to_have_value("")  # ready for the next idea
     button(row, "+1").click()
     status(page, f"Dot placed on “{title}”")
     screenshot(page, f"{served.mode}-1-brainstorm-idea-added")
@@ -97,26 +101,58 @@ def test_add_an_idea_on_the_brainstorm_board(page: Any, served: Any, screenshot:
 
 
 def test_draft_a_key_result(page: Any, served: Any, screenshot: Any) -> None:
+    from playwright.sync_api import expect
+
     open_notebook(page, served, "02_draft_key_results.ipynb", "as measured by")
     drafter = page.locator(".okrkit-kr-drafter")
-    title = f"Raise newsletter sign-ups from 1000 to 4000 ({served.mode})"
-    drafter.get_by_placeholder("e.g. Raise repeat purchases").fill(title)
-    drafter.get_by_label("Start", exact=True).fill("1000")
-    drafter.get_by_label("Target", exact=True).fill("4000")
-    drafter.get_by_text(title.rstrip(")")).first.wait_for()  # the live sentence
-    button(drafter, "Save").click()
-    saved = status(page, re.compile(r"Added MKT-1-KR\d+\."))
-    ident = re.search(r"MKT-1-KR\d+", saved.inner_text())
-    assert ident is not None
-    drafter.locator("select option", has_text=f"{ident.group(0)}: {title}").wait_for(
-        state="attached"
-    )
+    title_box = drafter.get_by_placeholder("e.g. Raise repeat purchases")
+    first = f"Raise newsletter sign-ups from 1000 to 4000 ({served.mode})"
+    second = f"Book 40 demos with retailers, up from 12 ({served.mode})"
+    added = re.compile(r"Added (MKT-1-KR\d+) “")
+
+    def draft(title: str, start: str, target: str) -> None:
+        drafter.get_by_label("Start", exact=True).fill(start)
+        drafter.get_by_label("Target", exact=True).fill(target)
+        title_box.fill(title)
+        drafter.get_by_text(title.rstrip(")")).first.wait_for()  # the live sentence
+
+    draft(first, "1000", "4000")
+    page.keyboard.press("Enter")  # Enter in the title box saves
+    saved = status(page, f"“{first}”. The form is ready for the next key result.")
+    found = added.search(saved.inner_text())
+    assert found is not None
+    first_id = found.group(1)
+    drafter.locator("select option", has_text=f"{first_id}: {first}").wait_for(state="attached")
+    expect(title_box).to_have_value("")  # the form is empty for the next one
+    expect(drafter.get_by_label("Start", exact=True)).to_have_value("")
     screenshot(page, f"{served.mode}-2-key-result-drafted")
+
+    draft(second, "12", "40")  # typed after a save: a second key result, not an overwrite
+    button(drafter, "Save").click()
+    found = added.search(status(page, f"“{second}”").inner_text())
+    assert found is not None
+    second_id = found.group(1)
+    assert second_id != first_id
+
+    # Delete asks first, and Undo brings the key result back.
+    drafter.locator(".widget-select select").select_option(label=f"{second_id}: {second}")
+    expect(title_box).to_have_value(second)
+    button(drafter, "Delete").click()
+    confirm = drafter.locator(".okrkit-confirm")
+    confirm.get_by_text(f"Delete {second_id} “{second}”?").wait_for()
+    screenshot(page, f"{served.mode}-2-key-result-delete-asks")
+    button(confirm, "Yes, delete").click()
+    status(page, f"Deleted {second_id} “{second}”.")
+    button(drafter, "Undo").click()
+    status(page, f"Restored {second_id} “{second}”.")
+    screenshot(page, f"{served.mode}-2-key-result-restored")
 
     with served.store() as store:
         objective = store.load().objective("MKT-1")
-    kr = next(kr for kr in objective.key_results if kr.id == ident.group(0))
-    assert (kr.title, kr.type, kr.start, kr.target) == (title, "metric", 1000, 4000)
+    krs = {kr.id: kr for kr in objective.key_results}
+    assert (krs[first_id].title, krs[first_id].type) == (first, "metric")
+    assert (krs[first_id].start, krs[first_id].target) == (1000, 4000)
+    assert (krs[second_id].title, krs[second_id].start, krs[second_id].target) == (second, 12, 40)
 
 
 def test_record_a_check_in(page: Any, served: Any, screenshot: Any) -> None:

@@ -519,3 +519,60 @@ def test_two_processes_through_the_widgets_lose_nothing(db: Path) -> None:
         assert view.dots_left == 0
         shown = sum(shown_votes(r) for r in view.rows)
         assert shown == sum(votes.values()) == len(voters) * DOTS
+
+
+# --- Enter, and messages in the words of the board ------------------------------------------------
+
+
+def enter(box: Any) -> None:
+    """Press Enter in a text box: the browser sends a ``submit`` message."""
+    box._handle_custom_msg({"event": "submit"}, [])
+
+
+def test_enter_in_the_idea_box_adds_the_idea(store: Store) -> None:
+    view = make(store)
+    view.idea_title.value = "Open a shop in Oslo"
+    enter(view.idea_title)
+    assert status(view) == "Added “Open a shop in Oslo”."
+    assert view.idea_title.value == ""  # ready for the next idea
+    view.idea_title.value = "Halve the delivery time"
+    view.idea_owner.value = "COO"
+    enter(view.idea_owner)  # Enter in the owner box adds too
+    ideas = Board(store, CYCLE).ideas()
+    assert sorted(ideas["title"]) == ["Halve the delivery time", "Open a shop in Oslo"]
+    assert ideas.set_index("title").loc["Halve the delivery time", "owner"] == "COO"
+    enter(view.idea_title)  # an empty box: a message, no idea
+    assert status(view) == "Type the idea first."
+    assert len(Board(store, CYCLE).ideas()) == 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Could not save: Idea: “Open a shop in Oslo” is already taken"),
+        ("sv", "Kunde inte spara: Idé: “Open a shop in Oslo” is already taken"),
+    ],
+)
+def test_an_error_names_the_box_by_its_label_and_an_objective_by_its_title(
+    store: Store, monkeypatch: pytest.MonkeyPatch, lang: str, expected: str
+) -> None:
+    from okrkit.errors import ValidationError
+
+    view = make(store, lang=lang)
+    first = add(view, "Open a shop in Oslo")
+    view.promote(first)
+    objective = view.state.promoted[0]["objective"]
+    second = add(view, "Open a shop in Bergen")
+
+    def refused(self: Board, idea: int) -> Any:
+        raise ValidationError(
+            f"{objective} is already taken",
+            field="title",
+            fix=f"remove {objective} from the aligns_to of CO-1",
+        )
+
+    monkeypatch.setattr(Board, "promote", refused)
+    row(view, second).promote_button.click()
+    shown = status(view)
+    assert shown == expected
+    assert "field" not in shown and "aligns_to" not in shown

@@ -55,6 +55,18 @@ def visible(view: KrDrafter) -> set[str]:
     return {name for name, w in view.fields.items() if w.layout.display != "none"}
 
 
+def delete(view: KrDrafter) -> None:
+    """Delete the key result picked: Delete, then confirm."""
+    view.delete_button.click()
+    assert view.confirm_box.layout.display != "none"
+    view.confirm_button.click()
+
+
+def enter(box: Any) -> None:
+    """Press Enter in a text box: the browser sends a ``submit`` message."""
+    box._handle_custom_msg({"event": "submit"}, [])
+
+
 # --- the plain functions ---------------------------------------------------------------------
 
 
@@ -223,8 +235,11 @@ def test_save_adds_a_new_metric_key_result(store: Store, other: Store) -> None:
         owner="Ana",
         confidence=6,
     )
-    assert "Added MKT-1-KR5" in text(view.status)
-    assert view.kr_pick.value == "MKT-1-KR5"  # now editing the saved one
+    assert text(view.status) == (
+        "Added MKT-1-KR5 “Raise newsletter sign-ups from 2,000 to 5,000”."
+        " The form is ready for the next key result."
+    )
+    assert view.kr_pick.value == ""  # ready for a new one, not editing the saved one
     assert "MKT-1-KR5" in dict((v, k) for k, v in view.kr_pick.options)
     assert "Quality findings for MKT-1" in text(view.findings)
 
@@ -325,19 +340,25 @@ def test_a_stale_version_is_a_conflict_and_overwrites_nothing(store: Store, othe
 @pytest.mark.parametrize(
     ("editing", "kr_type", "values", "message"),
     [
-        (None, "metric", {"start": "10", "target": "10"}, "target equals start"),
-        ("MKT-1-KR1", "metric", {"start": "10", "target": "10"}, "target equals start"),
-        (None, "metric", {"start": "10", "target": "lots"}, "'lots' is not a number"),
+        (
+            None,
+            "metric",
+            {"start": "10", "target": "10"},
+            "Target: the target equals the start (10): no progress could be measured",
+        ),
+        ("MKT-1-KR1", "metric", {"start": "10", "target": "10"}, "the target equals the start"),
+        (None, "metric", {"start": "10", "target": "lots"}, "Target: 'lots' is not a number"),
         (
             "MKT-1-KR2",
             "metric",
             {"start": "", "target": "10"},
-            "needs a start, or a bound on its target",
+            "Start: fill in the start, or pick “a level to reach or pass” or “a ceiling to stay"
+            " at or under” under “Target is”",
         ),
-        (None, "qualitative", {"grade": "1.5"}, "outside 0.0–1.0"),
-        ("MKT-1-KR1", "qualitative", {"grade": "-0.1"}, "outside 0.0–1.0"),
-        ("MKT-1-KR4", "guardrail", {"threshold": ""}, "needs a threshold"),
-        (None, "metric", {"start": "0", "target": "5", "weight": "0"}, "not above 0"),
+        (None, "qualitative", {"grade": "1.5"}, "Grade (0–1): 1.5 is outside 0–1"),
+        ("MKT-1-KR1", "qualitative", {"grade": "-0.1"}, "-0.1 is outside 0–1"),
+        ("MKT-1-KR4", "guardrail", {"threshold": ""}, "Threshold: fill in the threshold"),
+        (None, "metric", {"start": "0", "target": "5", "weight": "0"}, "Weight: 0 is not above 0"),
     ],
 )
 def test_invalid_input_is_a_readable_error_and_writes_nothing(
@@ -361,6 +382,7 @@ def test_invalid_input_is_a_readable_error_and_writes_nothing(
     assert shown.startswith("Could not save:"), shown
     assert message in shown
     assert "Traceback" not in shown
+    assert "field '" not in shown and "<number>" not in shown  # no file syntax
     assert other.load(CYCLE) == before
     assert other.versions(CYCLE) == versions
 
@@ -441,8 +463,9 @@ def test_delete_a_new_key_result(store: Store, other: Store) -> None:
     view.type_pick.value = "milestone"
     view.save_button.click()
     assert "MKT-1-KR5" in {kr.id for kr in other.load(CYCLE).objective("MKT-1").key_results}
-    view.delete_button.click()
-    assert "Deleted MKT-1-KR5" in text(view.status)
+    view.kr_pick.value = "MKT-1-KR5"
+    delete(view)
+    assert text(view.status) == "Deleted MKT-1-KR5 “Ship the brand book”."
     assert "MKT-1-KR5" not in {kr.id for kr in other.load(CYCLE).objective("MKT-1").key_results}
     assert view.kr_pick.value == ""
 
@@ -450,8 +473,11 @@ def test_delete_a_new_key_result(store: Store, other: Store) -> None:
 def test_delete_refuses_a_key_result_a_kpi_measures(store: Store, other: Store) -> None:
     view = make(store)
     view.kr_pick.value = "MKT-1-KR1"
-    view.delete_button.click()
-    assert "points at key result MKT-1-KR1" in text(view.status)
+    delete(view)
+    assert text(view.status) == (
+        "Could not save: Key result: KPI MKT-KPI-3 points at “Reach 1 million site visitors in"
+        " the quarter (from 420,000)”; remove it there first"
+    )
     assert other.load(CYCLE).key_result("MKT-1-KR1")
 
 
@@ -461,8 +487,9 @@ def test_delete_refuses_a_key_result_with_check_ins(store: Store, other: Store) 
     view.type_pick.value = "milestone"
     view.save_button.click()
     other.add_checkin(CheckIn(key_result="MKT-1-KR5", date="2026-02-01", done=False))
-    view.delete_button.click()
-    assert "MKT-1-KR5 has 1 check-in(s) and cannot be deleted" in text(view.status)
+    view.kr_pick.value = "MKT-1-KR5"
+    delete(view)
+    assert "“Ship the brand book” has check-ins and cannot be deleted" in text(view.status)
     assert other.load(CYCLE).key_result("MKT-1-KR5")
 
 
@@ -472,7 +499,8 @@ def test_delete_of_a_stale_version_is_a_conflict(store: Store, other: Store) -> 
     view.type_pick.value = "milestone"
     view.save_button.click()
     other.update_key_result("MKT-1-KR5", 1, done=True)
-    view.delete_button.click()
+    view.kr_pick.value = "MKT-1-KR5"
+    delete(view)
     assert "changed by somebody else" in text(view.status)
     assert other.load(CYCLE).key_result("MKT-1-KR5").done is True
 
@@ -565,8 +593,9 @@ def test_save_add_and_delete_write_once_and_read_only_versions(
     assert seen == {"add_key_result": 1, "versions": 2, "check_set": 1}  # ids in use, then after
     assert view.okrs == other.load(CYCLE)
 
+    view.kr_pick.value = "MKT-1-KR5"
     with counting(store, monkeypatch) as seen:
-        view.delete_button.click()
+        delete(view)
     assert "Deleted MKT-1-KR5" in text(view.status)
     assert seen == {"delete_key_result": 1, "versions": 1, "check_set": 1}
     assert view.okrs == other.load(CYCLE)
@@ -724,7 +753,7 @@ def test_the_drafter_adds_an_ordinal_key_result_with_its_levels(store: Store, ot
         stretch_zone="Launched and NPS up 5",
     )
     view.save_button.click()
-    assert text(view.status) == "Added MKT-1-KR5."
+    assert text(view.status).startswith("Added MKT-1-KR5 “Launch version 2.0 of the website”.")
     kr = other.load(CYCLE).key_result("MKT-1-KR5")
     assert (kr.type, kr.description, kr.zone) == (
         "ordinal",
@@ -757,7 +786,9 @@ def test_an_ordinal_key_result_without_a_level_is_refused(store: Store, other: S
     view.title.value = "Launch version 2.0"
     fill(view, commit_zone="Beta", target_zone="Launch")
     view.save_button.click()
-    assert "field 'stretch_zone'" in text(view.status)
+    assert text(view.status) == (
+        "Could not save: Stretch level: describe the commit, target and stretch levels"
+    )
     assert other.load(CYCLE) == before
 
 
@@ -820,3 +851,160 @@ def _descendants(root: Any) -> Iterator[Any]:
         node = stack.pop()
         yield node
         stack.extend(getattr(node, "children", ()))
+
+
+# --- saving one key result after another, deleting with a question and an undo ----------------
+
+
+def test_after_saving_a_new_key_result_the_next_one_typed_is_another(
+    store: Store, other: Store
+) -> None:
+    view = make(store)
+    view.type_pick.value = "milestone"
+    view.title.value = "Ship the brand book"
+    fill(view, owner="Ana", weight="2")
+    view.save_button.click()
+    assert view.kr_pick.value == ""  # a new key result, not the one saved
+    assert view.title.value == "" and view.fields["owner"].value == ""
+    assert view.fields["weight"].value == "1"  # the default again
+    assert view.type_pick.value == "milestone"  # the type stays for the next one
+    assert "[…]" in text(view.sentence)  # the sentence waits for the next title
+
+    view.title.value = "Publish the style guide"
+    view.save_button.click()
+    saved = {kr.id: kr.title for kr in other.load(CYCLE).objective("MKT-1").key_results}
+    assert saved["MKT-1-KR5"] == "Ship the brand book"  # not overwritten
+    assert saved["MKT-1-KR6"] == "Publish the style guide"
+    assert text(view.status).startswith("Added MKT-1-KR6 “Publish the style guide”.")
+
+    view.kr_pick.value = "MKT-1-KR5"  # picking one edits it, and it stays picked
+    view.title.value = "Ship the brand book to every team"
+    view.save_button.click()
+    assert view.kr_pick.value == "MKT-1-KR5"
+    assert text(view.status) == "Saved MKT-1-KR5 “Ship the brand book to every team”."
+    assert other.load(CYCLE).key_result("MKT-1-KR5").title == "Ship the brand book to every team"
+
+
+def test_delete_asks_first_and_cancel_deletes_nothing(store: Store, other: Store) -> None:
+    before = other.load(CYCLE)
+    view = make(store)
+    view.kr_pick.value = "MKT-1-KR3"
+    assert view.confirm_box.layout.display == "none"
+    view.delete_button.click()
+    assert view.confirm_box.layout.display is None
+    assert text(view.status) == ""  # the question speaks, not the last message
+    assert text(view.confirm_text) == f"Delete MKT-1-KR3 “{before.key_result('MKT-1-KR3').title}”?"
+    assert other.load(CYCLE) == before  # only asked
+    view.cancel_button.click()
+    assert view.confirm_box.layout.display == "none"
+    assert text(view.status) == "Nothing was deleted."
+    assert other.load(CYCLE) == before
+
+    view.delete_button.click()
+    view.kr_pick.value = "MKT-1-KR2"  # picking another one takes the question back
+    assert view.confirm_box.layout.display == "none"
+
+
+def test_undo_brings_the_deleted_key_result_back_from_its_history(
+    store: Store, other: Store
+) -> None:
+    view = make(store)
+    view.type_pick.value = "milestone"
+    view.title.value = "Ship the brand book"
+    fill(view, owner="Ana", description="For every team")
+    view.save_button.click()
+    before = other.load(CYCLE).key_result("MKT-1-KR5")
+    assert view.undo_button.layout.display == "none"
+    view.kr_pick.value = "MKT-1-KR5"
+    delete(view)
+    assert "MKT-1-KR5" not in other.load(CYCLE).ids
+    assert view.undo_button.layout.display is None
+    view.undo_button.click()
+    assert text(view.status) == "Restored MKT-1-KR5 “Ship the brand book”."
+    assert other.load(CYCLE).key_result("MKT-1-KR5") == before  # nothing lost
+    assert other.history("MKT-1-KR5")["action"].tolist() == ["add", "delete", "restore"]
+    assert view.kr_pick.value == "MKT-1-KR5"
+    assert view.undo_button.layout.display == "none"
+
+
+def test_undo_in_swedish(store: Store, other: Store) -> None:
+    view = make(store, lang="sv")
+    view.type_pick.value = "milestone"
+    view.title.value = "Skicka ut varumärkesboken"
+    view.save_button.click()
+    view.kr_pick.value = "MKT-1-KR5"
+    view.delete_button.click()
+    assert text(view.confirm_text) == "Ta bort MKT-1-KR5 ”Skicka ut varumärkesboken”?"
+    assert (view.confirm_button.description, view.cancel_button.description) == (
+        "Ja, ta bort",
+        "Avbryt",
+    )
+    view.confirm_button.click()
+    assert text(view.status) == "Tog bort MKT-1-KR5 ”Skicka ut varumärkesboken”."
+    assert view.undo_button.description == "Ångra"
+    view.undo_button.click()
+    assert text(view.status) == "Återställde MKT-1-KR5 ”Skicka ut varumärkesboken”."
+    assert "MKT-1-KR5" in other.load(CYCLE).ids
+
+
+# --- Enter ---------------------------------------------------------------------------------------
+
+
+def test_enter_in_the_title_saves_and_the_form_is_ready_for_the_next(
+    store: Store, other: Store
+) -> None:
+    view = make(store)
+    view.title.value = "Grow sign-ups from 100 to 200"
+    fill(view, start="100", target="200")
+    enter(view.title)
+    assert text(view.status).startswith("Added MKT-1-KR5 “Grow sign-ups from 100 to 200”.")
+    view.title.value = "Grow demos from 5 to 9"
+    fill(view, start="5", target="9")
+    enter(view.fields["target"])  # Enter in any one-line box saves
+    saved = other.load(CYCLE).objective("MKT-1").key_results
+    assert [kr.title for kr in saved[-2:]] == [
+        "Grow sign-ups from 100 to 200",
+        "Grow demos from 5 to 9",
+    ]
+    enter(view.title)  # nothing typed: a message, nothing written
+    assert "Could not save" in text(view.status)
+    assert len(other.load(CYCLE).objective("MKT-1").key_results) == len(saved)
+
+
+# --- messages in the words of the form ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (
+            {"start": "10", "target": "10"},
+            "Kunde inte spara: Målvärde: målvärdet är lika med start (10): inga framsteg kan mätas",
+        ),
+        ({"start": "1", "target": "5", "weight": "0"}, "Vikt: 0 är inte över 0"),
+        ({"start": "", "target": "5"}, "Start: fyll i start, eller välj ”en nivå att nå"),
+    ],
+)
+def test_errors_in_swedish_name_the_field_by_its_label(
+    store: Store, values: dict[str, str], message: str
+) -> None:
+    view = make(store, lang="sv")
+    view.title.value = "Öka registreringarna från 10 till 20"
+    fill(view, **values)
+    view.save_button.click()
+    shown = text(view.status)
+    assert message in shown, shown
+    assert "field" not in shown and "'" not in shown
+
+
+def test_a_conflict_names_the_key_result_by_its_title(store: Store, other: Store) -> None:
+    view = make(store)
+    view.kr_pick.value = "MKT-1-KR3"
+    title = view.title.value
+    other.update_key_result("MKT-1-KR3", other.versions(CYCLE)["MKT-1-KR3"], owner="Bo")
+    view.fields["owner"].value = "Ana"
+    view.save_button.click()
+    assert text(view.status) == (
+        f"Could not save: “{title}” was changed by somebody else meanwhile: press Refresh and"
+        " decide again"
+    )
