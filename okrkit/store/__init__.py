@@ -430,6 +430,24 @@ class Store:
         """
         _edits.delete_key_result(self, ident, version, author)
 
+    def delete_objective(self, ident: str, version: int, *, author: str = "") -> None:
+        """Delete an objective read at ``version``, with its key results.
+
+        Only when none of its key results has check-ins and nothing aligns to it or to them
+        (used to take back a carry-over). The deletion is a revision of the objective and of
+        each key result (``delete``, by ``author``); :meth:`restore` brings them back.
+
+        Raises
+        ------
+        NotFoundError
+            When the objective is not in the store.
+        ConflictError
+            When it changed since ``version`` was read.
+        ValidationError
+            When a key result has check-ins, or something aligns to it or points at it.
+        """
+        _edits.delete_objective(self, ident, version, author)
+
     def move_key_result(self, ident: str, version: int, objective: str, *, author: str = "") -> int:
         """Move a key result, with its check-ins, to another objective of the same cycle.
 

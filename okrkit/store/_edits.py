@@ -16,6 +16,7 @@ from okrkit.store._codecs import fields_of, to_row, utcnow
 from okrkit.store._links import set_parents
 from okrkit.store._rows import (
     bump,
+    deletions,
     insert_key_result,
     kr_deletions,
     last_versions,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "add_key_result",
     "delete_key_result",
+    "delete_objective",
     "move_key_result",
     "update_key_result",
     "update_objective",
@@ -148,6 +150,71 @@ def delete_key_result(store: Store, ident: str, version: int, author: str) -> No
                 )
         revisions = kr_deletions(t, conn, [ident], utcnow(), author)
         if conn.execute(kr.delete().where(kr.c.id == ident, kr.c.version == version)).rowcount:
+            log(t, conn, revisions)
+        else:  # PostgreSQL: somebody else changed or deleted it since the version was read
+            raise ConflictError(
+                f"{ident} was changed by somebody else since you read version {version};"
+                " reload it and decide again"
+            )
+
+
+def delete_objective(store: Store, ident: str, version: int, author: str) -> None:
+    """Delete an objective, with its key results, when none has check-ins or is pointed at."""
+    import sqlalchemy as sa
+
+    t = store.tables
+    o, kr, ci, links = t["objectives"], t["key_results"], t["checkins"], t["alignments"]
+    with store._write(f"delete objective {ident}") as conn:
+        found = conn.execute(sa.select(o.c.version).where(o.c.id == ident)).scalar()
+        if found is None:
+            raise NotFoundError(f"no objective {ident!r} in the store")
+        if found != version:
+            raise ConflictError(
+                f"{ident} was changed by somebody else (version {found}, you read {version});"
+                " reload it and decide again"
+            )
+        krs = list(conn.execute(sa.select(kr.c.id).where(kr.c.objective == ident)).scalars())
+        if (
+            krs
+            and conn.execute(
+                sa.select(sa.func.count()).select_from(ci).where(ci.c.key_result.in_(krs))
+            ).scalar()
+        ):
+            raise ValidationError(
+                f"objective {ident} has key results with check-ins and cannot be deleted",
+                field="objective",
+                fix="keep it and say so in a note",
+            )
+        children = sorted(
+            set(
+                conn.execute(
+                    sa.select(links.c.child).where(
+                        links.c.parent.in_([ident, *krs]), links.c.child != ident
+                    )
+                ).scalars()
+            )
+        )
+        if children:
+            raise ValidationError(
+                f"{', '.join(children)} aligned to objective {ident} or its key results",
+                field="objective",
+                fix=f"delete {', '.join(children)} first, or align it elsewhere",
+            )
+        for link, col, what in (
+            (t["kpi_measures"], "kpi", "KPI"),
+            (t["initiative_supports"], "initiative", "initiative"),
+        ):
+            users = conn.execute(sa.select(link.c[col]).where(link.c.key_result.in_(krs))).scalars()
+            if krs and (names := ", ".join(sorted(set(users)))):
+                raise ValidationError(
+                    f"{what} {names} points at a key result of objective {ident}",
+                    field="objective",
+                    fix=f"remove it from the {what} first",
+                )
+        revisions = deletions(t, conn, [ident], set(), utcnow(), author)
+        conn.execute(links.delete().where(links.c.child == ident))
+        conn.execute(kr.delete().where(kr.c.objective == ident))
+        if conn.execute(o.delete().where(o.c.id == ident, o.c.version == version)).rowcount:
             log(t, conn, revisions)
         else:  # PostgreSQL: somebody else changed or deleted it since the version was read
             raise ConflictError(

@@ -16,18 +16,25 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from okrkit.carry import carry_over
 from okrkit.cycles import Cycle
+from okrkit.errors import ConflictError
 from okrkit.forms import make_checkin
-from okrkit.frames import FRAME_COLUMNS, Frames
-from okrkit.lifecycle import checkin_to_correct, kr_finished, next_cycle, unfinished_objectives
-from okrkit.model import CHECKIN_FIELD, ZONES, CheckIn
+from okrkit.frames import FRAME_COLUMNS, Frames, from_frames
+from okrkit.lifecycle import (
+    CarryPlan,
+    carry_plan,
+    checkin_to_correct,
+    kr_finished,
+    next_cycle,
+    unfinished_objectives,
+)
+from okrkit.model import CHECKIN_FIELD, ZONES, CheckIn, OkrSet
 from okrkit.scoring import score
 
 __all__ = ["Recorded", "ReviewModel", "Shape", "is_missing", "pending"]
@@ -140,6 +147,9 @@ class ReviewModel:
         self._stamp: tuple[Any, ...] | None = None
         self._frames: Frames | None = None
         self._checkins: dict[str, list[dict[str, Any]]] = {}
+        self._okrs: OkrSet | None = None
+        #: The last carry-over written from this review (what :meth:`undo_carry` takes back).
+        self.last_carry: OkrSet | None = None
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -172,6 +182,7 @@ class ReviewModel:
         # rescored (see :meth:`rescore`), not for every objective on each read.
         self._frames = frames
         self._checkins = {}
+        self._okrs = None
         krs = frames.key_results
         self._objective_of = dict(zip(krs["id"], krs["objective"], strict=True))
         self.key_results = {r["id"]: r for r in krs.to_dict("records")}
@@ -345,14 +356,106 @@ class ReviewModel:
             out[oid] = (unfinished, len(krs))
         return out
 
-    def carry_over(self) -> Any:
-        """Carry :meth:`to_carry` into :attr:`next_cycle` (:meth:`Store.carry_over
-        <okrkit.Store.carry_over>`) and note the copies; returns the carried set."""
-        assert self.next_cycle is not None
-        carried = carry_over(
-            self.store, self.cycle, self.next_cycle, self.to_carry(), as_of=self.as_of
+    def carry_choices(self) -> dict[str, list[str]]:
+        """What a carry-over may copy: each objective of :meth:`to_carry` with the ids of its
+        key results a copy would take (unfinished ones, :func:`okrkit.lifecycle.carry_plan`)."""
+        return {
+            str(o.carried_from): [str(kr.carried_from) for kr in o.key_results]
+            for o in self._full_plan().objectives
+        }
+
+    def default_picks(self) -> set[str]:
+        """The ids ticked at first: the unfinished objectives with unfinished key results, and
+        those key results. An objective with nothing left to do is not carried unless picked."""
+        return {i for oid, krs in self.carry_choices().items() if krs for i in (oid, *krs)}
+
+    def plan(self, picked: Iterable[str]) -> CarryPlan:
+        """The copies a carry-over of ``picked`` (objective and key result ids) creates.
+
+        An objective is copied when picked, with those of its key results picked. A copy's
+        alignment to a copy that is not created goes back to the original.
+        """
+        chosen = set(picked)
+        full = self._full_plan()
+        originals = {o.id: str(o.carried_from) for o in full.objectives}
+        originals |= {kr.id: str(kr.carried_from) for o in full.objectives for kr in o.key_results}
+        kept = [o for o in full.objectives if o.carried_from in chosen]
+        kept = [
+            replace(o, key_results=tuple(k for k in o.key_results if k.carried_from in chosen))
+            for o in kept
+        ]
+        made = {o.id for o in kept} | {k.id for o in kept for k in o.key_results}
+        return replace(
+            full,
+            objectives=tuple(
+                replace(
+                    o,
+                    aligns_to=tuple(p if p in made else originals.get(p, p) for p in o.aligns_to),
+                )
+                for o in kept
+            ),
         )
+
+    def _full_plan(self) -> CarryPlan:
+        """The carry-over of every objective of :meth:`to_carry` with its unfinished key results."""
+        assert self.next_cycle is not None
+        if self._okrs is None:  # from the frames read: the plan needs no check-ins
+            assert self._frames is not None
+            bare = replace(self._frames, checkins=self._frames.checkins.iloc[0:0])
+            self._okrs = from_frames(bare, source=self.store.display_url)
+        frame = pd.DataFrame.from_records(
+            [self.kr_scores[k] for k in self.key_results], columns=["id", "score", "value"]
+        ).set_index("id")
+        scores = {oid: o["score"] for oid, o in self.objective_scores.items()}
+        return carry_plan(self._okrs, self.next_cycle, scores, frame, self.to_carry())
+
+    def carry_over(self, picked: Iterable[str] | None = None, *, author: str = "") -> OkrSet:
+        """Write the carry-over of ``picked`` (default: :meth:`default_picks`) into
+        :attr:`next_cycle` (:meth:`Store.carry <okrkit.Store.carry>`, one transaction) and note
+        the copies; returns the carried set.
+
+        Raises
+        ------
+        ConflictError
+            When the copies are already there.
+        """
+        plan = self.plan(self.default_picks() if picked is None else picked)
+        carried: OkrSet = self.store.carry(plan, author=author)
         self.carried.update(
             {str(o.carried_from): o.id for o in carried.objectives if o.carried_from}
         )
+        self.last_carry = carried
         return carried
+
+    def undo_carry(self, *, author: str = "") -> OkrSet:
+        """Delete the copies of :attr:`last_carry` (:meth:`Store.delete_objective
+        <okrkit.Store.delete_objective>`: each deletion is a revision, so the history keeps
+        them); returns what was taken back.
+
+        Raises
+        ------
+        ConflictError
+            When nothing was carried, or a copy changed since.
+        ValidationError
+            When a copy has check-ins now, or something else aligns to it.
+        """
+        done = self.last_carry
+        if done is None:
+            raise ConflictError("nothing carried over to take back")
+        versions = self.store.versions(done.cycle)
+        left = [o for o in done.objectives if o.id in versions]
+        while left:  # children first: a copy can align to another copy
+            parents = {p for o in left for p in o.aligns_to}
+            parents |= {k.id for o in left for k in o.key_results if k.id in parents}
+            leaves = [
+                o
+                for o in left
+                if o.id not in parents and not any(k.id in parents for k in o.key_results)
+            ] or left
+            for o in leaves:
+                self.store.delete_objective(o.id, versions[o.id], author=author)
+            left = [o for o in left if o not in leaves]
+        for o in done.objectives:
+            self.carried.pop(str(o.carried_from), None)
+        self.last_carry = None
+        return done

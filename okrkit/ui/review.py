@@ -10,9 +10,15 @@ the key result already has a check-in of that date, as a correction of it (the s
 old row in the history; :func:`okrkit.lifecycle.checkin_to_correct`). The objective's score,
 band, status and expectation update from :func:`okrkit.scoring.score` on that objective alone;
 the summary counts committed objectives met or missed and aspirational ones exceeded, landed or
-short, and lists the unfinished objectives (:func:`okrkit.lifecycle.unfinished_objectives`) with
-a button that carries them into the next cycle (:meth:`Store.carry_over
-<okrkit.Store.carry_over>`).
+short, and offers the unfinished objectives (:func:`okrkit.lifecycle.unfinished_objectives`) for
+the next cycle: a box per objective and per key result a copy would take (those with unfinished
+key results ticked at first), a preview of the ids and titles that Confirm creates, and an Undo
+that deletes the copies again (each deletion is a revision: the history keeps them).
+
+The grid is one row per key result (label | input | result) under its objective's header, which
+spans the row. The header's cell is placed with the ``grid_area`` CSS shorthand: ipywidgets'
+layout view sets every layout trait in turn and *removes* those left empty, and removing
+``grid-area`` (which it handles after ``grid-column``) wipes a ``grid-column`` set before it.
 
 Refresh answers at once when nothing changed: it compares the versions of the cycle's objectives
 and key results, the ids of its active check-ins and the versions of the next cycle's objectives
@@ -28,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -43,13 +50,23 @@ from okrkit.text import format_number
 from okrkit.ui._review_model import Recorded, ReviewModel, Shape, is_missing, pending
 from okrkit.ui.base import View
 
-__all__ = ["QuarterReview", "Recorded", "ReviewModel", "quarter_review"]
+__all__ = ["QuarterReview", "Recorded", "ReviewModel", "css_class", "quarter_review"]
 
 _GOOD = {"met", "landed", "exceeded"}
 #: The statuses a key result or objective without a score may still have (from its confidence).
 _TRACKS = ("on track", "at risk", "off track")
 #: The background of a "no data" / "not yet due" badge: grey, no band.
 PENDING_COLOUR = "#e8eaed"
+
+
+def css_class(prefix: str, ident: str) -> str:
+    """A CSS class naming an objective or key result: ``prefix-`` and the id, other characters
+    than letters, digits, ``-`` and ``_`` as ``_`` (pages and tests find a cell by it).
+
+    >>> css_class("okrkit-kr", "MKT-1-KR2"), css_class("okrkit-kr", "O 1.2")
+    ('okrkit-kr-MKT-1-KR2', 'okrkit-kr-O_1_2')
+    """
+    return f"{prefix}-{re.sub(r'[^A-Za-z0-9_-]', '_', ident)}"
 
 
 def _badge(text: str, colour: str | None) -> str:
@@ -78,8 +95,14 @@ class QuarterReview(View):
         :attr:`Scores.key_results <okrkit.Scores>`).
     expectations, carry : ipywidgets.HTML
         The summary: expectations met, and what to carry over.
+    carry_picks, carry_labels : dict[str, ipywidgets.Checkbox], dict[str, ipywidgets.HTML]
+        The carry-over's boxes, and what each says, by objective or key result id.
+    preview : ipywidgets.HTML
+        What Confirm creates: the copies' ids and titles.
     carry_button : ipywidgets.Button
-        "Carry over to <next cycle>".
+        "Confirm: carry over to <next cycle>".
+    undo_button : ipywidgets.Button
+        Takes the last carry-over back.
     """
 
     SECTION = "ui.review"
@@ -93,6 +116,7 @@ class QuarterReview(View):
         lang: str | None = None,
     ) -> None:
         super().__init__(store, lang=lang)
+        self.add_class("okrkit-review")
         reviewed: Cycle = store.cycle(cycle)
         day = parse_date(as_of, field="as_of") if as_of else default_as_of(reviewed)
         self.model = ReviewModel(store, reviewed, day)
@@ -111,6 +135,20 @@ class QuarterReview(View):
             layout=widgets.Layout(width="auto"),
         )
         self.carry_button.on_click(self.safe(self.carry_over))
+        self.undo_button = widgets.Button(
+            description=self.t("carry_undo"),
+            icon="undo",
+            disabled=True,
+            layout=widgets.Layout(width="auto"),
+        )
+        self.undo_button.on_click(self.safe(self.undo_carry))
+        self.carry_picks: dict[str, Any] = {}
+        self.carry_labels: dict[str, Any] = {}
+        #: Every tick given or shown, by id: kept when the boxes are built again.
+        self._ticks: dict[str, bool] = {}
+        self._choices: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+        self.carry_box = widgets.VBox()
+        self.preview = widgets.HTML()
         self.refresh_button = widgets.Button(description=self.t("refresh"), icon="refresh")
         self.refresh_button.on_click(self.safe(lambda _b: self.refresh()))
         # Thousands of cells share one layout and one style per widget kind: a widget with its
@@ -122,7 +160,8 @@ class QuarterReview(View):
                 align_items="center",
             )
         )
-        self._header_layout = widgets.Layout(grid_column="1 / -1", margin="0.8em 0 0 0")
+        # grid_area, not grid_column: see the module's docstring.
+        self._header_layout = widgets.Layout(grid_area="auto / 1 / auto / -1", margin="0.8em 0 0 0")
         self._cell_layout = widgets.Layout()
         self._input_layout = widgets.Layout(width="16em")
         self._styles: dict[type, Any] = {}
@@ -139,7 +178,9 @@ class QuarterReview(View):
             widgets.HTML(f"<h4>{html.escape(self.t('summary'))}</h4>"),
             self.expectations,
             self.carry,
-            self.carry_button,
+            self.carry_box,
+            self.preview,
+            widgets.HBox([self.carry_button, self.undo_button]),
         ]
         self.refresh()
 
@@ -212,11 +253,17 @@ class QuarterReview(View):
         cells: list[Any] = []
         for oid, krs in self.model.order.items():
             self.headers[oid] = self._shared(widgets.HTML, layout=self._header_layout)
+            self.headers[oid].add_class("okrkit-review-objective")
+            self.headers[oid].add_class(css_class("okrkit-objective", oid))
             cells.append(self.headers[oid])
             for ident in krs:
                 self.labels[ident] = self._shared(widgets.HTML)
                 self.results[ident] = self._shared(widgets.HTML)
-                cells += [self.labels[ident], self._input(ident), self.results[ident]]
+                row = [self.labels[ident], self._input(ident), self.results[ident]]
+                for cell, part in zip(row, ("label", "input", "result"), strict=True):
+                    cell.add_class(f"okrkit-review-{part}")
+                    cell.add_class(css_class("okrkit-kr", ident))
+                cells += row
         old, self.table.children = self.table.children, cells
         for cell in old:  # free the replaced widgets (their shared layouts and styles stay)
             cell.close()
@@ -418,26 +465,117 @@ class QuarterReview(View):
             last = self.t("carry_last", cycle=self.cycle.id, year=MAX_YEAR)
             self.carry.value = f"{heading}<br><i>{esc(last)}</i>"
             return
-        self.carry_button.disabled = not self.model.to_carry()
         unfinished = self.model.unfinished()
         if not unfinished:
             self.carry.value = f"{heading}<br><i>{esc(self.t('carry_none'))}</i>"
-            return
-        items = []
-        for oid, (open_, total) in self.model.carried_key_results(unfinished).items():
+        else:
+            items = [
+                f"<li><b>{esc(oid)}</b> {esc(str(self.model.objective_scores[oid]['title']))}"
+                f" <small>({esc(self.t('carried_as', new=self.carried[oid]))})</small></li>"
+                for oid in unfinished
+                if oid in self.carried
+            ]
+            done = f"<ul style='margin:.2em 0'>{''.join(items)}</ul>" if items else ""
+            pick = f"<br><small>{esc(self.t('carry_pick'))}</small>" if self.to_carry() else ""
+            self.carry.value = f"{heading}{pick}{done}"
+        self._render_picks()
+
+    def _render_picks(self) -> None:
+        """The carry-over's boxes (built again when what may be carried changed) and preview."""
+        choices = self.model.carry_choices() if self.model.to_carry() else {}
+        shape = tuple((oid, tuple(krs)) for oid, krs in choices.items())
+        if shape != self._choices:
+            self._choices = shape
+            defaults = self.model.default_picks() if choices else set()
+            rows: list[Any] = []
+            old, self.carry_picks, self.carry_labels = self.carry_box.children, {}, {}
+            for oid, krs in choices.items():
+                for ident in (oid, *krs):
+                    ticked = self._ticks.setdefault(ident, ident in defaults)
+                    box = widgets.Checkbox(
+                        value=ticked, indent=False, layout=widgets.Layout(width="1.6em")
+                    )
+                    box.observe(self.safe(functools.partial(self._on_tick, ident)), names="value")
+                    # The label is HTML, not the box's description: a description is typeset
+                    # as maths, and "$4.20 to $3.70" would come out as a formula.
+                    label = widgets.HTML()
+                    row = widgets.HBox(
+                        [box, label],
+                        layout=widgets.Layout(
+                            margin="0 0 0 2em" if ident != oid else "0.3em 0 0 0",
+                            align_items="center",
+                        ),
+                    )
+                    row.add_class("okrkit-carry-pick")
+                    row.add_class(css_class("okrkit-carry", ident))
+                    self.carry_picks[ident], self.carry_labels[ident] = box, label
+                    rows.append(row)
+            self.carry_box.children = rows
+            for row in old:
+                for part in row.children:
+                    part.close()
+                row.close()
+        esc = html.escape
+        for oid, krs in choices.items():
             o = self.model.objective_scores[oid]
             score = (
                 self.t("no data")
                 if is_missing(o["score"])
                 else format_number(o["score"], self.lang)
             )
+            ((open_, total),) = self.model.carried_key_results([oid]).values()
             detail = self.t("carry_item", score=score, open=open_, total=total)
-            if oid in self.carried:
-                detail += "; " + self.t("carried_as", new=self.carried[oid])
-            items.append(
-                f"<li><b>{esc(oid)}</b> {esc(str(o['title']))} <small>({esc(detail)})</small></li>"
+            self.carry_labels[
+                oid
+            ].value = f"<b>{esc(oid)}</b> {esc(str(o['title']))} <small>({esc(detail)})</small>"
+            for ident in krs:
+                self.carry_labels[
+                    ident
+                ].value = f"<b>{esc(ident)}</b> {esc(str(self.model.key_results[ident]['title']))}"
+                self.carry_picks[ident].disabled = not self.carry_picks[oid].value
+        self._render_preview()
+
+    def picked(self) -> list[str]:
+        """The ids ticked for the carry-over (an objective's key results only when it is)."""
+        out = []
+        for oid, krs in self._choices or ():
+            if self.carry_picks[oid].value:
+                out.append(oid)
+                out += [k for k in krs if self.carry_picks[k].value]
+        return out
+
+    def _render_preview(self) -> None:
+        esc = html.escape
+        self.undo_button.disabled = self.model.last_carry is None
+        picked = self.picked()
+        if self.next_cycle is None or not self._choices:
+            self.carry_button.disabled = True
+            self.preview.value = ""
+            return
+        self.carry_button.disabled = not picked
+        if not picked:
+            self.preview.value = f"<i>{esc(self.t('carry_preview_none'))}</i>"
+            return
+        items = []
+        for o in self.model.plan(picked).objectives:
+            krs = (
+                "".join(f"<li><b>{esc(k.id)}</b> {esc(k.title)}</li>" for k in o.key_results)
+                or f"<li><i>{esc(self.t('carry_no_krs'))}</i></li>"
             )
-        self.carry.value = f"{heading}<ul style='margin:.2em 0'>{''.join(items)}</ul>"
+            items.append(
+                f"<li><b>{esc(o.id)}</b> {esc(o.title)}"
+                f" <small>({esc(self.t('carry_from', id=str(o.carried_from)))})</small>"
+                f"<ul>{krs}</ul></li>"
+            )
+        self.preview.value = (
+            "<div class='okrkit-carry-preview'>"
+            f"<b>{esc(self.t('carry_preview', cycle=self._next_id))}</b>"
+            f"<ul style='margin:.2em 0'>{''.join(items)}</ul></div>"
+        )
+
+    def _on_tick(self, ident: str, change: Mapping[str, Any]) -> None:
+        self._ticks[ident] = bool(change["new"])
+        self._render_picks()
 
     # --- editing ------------------------------------------------------------------------------
 
@@ -495,23 +633,24 @@ class QuarterReview(View):
     # --- carry-over ---------------------------------------------------------------------------
 
     def carry_over(self, _button: Any = None) -> Any:
-        """Carry the unfinished objectives into :attr:`next_cycle` (the button calls this).
+        """Carry what is ticked into :attr:`next_cycle` (Confirm calls this).
 
-        Carries the objectives the summary lists (:meth:`to_carry`: unfinished, not carried
-        before) with their unfinished key results, as :meth:`Store.carry_over
-        <okrkit.Store.carry_over>` does. Returns the carried :class:`~okrkit.OkrSet`; the status
-        line reports it.
+        Creates the copies the preview lists (:meth:`picked`: the objectives ticked with their
+        key results ticked) in one transaction (:meth:`Store.carry <okrkit.Store.carry>`).
+        Returns the carried :class:`~okrkit.OkrSet`; the status line reports it, and Undo can
+        take it back.
 
         Raises
         ------
         ConflictError
-            When there is nothing left to carry over.
+            When there is nothing left to carry over, or nothing ticked.
         """
         if self.next_cycle is None:
             raise ConflictError(self.t("carry_last", cycle=self.cycle.id, year=MAX_YEAR))
-        if not self.model.to_carry():
+        picked = self.picked()
+        if not self.model.to_carry() or not picked:
             raise ConflictError(self.t("nothing_to_carry", cycle=self.next_cycle.id))
-        carried = self.model.carry_over()
+        carried = self.model.carry_over(picked)
         krs = sum(len(o.key_results) for o in carried.objectives)
         ids = ", ".join(o.id for o in carried.objectives)
         self.render(())  # the summary
@@ -519,6 +658,28 @@ class QuarterReview(View):
             self.t("carried", n=len(carried.objectives), krs=krs, cycle=carried.cycle.id, ids=ids)
         )
         return carried
+
+    def undo_carry(self, _button: Any = None) -> Any:
+        """Delete the copies the last Confirm created (Undo calls this); returns them.
+
+        Each deletion is a revision, so the history keeps the copies
+        (:meth:`Store.delete_objective <okrkit.Store.delete_objective>`). The boxes keep their
+        ticks.
+
+        Raises
+        ------
+        ConflictError
+            When nothing was carried over from this review.
+        ValidationError
+            When a copy has check-ins by now, or something aligns to it.
+        """
+        if self.model.last_carry is None:
+            raise ConflictError(self.t("nothing_to_undo"))
+        done = self.model.undo_carry()
+        self.render(())
+        ids = ", ".join(o.id for o in done.objectives)
+        self.show_ok(self.t("carry_undone", ids=ids, cycle=done.cycle.id))
+        return done
 
 
 def quarter_review(

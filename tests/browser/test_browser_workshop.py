@@ -7,16 +7,13 @@ A screenshot of every step is kept in ``build/browser/``.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import time
 from typing import Any
 
-import pandas as pd
 import pytest
 
 from okrkit.brainstorm import Board
-from okrkit.cycles import current_quarter
 from okrkit.ui.checkin import format_number
 
 pytestmark = pytest.mark.browser
@@ -219,27 +216,3 @@ def test_record_a_check_in(page: Any, served: Any, screenshot: Any) -> None:
     finally:
         with served.store() as store:
             remember_my_name(store, "")
-def test_grade_a_key_result_in_the_review(page: Any, served: Any, screenshot: Any) -> None:
-    open_notebook(page, served, "05_quarter_end_review.ipynb", "Quarter-end review")
-    ident = "MKT-3-KR3"  # the qualitative key result of the marketing starter set
-    label = page.locator(
-        "xpath=//div[contains(@class,'widget-html')][.//b[normalize-space()='MKT-3-KR3']]"
-    )
-    slider = label.locator("xpath=following-sibling::div[1]")
-    grade = 0.7 if served.mode == "voila" else 0.6
-    readout = slider.locator(".widget-readout")
-    readout.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type(f"{grade:.2f}")
-    page.keyboard.press("Enter")
-    status(page, re.compile(rf"{ident}.*{grade:g}"))
-    result = label.locator("xpath=following-sibling::div[2]")
-    result.get_by_text(f"{grade:g}", exact=True).wait_for()
-    screenshot(page, f"{served.mode}-4-review-graded")
-
-    today = dt.date.today()
-    as_of = min(max(today, current_quarter(today).start), current_quarter(today).end)
-    with served.store() as store:
-        checkins = store.checkins(ident)
-    assert checkins["grade"].iloc[-1] == pytest.approx(grade)
-    assert pd.Timestamp(checkins["date"].iloc[-1]).date() == as_of

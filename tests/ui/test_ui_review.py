@@ -63,6 +63,12 @@ def text(value: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", value)).split())
 
 
+def carry_text(view: QuarterReview) -> str:
+    """The carry-over as the reader sees it: the heading, then each box's label."""
+    boxes = " ".join(text(label.value) for label in view.carry_labels.values())
+    return f"{text(view.carry.value)} {boxes}".strip()
+
+
 def history(db: Path, kr: str) -> list[dict[str, Any]]:
     """Every check-in of a key result, corrected ones too, read as another kernel would."""
     with Store(db, create=False) as other:
@@ -240,12 +246,12 @@ def test_refresh_shows_a_renamed_key_result_in_the_kept_cells(store: Store, db: 
 
 def test_the_summary_lists_unfinished_objectives(store: Store) -> None:
     view = review(store)
-    carry = text(view.carry.value)
+    carry = carry_text(view)
     assert carry.startswith("To carry into 2026-Q2")
     for ident in ("MKT-1", "MKT-2", "MKT-3"):
         assert ident in carry
     assert "MKT-3 Publish content our buyers seek out and share (score 0.5;" in carry
-    assert view.carry_button.description == "Carry over to 2026-Q2"
+    assert view.carry_button.description == "Confirm: carry over to 2026-Q2"
     assert not view.carry_button.disabled
 
 
@@ -254,7 +260,7 @@ def test_the_carry_over_button_creates_the_next_cycles_objectives(store: Store, 
     for kr, value in (("MKT-2-KR1", 300), ("MKT-2-KR2", 3.7), ("MKT-2-KR3", 25)):
         view.inputs[kr].value = value
     view.inputs["MKT-2-KR4"].value = True  # MKT-2 met: it stays behind
-    assert "MKT-2" not in text(view.carry.value)
+    assert "MKT-2" not in carry_text(view)
 
     view.carry_button.click()
 
@@ -272,6 +278,115 @@ def test_the_carry_over_button_creates_the_next_cycles_objectives(store: Store, 
     assert again.carry_button.disabled
     again.carry_button.click()
     assert text(again.status.value) == "Could not save: nothing left to carry over to 2026-Q2"
+
+
+@pytest.fixture
+def with_bare_objective(store: Store) -> Store:
+    """The marketing set with MKT-9, an objective without key results (so no score)."""
+    store.import_set(
+        OkrSet(cycle=CYCLE, objectives=[Objective(id="MKT-9", title="Think about pricing")])
+    )
+    return store
+
+
+def test_carry_over_starts_from_unfinished_work_and_writes_nothing_before_confirm(
+    with_bare_objective: Store,
+) -> None:
+    view = review(with_bare_objective)
+    picks = {ident: box.value for ident, box in view.carry_picks.items()}
+    assert [i for i in picks if "KR" not in i] == ["MKT-1", "MKT-2", "MKT-3", "MKT-9"]
+    # Unfinished objectives with unfinished key results are ticked; the bare one is not.
+    assert {i for i, ticked in picks.items() if not ticked} == {"MKT-9"}
+    assert text(view.carry_labels["MKT-9"].value).startswith("MKT-9 Think about pricing (score")
+    assert text(view.carry_labels["MKT-2-KR2"].value) == (
+        "MKT-2-KR2 Cut blended cost per lead from $4.20 to $3.70"
+    )
+    preview = text(view.preview.value)
+    assert preview.startswith("Confirm creates in 2026-Q2: MKT-1-2026-Q2 Make our brand")
+    assert "MKT-1-KR1-2026-Q2 Reach 1 million site visitors" in preview
+    assert "MKT-9-2026-Q2" not in preview
+
+    view.carry_picks["MKT-1-KR2"].value = False
+    view.carry_picks["MKT-2"].value = False
+    view.carry_picks["MKT-3"].value = False
+    view.carry_picks["MKT-9"].value = True
+    assert view.carry_picks["MKT-2-KR1"].disabled  # its objective is not carried
+    assert view.picked() == ["MKT-1", "MKT-1-KR1", "MKT-1-KR3", "MKT-1-KR4", "MKT-9"]
+    preview = text(view.preview.value)
+    ids = re.findall(r"MKT-\d(?:-KR\d)?-2026-Q2", preview)
+    assert ids == [
+        "MKT-1-2026-Q2",
+        "MKT-1-KR1-2026-Q2",
+        "MKT-1-KR3-2026-Q2",
+        "MKT-1-KR4-2026-Q2",
+        "MKT-9-2026-Q2",
+    ]
+    assert "MKT-9-2026-Q2 Think about pricing (from MKT-9) no key results" in preview
+    assert "2026-Q2" not in [c.id for c in with_bare_objective.cycles()]  # nothing written
+
+    view.inputs["MKT-3-KR3"].value = 0.9  # grading goes on: the ticks stay as they were
+    assert view.picked() == ["MKT-1", "MKT-1-KR1", "MKT-1-KR3", "MKT-1-KR4", "MKT-9"]
+
+    view.carry_picks["MKT-9"].value = False
+    view.carry_picks["MKT-1"].value = False
+    assert view.carry_button.disabled
+    assert text(view.preview.value) == "Nothing ticked: nothing will be created."
+
+
+def test_confirm_creates_exactly_what_is_ticked_and_undo_takes_it_back(
+    with_bare_objective: Store, db: Path
+) -> None:
+    view = review(with_bare_objective)
+    assert view.undo_button.disabled
+    view.carry_picks["MKT-1-KR2"].value = False
+    view.carry_picks["MKT-2"].value = False
+    view.carry_picks["MKT-3"].value = False
+    view.carry_picks["MKT-9"].value = True
+    shown = re.findall(r"MKT-\d(?:-KR\d)?-2026-Q2", text(view.preview.value))
+
+    view.carry_button.click()
+
+    with Store(db, create=False) as other:
+        carried = other.frames("2026-Q2")
+    assert carried.objectives["id"].tolist() == ["MKT-1-2026-Q2", "MKT-9-2026-Q2"]
+    assert carried.objectives["id"].tolist() + carried.key_results["id"].tolist() == sorted(
+        shown, key=lambda i: ("KR" in i, i)
+    )
+    assert carried.key_results["carried_from"].tolist() == ["MKT-1-KR1", "MKT-1-KR3", "MKT-1-KR4"]
+    assert text(view.status.value) == (
+        "Carried 2 objectives with 3 key results to 2026-Q2: MKT-1-2026-Q2, MKT-9-2026-Q2."
+    )
+    assert "carried over as MKT-1-2026-Q2" in text(view.carry.value)
+    assert "MKT-1" not in view.carry_picks and "MKT-2" in view.carry_picks
+    assert not view.undo_button.disabled
+
+    view.undo_button.click()
+
+    assert text(view.status.value) == (
+        "Took back MKT-1-2026-Q2, MKT-9-2026-Q2 from 2026-Q2; the history keeps them."
+    )
+    with Store(db, create=False) as other:
+        assert other.frames("2026-Q2").objectives.empty
+        assert other.frames("2026-Q2").key_results.empty
+        assert other.history("MKT-1-2026-Q2")["action"].tolist() == ["carry_over", "delete"]
+        assert other.history("MKT-1-KR1-2026-Q2")["action"].tolist() == ["carry_over", "delete"]
+    assert view.undo_button.disabled
+    # The boxes are offered again, ticked as they were before Confirm.
+    assert view.picked() == ["MKT-1", "MKT-1-KR1", "MKT-1-KR3", "MKT-1-KR4", "MKT-9"]
+    view.refresh_button.click()
+    assert view.picked() == ["MKT-1", "MKT-1-KR1", "MKT-1-KR3", "MKT-1-KR4", "MKT-9"]
+
+    view.carry_button.click()  # and can be carried again
+    with Store(db, create=False) as other:
+        assert other.frames("2026-Q2").objectives["id"].tolist() == [
+            "MKT-1-2026-Q2",
+            "MKT-9-2026-Q2",
+        ]
+    view.undo_button.disabled = False
+    view.undo_button.click()
+    view.undo_button.disabled = False
+    view.undo_button.click()  # a second undo says there is nothing to take back
+    assert text(view.status.value) == "Could not save: nothing carried over to take back"
 
 
 def test_nothing_to_carry_when_every_objective_scored_one(tmp_path: Path) -> None:
@@ -302,7 +417,7 @@ def test_swedish_labels(store: Store) -> None:
     assert "Poäng 0,5 · gul" in header
     assert header.endswith("utifrån 2 av 3 nyckelresultat")
     assert "Förväntan: missat" in header
-    assert view.carry_button.description == "För över till 2026-Q2"
+    assert view.carry_button.description == "Bekräfta: för över till 2026-Q2"
     view.inputs["MKT-3-KR3"].value = 0.9
     assert "Poäng 0,6 · gul" in text(view.headers["MKT-3"].value)
     assert text(view.status.value) == "Sparade MKT-3-KR3: betyg 0,9 den 2026-03-31."
@@ -496,7 +611,7 @@ def test_the_carry_list_is_what_the_carry_plan_copies(store: Store) -> None:
     assert {oid: n for oid, (n, _total) in listed.items()} == {
         o.carried_from: len(o.key_results) for o in plan.objectives
     }
-    assert "share (score 0.62; 2 of 3 key results unfinished)" in text(view.carry.value)
+    assert "share (score 0.62; 2 of 3 key results unfinished)" in carry_text(view)
 
 
 # --- ordinal key results, milestones not yet due ----------------------------------------------
@@ -574,3 +689,31 @@ def _html_of(root: Any) -> list[widgets.HTML]:
             found.append(node)
         stack.extend(getattr(node, "children", ()))
     return found
+
+
+def test_copies_align_to_what_is_carried_and_undo_takes_children_first(tmp_path: Path) -> None:
+    def kr(ident: str) -> KeyResult:
+        return KeyResult(id=ident, title=f"Move {ident} from 0 to 10", start=0, target=10)
+
+    okrs = OkrSet(
+        cycle=CYCLE,
+        objectives=[
+            Objective(id="O1", title="Grow", key_results=[kr("K1"), kr("K2")]),
+            Objective(id="O2", title="Help K1", aligns_to=["K1"], key_results=[kr("K3")]),
+            Objective(id="O3", title="Help O1", aligns_to=["O1"], key_results=[kr("K4")]),
+        ],
+    )
+    with Store(tmp_path / "aligned.db") as s:
+        s.import_set(okrs)
+        view = review(s)
+        assert view.picked() == ["O1", "K1", "K2", "O2", "K3", "O3", "K4"]
+        view.carry_picks["K1"].value = False  # K1 stays behind: O2's copy aligns to K1 itself
+        plan = {o.id: o.aligns_to for o in view.model.plan(view.picked()).objectives}
+        assert plan == {"O1-2026-Q2": (), "O2-2026-Q2": ("K1",), "O3-2026-Q2": ("O1-2026-Q2",)}
+        view.carry_button.click()
+        links = s.frames("2026-Q2").objectives.set_index("id")["aligns_to"].map(list).to_dict()
+        assert links == {"O1-2026-Q2": [], "O2-2026-Q2": ["K1"], "O3-2026-Q2": ["O1-2026-Q2"]}
+
+        view.undo_button.click()  # O3's copy goes before the O1 copy it aligns to
+        assert text(view.status.value).startswith("Took back O1-2026-Q2, O2-2026-Q2, O3-2026-Q2")
+        assert s.frames("2026-Q2").objectives.empty
