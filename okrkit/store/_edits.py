@@ -15,6 +15,7 @@ from okrkit.model import KeyResult, Objective
 from okrkit.store._codecs import fields_of, to_row, utcnow
 from okrkit.store._links import set_parents
 from okrkit.store._rows import (
+    Tables,
     bump,
     deletions,
     insert_key_result,
@@ -27,6 +28,8 @@ from okrkit.store._rows import (
 )
 
 if TYPE_CHECKING:
+    import sqlalchemy as sa
+
     from okrkit.store import Store
 
 __all__ = [
@@ -117,17 +120,9 @@ def delete_key_result(store: Store, ident: str, version: int, author: str) -> No
     import sqlalchemy as sa
 
     t = store.tables
-    t = store.tables
     kr, ci = t["key_results"], t["checkins"]
     with store._write(f"delete key result {ident}") as conn:
-        found = conn.execute(sa.select(kr.c.version).where(kr.c.id == ident)).scalar()
-        if found is None:
-            raise NotFoundError(f"no key result {ident!r} in the store")
-        if found != version:
-            raise ConflictError(
-                f"{ident} was changed by somebody else (version {found}, you read {version});"
-                " reload it and decide again"
-            )
+        _check_version(conn, kr, ident, version, "key result")
         checkins = conn.execute(
             sa.select(sa.func.count()).select_from(ci).where(ci.c.key_result == ident)
         ).scalar()
@@ -137,17 +132,9 @@ def delete_key_result(store: Store, ident: str, version: int, author: str) -> No
                 field="key_result",
                 fix="keep it and say so in a note, or carry over only the others next cycle",
             )
-        for link, col, what in (
-            (t["kpi_measures"], "kpi", "KPI"),
-            (t["initiative_supports"], "initiative", "initiative"),
-        ):
-            users = conn.execute(sa.select(link.c[col]).where(link.c.key_result == ident)).scalars()
-            if names := ", ".join(users):
-                raise ValidationError(
-                    f"{what} {names} points at key result {ident}",
-                    field="key_result",
-                    fix=f"remove {ident} from the {what} first",
-                )
+        _refuse_pointed_at(
+            t, conn, [ident], f"key result {ident}", "key_result", f"remove {ident} from the"
+        )
         revisions = kr_deletions(t, conn, [ident], utcnow(), author)
         if conn.execute(kr.delete().where(kr.c.id == ident, kr.c.version == version)).rowcount:
             log(t, conn, revisions)
@@ -158,6 +145,42 @@ def delete_key_result(store: Store, ident: str, version: int, author: str) -> No
             )
 
 
+def _check_version(
+    conn: sa.Connection, table: sa.Table, ident: str, version: int, what: str
+) -> None:
+    """Refuse to delete ``ident`` when it is gone or somebody changed it since ``version``."""
+    import sqlalchemy as sa
+
+    found = conn.execute(sa.select(table.c.version).where(table.c.id == ident)).scalar()
+    if found is None:
+        raise NotFoundError(f"no {what} {ident!r} in the store")
+    if found != version:
+        raise ConflictError(
+            f"{ident} was changed by somebody else (version {found}, you read {version});"
+            " reload it and decide again"
+        )
+
+
+def _refuse_pointed_at(
+    t: Tables, conn: sa.Connection, krs: list[str], target: str, field: str, fix: str
+) -> None:
+    """Refuse to delete key results ``krs`` that a KPI or an initiative points at; ``target``
+    names them in the message, ``fix`` starts the fix ("remove ... from the")."""
+    import sqlalchemy as sa
+
+    if not krs:
+        return
+    for link, col, what in (
+        (t["kpi_measures"], "kpi", "KPI"),
+        (t["initiative_supports"], "initiative", "initiative"),
+    ):
+        users = conn.execute(sa.select(link.c[col]).where(link.c.key_result.in_(krs))).scalars()
+        if names := ", ".join(sorted(set(users))):
+            raise ValidationError(
+                f"{what} {names} points at {target}", field=field, fix=f"{fix} {what} first"
+            )
+
+
 def delete_objective(store: Store, ident: str, version: int, author: str) -> None:
     """Delete an objective, with its key results, when none has check-ins or is pointed at."""
     import sqlalchemy as sa
@@ -165,14 +188,7 @@ def delete_objective(store: Store, ident: str, version: int, author: str) -> Non
     t = store.tables
     o, kr, ci, links = t["objectives"], t["key_results"], t["checkins"], t["alignments"]
     with store._write(f"delete objective {ident}") as conn:
-        found = conn.execute(sa.select(o.c.version).where(o.c.id == ident)).scalar()
-        if found is None:
-            raise NotFoundError(f"no objective {ident!r} in the store")
-        if found != version:
-            raise ConflictError(
-                f"{ident} was changed by somebody else (version {found}, you read {version});"
-                " reload it and decide again"
-            )
+        _check_version(conn, o, ident, version, "objective")
         krs = list(conn.execute(sa.select(kr.c.id).where(kr.c.objective == ident)).scalars())
         if (
             krs
@@ -200,17 +216,9 @@ def delete_objective(store: Store, ident: str, version: int, author: str) -> Non
                 field="objective",
                 fix=f"delete {', '.join(children)} first, or align it elsewhere",
             )
-        for link, col, what in (
-            (t["kpi_measures"], "kpi", "KPI"),
-            (t["initiative_supports"], "initiative", "initiative"),
-        ):
-            users = conn.execute(sa.select(link.c[col]).where(link.c.key_result.in_(krs))).scalars()
-            if krs and (names := ", ".join(sorted(set(users)))):
-                raise ValidationError(
-                    f"{what} {names} points at a key result of objective {ident}",
-                    field="objective",
-                    fix=f"remove it from the {what} first",
-                )
+        _refuse_pointed_at(
+            t, conn, krs, f"a key result of objective {ident}", "objective", "remove it from the"
+        )
         revisions = deletions(t, conn, [ident], set(), utcnow(), author)
         conn.execute(links.delete().where(links.c.child == ident))
         conn.execute(kr.delete().where(kr.c.objective == ident))
