@@ -85,20 +85,10 @@ def shapes(tmp_path: Path) -> Path:
     return path
 
 
-def _same(a: object, b: object) -> None:
-    """Equal sets, check-ins included (their store ids aside), field by field for a clear diff."""
-    assert dataclasses.asdict(a) == dataclasses.asdict(b)  # type: ignore[call-overload]
-
-
-def _plain(okrs: object) -> object:
-    """The set without store ids and versions (a file written from a store carries them)."""
-    from okrkit import OkrSet
-
-    assert isinstance(okrs, OkrSet)
-    return dataclasses.replace(
-        okrs,
-        checkins=tuple(dataclasses.replace(c, id=None) for c in okrs.checkins),
-    )
+def _fields(okrs: object) -> dict[str, object]:
+    """The set as plain fields without store versions and check-in ids (a file written from a
+    store carries them), compared field by field for a clear diff."""
+    return dataclasses.asdict(_without_versions(okrs))  # type: ignore[call-overload]
 
 
 def test_the_shapes_load_as_written(shapes: Path) -> None:
@@ -118,15 +108,15 @@ def test_yaml_store_csv_xlsx_yaml_lose_nothing(shapes: Path, tmp_path: Path) -> 
     okrs = load_yaml(shapes)
     store = Store(f"sqlite:///{tmp_path / 's.db'}", create=True)
     store.import_set(okrs)
-    stored = _plain(store.load("2026-Q1"))
-    write_csv(stored, tmp_path / "csv")  # type: ignore[arg-type]
+    stored = store.load("2026-Q1")
+    write_csv(stored, tmp_path / "csv")
     from_csv = load_csv(tmp_path / "csv")
     write_xlsx(from_csv, tmp_path / "set.xlsx")
     from_xlsx = load_xlsx(tmp_path / "set.xlsx")
     save_yaml(from_xlsx, tmp_path / "back.yaml")
-    back = _plain(load_yaml(tmp_path / "back.yaml"))
-    for other in (stored, _plain(from_csv), _plain(from_xlsx), back):
-        _same(_without_versions(other), _without_versions(okrs))
+    back = load_yaml(tmp_path / "back.yaml")
+    for other in (stored, from_csv, from_xlsx, back):
+        assert _fields(other) == _fields(okrs)
 
 
 def _without_versions(okrs: object) -> object:
@@ -160,10 +150,10 @@ def test_the_cli_round_trip_loses_nothing(
             capsys, "--db", db, "export", "-o", tmp_path / out, "-f", fmt, "--cycle", "2026-Q1"
         )
         assert code == 0, err
-    original = _without_versions(load_yaml(shapes))
-    _same(_without_versions(load_yaml(tmp_path / "out.yaml")), original)
-    _same(_without_versions(load_xlsx(tmp_path / "out.xlsx")), original)
-    _same(_without_versions(load_csv(tmp_path / "outcsv")), original)
+    original = _fields(load_yaml(shapes))
+    assert _fields(load_yaml(tmp_path / "out.yaml")) == original
+    assert _fields(load_xlsx(tmp_path / "out.xlsx")) == original
+    assert _fields(load_csv(tmp_path / "outcsv")) == original
 
 
 def test_carrying_the_shapes_over_starts_each_copy_truthfully(shapes: Path) -> None:
